@@ -1,0 +1,72 @@
+"""Rakor: coordination meetings from invitation to signed minutes."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from coordination import cli, i18n, security
+from coordination.config import ROOT, Config
+from coordination.errors import register_error_pages
+from coordination.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    app.config.from_object(config or Config())
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    _register_database_events(app)
+    _commit_once_per_request(app)
+
+    from coordination.accounts.views import bp as accounts_bp
+    from coordination.auth.views import bp as auth_bp
+    from coordination.events.views import bp as events_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(events_bp)
+    app.register_blueprint(accounts_bp)
+    register_error_pages(app)
+    cli.init_app(app)
+    return app
+
+
+def _commit_once_per_request(app: Flask) -> None:
+    """Services only flush; a request that succeeds commits once, any other rolls back."""
+
+    @app.after_request
+    def commit(response):
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+
+def _register_database_events(app: Flask) -> None:
+    """SQLite: enforce foreign keys, wait for writers instead of failing."""
+    import sqlalchemy as sa
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite":
+            return
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()

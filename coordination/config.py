@@ -1,0 +1,71 @@
+"""Configuration read from the environment, so one build runs anywhere."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+TIME_ZONES = {
+    "Asia/Jakarta": "WIB",
+    "Asia/Makassar": "WITA",
+    "Asia/Jayapura": "WIT",
+}
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def _secret_key(instance: Path) -> str:
+    """Generate the key once into instance/ so restarts keep sessions valid."""
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def _database_url(url: str) -> str:
+    """Accept the plain postgres:// forms that hosting panels hand out."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    def __init__(self, secret_key: str | None = None) -> None:
+        self.SECRET_KEY = secret_key or _secret_key(INSTANCE)
+        self.SQLALCHEMY_DATABASE_URI = _database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'rakor.sqlite3'}")
+        )
+        self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
+        self.BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "id")
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "coordination" / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # A door shift is long; the CSRF token lives as long as the session.
+    WTF_CSRF_TIME_LIMIT = None
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 14
+    MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    TESTING = False
+
+
+class TestConfig(Config):
+    __test__ = False  # not a pytest test class
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(secret_key="test-secret")
+        self.SQLALCHEMY_DATABASE_URI = _database_url(database_url)
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False

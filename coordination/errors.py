@@ -1,0 +1,25 @@
+"""Domain errors and the app's error pages."""
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+
+class DomainError(Exception):
+    """A rule was broken; `code` is stable and machine-readable, text lives in the UI."""
+
+    def __init__(self, code: str, **details):
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+def register_error_pages(app: Flask) -> None:
+    def page(status: int):
+        def handler(error):
+            return render_template("errors/error.html", status=status), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(status, page(status))
+    app.register_error_handler(CSRFError, page(400))

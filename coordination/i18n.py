@@ -1,0 +1,68 @@
+"""Language choice and dates written the way Indonesians write them."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from coordination.config import LANGUAGES, TIME_ZONES
+
+LANGUAGE_COOKIE = "lang"
+
+# "Jumat, 23 November 2018, 13.00 WIB": Indonesian uses a dot between hours and minutes.
+_PATTERNS = {
+    "id": {
+        "long": "EEEE, d MMMM y, HH.mm",
+        "date": "EEEE, d MMMM y",
+        "time": "HH.mm",
+        "short": "d MMM y, HH.mm",
+    },
+    "en": {
+        "long": "EEEE, d MMMM y, HH:mm",
+        "date": "EEEE, d MMMM y",
+        "time": "HH:mm",
+        "short": "d MMM y, HH:mm",
+    },
+}
+
+
+def select_locale() -> str:
+    """A chosen language (cookie, then account) wins; otherwise the configured default."""
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in LANGUAGES:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def zone_label(tz_name: str) -> str:
+    return TIME_ZONES.get(tz_name, tz_name)
+
+
+def local_time(value: datetime, tz_name: str) -> datetime:
+    return value.astimezone(ZoneInfo(tz_name))
+
+
+def format_event_time(
+    value: datetime | None, tz_name: str, style: str = "long", locale: str | None = None
+) -> str:
+    """Format a UTC time in the event's zone, with WIB/WITA/WIT after times."""
+    if value is None:
+        return ""
+    locale = locale or str(get_locale() or "id")
+    language = locale.split("_")[0] if locale.split("_")[0] in _PATTERNS else "id"
+    text = babel_format_datetime(
+        local_time(value, tz_name), _PATTERNS[language][style], locale=language
+    )
+    return text if style == "date" else f"{text} {zone_label(tz_name)}"
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["event_time"] = format_event_time
+    app.jinja_env.globals["zone_label"] = zone_label
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "id")
