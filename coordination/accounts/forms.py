@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from coordination.auth.models import Role
+
+ROLE_CHOICES = [
+    SelectChoice(Role.ORGANISER, _l("Organiser")),
+    SelectChoice(Role.DOOR, _l("Door staff")),
+    SelectChoice(Role.ADMIN, _l("Administrator")),
+]
+
+ERROR_MESSAGES = {
+    "invalid_email": ("email", _l("Enter a valid e-mail address.")),
+    "email_taken": ("email", _l("An account with this e-mail already exists.")),
+    "password_too_short": ("password", _l("The password needs at least 8 characters.")),
+    "invalid_role": ("role", _l("Choose one of the listed roles.")),
+    "last_admin": ("role", _l("At least one active administrator must remain.")),
+}
+
+
+class _AccountForm(FlaskForm):
+    def show_error(self, code: str) -> None:
+        field_name, message = ERROR_MESSAGES[code]
+        getattr(self, field_name).errors.append(message)
+
+
+class NewUserForm(_AccountForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default=Role.ORGANISER)
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class EditUserForm(_AccountForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    active = BooleanField(_l("May log in"))
+    password = PasswordField(
+        _l("New password"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Leave empty to keep the current password."),
+    )
