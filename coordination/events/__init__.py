@@ -1,0 +1,1 @@
+"""Events, their agenda and their team."""

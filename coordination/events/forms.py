@@ -1,0 +1,169 @@
+"""Event forms: times are typed in the event's own zone and stored in UTC."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from coordination.config import TIME_ZONES
+from coordination.i18n import local_time
+
+from .models import EventRole
+from .services import SLUG_MAX, AgendaItemData, EventData, SpeakerData
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+TIME_ZONE_CHOICES = [
+    SelectChoice("Asia/Jakarta", _l("WIB (Western Indonesia, Asia/Jakarta)")),
+    SelectChoice("Asia/Makassar", _l("WITA (Central Indonesia, Asia/Makassar)")),
+    SelectChoice("Asia/Jayapura", _l("WIT (Eastern Indonesia, Asia/Jayapura)")),
+]
+assert [c.value for c in TIME_ZONE_CHOICES] == list(TIME_ZONES)
+
+# Domain error code -> (field, message), shared by the event views.
+ERROR_MESSAGES = {
+    "unknown_timezone": ("timezone", _l("Choose one of the listed time zones.")),
+    "ends_before_start": ("ends_at", _l("The end must be after the start.")),
+    "capacity_not_positive": ("capacity", _l("Capacity must be at least 1.")),
+    "registration_closes_before_opens": (
+        "registration_closes_at",
+        _l("Registration must close after it opens."),
+    ),
+    "registration_closes_after_event": (
+        "registration_closes_at",
+        _l("Registration must close before the event ends."),
+    ),
+    "invalid_slug": (
+        "slug",
+        _l("Use only lowercase letters, digits and single hyphens, e.g. rakor-koperasi-2025."),
+    ),
+    "slug_taken": ("slug", _l("Another event already uses this web address.")),
+}
+
+
+def _aware(value: datetime | None, tz_name: str) -> datetime | None:
+    return None if value is None else value.replace(tzinfo=ZoneInfo(tz_name))
+
+
+def _local(value: datetime | None, tz_name: str) -> datetime | None:
+    return None if value is None else local_time(value, tz_name).replace(tzinfo=None)
+
+
+def _time_field(label, required: bool = True):
+    validators = [InputRequired()] if required else [Optional()]
+    return DateTimeLocalField(label, format=TIME_FORMAT, validators=validators)
+
+
+class EventForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Web address (slug)"),
+        validators=[Optional(), Length(max=SLUG_MAX)],
+        description=_l("Leave empty to make one from the title."),
+    )
+    organising_body = StringField(
+        _l("Organising body"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: Dekopinda Kabupaten Probolinggo"),
+    )
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
+    venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=500)])
+    timezone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
+    starts_at = _time_field(_l("Starts"))
+    ends_at = _time_field(_l("Ends"))
+    capacity = IntegerField(
+        _l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100000)]
+    )
+    registration_opens_at = _time_field(_l("Registration opens"), required=False)
+    registration_closes_at = _time_field(_l("Registration closes"), required=False)
+
+    _times = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+    def to_data(self) -> EventData:
+        tz = self.timezone.data
+        values = {name: getattr(self, name).data for name in EventData.__dataclass_fields__}
+        for name in self._times:
+            values[name] = _aware(values[name], tz)
+        values["slug"] = (values["slug"] or "").strip().lower()
+        values["description"] = values["description"] or ""
+        values["venue_address"] = values["venue_address"] or ""
+        return EventData(**values)
+
+    def fill_from(self, event) -> None:
+        for name in EventData.__dataclass_fields__:
+            getattr(self, name).data = getattr(event, name)
+        for name in self._times:
+            getattr(self, name).data = _local(getattr(event, name), event.timezone)
+
+    def show_error(self, code: str) -> None:
+        field_name, message = ERROR_MESSAGES[code]
+        getattr(self, field_name).errors.append(message)
+
+
+class SpeakerForm(Form):
+    name = StringField(_l("Speaker name"), validators=[Optional(), Length(max=120)])
+    office = StringField(_l("Office / position"), validators=[Optional(), Length(max=200)])
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=200)])
+    starts_at = _time_field(_l("Starts"))
+    ends_at = _time_field(_l("Ends"), required=False)
+    description = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
+    speakers = FieldList(FormField(SpeakerForm), min_entries=3, max_entries=10)
+
+    def to_data(self, tz_name: str) -> AgendaItemData:
+        return AgendaItemData(
+            title=self.title.data,
+            starts_at=_aware(self.starts_at.data, tz_name),
+            ends_at=_aware(self.ends_at.data, tz_name),
+            description=self.description.data or "",
+            speakers=[
+                SpeakerData(name=s.form.name.data or "", office=s.form.office.data or "")
+                for s in self.speakers
+            ],
+        )
+
+    def prefill_start(self, value: datetime, tz_name: str) -> None:
+        self.starts_at.data = _local(value, tz_name)
+
+    def fill_from(self, item, tz_name: str) -> None:
+        self.title.data = item.title
+        self.starts_at.data = _local(item.starts_at, tz_name)
+        self.ends_at.data = _local(item.ends_at, tz_name)
+        self.description.data = item.description
+        while len(self.speakers) < min(len(item.speakers) + 1, self.speakers.max_entries):
+            self.speakers.append_entry()
+        for entry, speaker in zip(self.speakers, item.speakers, strict=False):
+            entry.form.name.data = speaker.name
+            entry.form.office.data = speaker.office
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("Account e-mail"), validators=[DataRequired(), Length(max=254)])
+    role = SelectField(
+        _l("Role at this event"),
+        choices=[
+            SelectChoice(EventRole.ORGANISER, _l("Organiser")),
+            SelectChoice(EventRole.DOOR, _l("Door staff")),
+        ],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""

@@ -1,0 +1,115 @@
+"""Events, who runs them, and their agenda."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from coordination.extensions import UTCDateTime, db, utcnow
+
+
+class EventRole(enum.StrEnum):
+    ORGANISER = "organiser"
+    DOOR = "door"
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    organising_body: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    venue_name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    venue_address: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    timezone: so.Mapped[str] = so.mapped_column(sa.String(40), default="Asia/Jakarta")
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    capacity: so.Mapped[int]
+    registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    agenda: so.Mapped[list["AgendaItem"]] = so.relationship(
+        back_populates="event",
+        order_by="(AgendaItem.starts_at, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
+    members: so.Mapped[list["EventMember"]] = so.relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+    )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventMember(db.Model):
+    """A user's role at one event: organiser, or door staff."""
+
+    __tablename__ = "event_members"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    role: so.Mapped[str] = so.mapped_column(sa.String(16))
+    added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    event: so.Mapped[Event] = so.relationship(back_populates="members")
+    user: so.Mapped["User"] = so.relationship()  # noqa: F821
+
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "user_id"),
+        sa.CheckConstraint("role in ('organiser', 'door')", name="role"),
+    )
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_items"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ends_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    title: so.Mapped[str] = so.mapped_column(sa.String(200))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    event: so.Mapped[Event] = so.relationship(back_populates="agenda")
+    speakers: so.Mapped[list["Speaker"]] = so.relationship(
+        back_populates="agenda_item",
+        order_by="Speaker.position",
+        cascade="all, delete-orphan",
+    )
+
+
+class Speaker(db.Model):
+    """A narasumber of one agenda item, with the office they speak for."""
+
+    __tablename__ = "speakers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    agenda_item_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("agenda_items.id", ondelete="CASCADE"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    office: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+
+    agenda_item: so.Mapped[AgendaItem] = so.relationship(back_populates="speakers")

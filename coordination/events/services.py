@@ -1,0 +1,319 @@
+"""Event rules: who may see what, and how events are created and changed."""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from coordination.auth.models import Role, User
+from coordination.config import TIME_ZONES
+from coordination.errors import DomainError
+from coordination.extensions import db, utcnow
+from coordination.registration.models import Registration, RegistrationStatus
+
+from .models import AgendaItem, Event, EventMember, EventRole, Speaker
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 80
+
+
+@dataclass
+class EventData:
+    """What an organiser fills in; times are aware datetimes."""
+
+    title: str
+    organising_body: str
+    venue_name: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    timezone: str = "Asia/Jakarta"
+    slug: str = ""
+    description: str = ""
+    venue_address: str = ""
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+
+
+@dataclass
+class SpeakerData:
+    name: str
+    office: str = ""
+
+
+@dataclass
+class AgendaItemData:
+    title: str
+    starts_at: datetime
+    ends_at: datetime | None = None
+    description: str = ""
+    speakers: list[SpeakerData] = field(default_factory=list)
+
+
+# --- Who may see an event -------------------------------------------------------------
+
+
+def event_role(user: User, event: Event) -> str | None:
+    """The user's role at this event; admins act as organisers everywhere."""
+    if user.is_admin:
+        return EventRole.ORGANISER
+    return db.session.scalar(
+        sa.select(EventMember.role).where(
+            EventMember.event_id == event.id, EventMember.user_id == user.id
+        )
+    )
+
+
+def event_for(user: User, slug: str, role: str = EventRole.ORGANISER) -> Event:
+    """The event if the user holds `role` there; 404 otherwise, so existence never leaks."""
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound()
+    held = event_role(user, event)
+    allowed = {EventRole.ORGANISER} if role == EventRole.ORGANISER else set(EventRole)
+    if held not in allowed:
+        raise NotFound()
+    return event
+
+
+def events_for(user: User, role: str = EventRole.ORGANISER, archived: bool = False):
+    """The user's events with their confirmed-registration counts, soonest first."""
+    confirmed = (
+        sa.select(sa.func.count(Registration.id))
+        .where(
+            Registration.event_id == Event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+        .correlate(Event)
+        .scalar_subquery()
+    )
+    query = sa.select(Event, confirmed.label("registered"))
+    if not (user.is_admin and role == EventRole.ORGANISER):
+        query = query.join(EventMember).where(
+            EventMember.user_id == user.id, EventMember.role == role
+        )
+    query = query.where(Event.archived_at.is_not(None) if archived else Event.archived_at.is_(None))
+    return db.session.execute(query.order_by(Event.starts_at.desc())).all()
+
+
+def registered_count(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+# --- Creating and changing events -------------------------------------------------------
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:SLUG_MAX].rstrip("-") or "acara"
+
+
+def _slug_taken(slug: str, except_id: int | None = None) -> bool:
+    query = sa.select(Event.id).where(Event.slug == slug)
+    if except_id is not None:
+        query = query.where(Event.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def free_slug(base: str) -> str:
+    """`base`, or `base-2`, `base-3`... whichever is not yet used."""
+    slug, n = base, 1
+    while _slug_taken(slug):
+        n += 1
+        suffix = f"-{n}"
+        slug = base[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+    return slug
+
+
+def check_event_data(data: EventData, event_id: int | None = None) -> None:
+    """Raise the first broken rule; the form layer maps codes to field messages."""
+    if data.timezone not in TIME_ZONES:
+        raise DomainError("unknown_timezone")
+    if data.ends_at <= data.starts_at:
+        raise DomainError("ends_before_start")
+    if data.capacity < 1:
+        raise DomainError("capacity_not_positive")
+    opens, closes = data.registration_opens_at, data.registration_closes_at
+    if opens and closes and closes <= opens:
+        raise DomainError("registration_closes_before_opens")
+    if closes and closes > data.ends_at:
+        raise DomainError("registration_closes_after_event")
+    if data.slug and not SLUG_PATTERN.match(data.slug):
+        raise DomainError("invalid_slug")
+    if data.slug and _slug_taken(data.slug, event_id):
+        raise DomainError("slug_taken")
+
+
+def _apply(event: Event, data: EventData) -> None:
+    for name in (
+        "title",
+        "organising_body",
+        "description",
+        "venue_name",
+        "venue_address",
+        "timezone",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "registration_opens_at",
+        "registration_closes_at",
+    ):
+        value = getattr(data, name)
+        setattr(event, name, value.strip() if isinstance(value, str) else value)
+
+
+def create_event(data: EventData, creator: User) -> Event:
+    check_event_data(data)
+    event = Event(slug=data.slug or free_slug(slugify(data.title)), created_by_id=creator.id)
+    _apply(event, data)
+    event.members.append(EventMember(user_id=creator.id, role=EventRole.ORGANISER))
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, data: EventData) -> Event:
+    check_event_data(data, event_id=event.id)
+    _apply(event, data)
+    event.slug = data.slug or event.slug
+    db.session.flush()
+    return event
+
+
+def duplicate_event(event: Event, by: User) -> Event:
+    """A copy with the same details, agenda and organisers, and no participants."""
+    copy = Event(slug=free_slug(event.slug), created_by_id=by.id)
+    for name in (
+        "title",
+        "organising_body",
+        "description",
+        "venue_name",
+        "venue_address",
+        "timezone",
+        "starts_at",
+        "ends_at",
+        "capacity",
+        "registration_opens_at",
+        "registration_closes_at",
+    ):
+        setattr(copy, name, getattr(event, name))
+    for item in event.agenda:
+        copy.agenda.append(
+            AgendaItem(
+                title=item.title,
+                starts_at=item.starts_at,
+                ends_at=item.ends_at,
+                description=item.description,
+                speakers=[
+                    Speaker(name=s.name, office=s.office, position=s.position)
+                    for s in item.speakers
+                ],
+            )
+        )
+    organisers = {m.user_id for m in event.members if m.role == EventRole.ORGANISER}
+    for user_id in organisers | {by.id}:
+        copy.members.append(EventMember(user_id=user_id, role=EventRole.ORGANISER))
+    db.session.add(copy)
+    db.session.flush()
+    return copy
+
+
+def archive_event(event: Event) -> None:
+    event.archived_at = event.archived_at or utcnow()
+
+
+def restore_event(event: Event) -> None:
+    event.archived_at = None
+
+
+# --- Agenda ---------------------------------------------------------------------------
+
+
+def _apply_agenda_item(item: AgendaItem, data: AgendaItemData) -> None:
+    if data.ends_at and data.ends_at <= data.starts_at:
+        raise DomainError("ends_before_start")
+    item.title = data.title.strip()
+    item.starts_at = data.starts_at
+    item.ends_at = data.ends_at
+    item.description = data.description.strip()
+    item.speakers = [
+        Speaker(name=s.name.strip(), office=s.office.strip(), position=i)
+        for i, s in enumerate(s for s in data.speakers if s.name.strip())
+    ]
+
+
+def next_agenda_start(event: Event) -> datetime:
+    """Where a new agenda item most likely starts: after the last one."""
+    if not event.agenda:
+        return event.starts_at
+    last = event.agenda[-1]
+    return last.ends_at or last.starts_at
+
+
+def add_agenda_item(event: Event, data: AgendaItemData) -> AgendaItem:
+    item = AgendaItem(event=event)
+    _apply_agenda_item(item, data)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def update_agenda_item(item: AgendaItem, data: AgendaItemData) -> AgendaItem:
+    _apply_agenda_item(item, data)
+    db.session.flush()
+    return item
+
+
+def agenda_item_of(event: Event, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.event_id != event.id:
+        raise NotFound()
+    return item
+
+
+def delete_agenda_item(item: AgendaItem) -> None:
+    db.session.delete(item)
+    db.session.flush()
+
+
+# --- Team -----------------------------------------------------------------------------
+
+
+def add_member(event: Event, user: User, role: str) -> EventMember:
+    """Give an account a role at this event; door accounts may only work the door."""
+    if role not in set(EventRole):
+        raise DomainError("invalid_role")
+    if role == EventRole.ORGANISER and user.role == Role.DOOR:
+        raise DomainError("door_account_cannot_organise")
+    member = db.session.scalar(
+        sa.select(EventMember).where(
+            EventMember.event_id == event.id, EventMember.user_id == user.id
+        )
+    )
+    if member is None:
+        member = EventMember(event=event, user=user, role=role)
+        db.session.add(member)
+    member.role = role
+    db.session.flush()
+    return member
+
+
+def remove_member(event: Event, member_id: int) -> None:
+    """Remove a team member, but never the event's last organiser."""
+    member = db.session.get(EventMember, member_id)
+    if member is None or member.event_id != event.id:
+        raise NotFound()
+    organisers = [m for m in event.members if m.role == EventRole.ORGANISER]
+    if member.role == EventRole.ORGANISER and len(organisers) <= 1:
+        raise DomainError("last_organiser")
+    db.session.delete(member)
+    db.session.flush()

@@ -1,0 +1,183 @@
+"""Organiser pages for events: thin views over events.services."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordination.auth.services import user_by_email
+from coordination.errors import DomainError
+
+from . import services
+from .forms import AgendaItemForm, ConfirmForm, EventForm, MemberForm
+from .models import EventRole
+
+bp = Blueprint("events", __name__)
+
+
+@bp.get("/")
+@login_required
+def index():
+    """The user's events: those they organise, and those they work the door at."""
+    archived = request.args.get("archived") == "1"
+    return render_template(
+        "events/index.html",
+        organised=services.events_for(current_user, EventRole.ORGANISER, archived=archived),
+        door=services.events_for(current_user, EventRole.DOOR) if not archived else [],
+        archived=archived,
+    )
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@login_required
+def create():
+    """Create an event; door accounts never organise."""
+    if current_user.role == "door":
+        abort(404)
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(form.to_data(), current_user)
+        except DomainError as error:
+            form.show_error(error.code)
+        else:
+            flash(_("Event created."), "success")
+            return redirect(url_for("events.show", slug=event.slug))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.get("/events/<slug>")
+@login_required
+def show(slug: str):
+    """One event with its agenda and team."""
+    event = services.event_for(current_user, slug)
+    return render_template(
+        "events/show.html",
+        event=event,
+        registered=services.registered_count(event),
+        member_form=MemberForm(),
+    )
+
+
+@bp.route("/events/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit(slug: str):
+    """Change an event's details."""
+    event = services.event_for(current_user, slug)
+    form = EventForm()
+    if request.method == "GET":
+        form.fill_from(event)
+    elif form.validate_on_submit():
+        try:
+            services.update_event(event, form.to_data())
+        except DomainError as error:
+            form.show_error(error.code)
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("events.show", slug=event.slug))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.post("/events/<slug>/duplicate")
+@login_required
+def duplicate(slug: str):
+    """Copy an event with its agenda, then let the organiser adjust the copy."""
+    event = services.event_for(current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        copy = services.duplicate_event(event, current_user)
+        flash(_("Event duplicated. Check the dates and web address of the copy."), "success")
+        return redirect(url_for("events.edit", slug=copy.slug))
+    abort(400)
+
+
+@bp.post("/events/<slug>/archive")
+@login_required
+def archive(slug: str):
+    """Hide an event from the main list; nothing is deleted."""
+    event = services.event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if event.is_archived:
+        services.restore_event(event)
+        flash(_("Event restored from the archive."), "success")
+    else:
+        services.archive_event(event)
+        flash(_("Event archived."), "success")
+    return redirect(url_for("events.show", slug=event.slug))
+
+
+@bp.route("/events/<slug>/agenda/new", methods=["GET", "POST"])
+@bp.route("/events/<slug>/agenda/<int:item_id>", methods=["GET", "POST"])
+@login_required
+def agenda_item(slug: str, item_id: int | None = None):
+    """Add or change one agenda item with its speakers."""
+    event = services.event_for(current_user, slug)
+    item = services.agenda_item_of(event, item_id) if item_id else None
+    form = AgendaItemForm()
+    if request.method == "GET":
+        if item:
+            form.fill_from(item, event.timezone)
+        else:
+            form.prefill_start(services.next_agenda_start(event), event.timezone)
+    elif form.validate_on_submit():
+        try:
+            data = form.to_data(event.timezone)
+            if item:
+                services.update_agenda_item(item, data)
+            else:
+                services.add_agenda_item(event, data)
+        except DomainError:
+            form.ends_at.errors.append(_("The end must be after the start."))
+        else:
+            flash(_("Agenda saved."), "success")
+            return redirect(url_for("events.show", slug=event.slug) + "#agenda")
+    return render_template("events/agenda_item.html", form=form, event=event, item=item)
+
+
+@bp.post("/events/<slug>/agenda/<int:item_id>/delete")
+@login_required
+def delete_agenda_item(slug: str, item_id: int):
+    """Remove an agenda item."""
+    event = services.event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.delete_agenda_item(services.agenda_item_of(event, item_id))
+    flash(_("Agenda item removed."), "success")
+    return redirect(url_for("events.show", slug=event.slug) + "#agenda")
+
+
+@bp.post("/events/<slug>/team")
+@login_required
+def add_member(slug: str):
+    """Add an existing account to the event's team."""
+    event = services.event_for(current_user, slug)
+    form = MemberForm()
+    if form.validate_on_submit():
+        user = user_by_email(form.email.data)
+        if user is None:
+            flash(_("No account uses that e-mail. An administrator can create it."), "error")
+        else:
+            try:
+                services.add_member(event, user, form.role.data)
+            except DomainError:
+                flash(_("A door account can only be given door access."), "error")
+            else:
+                flash(_("%(name)s added to the team.", name=user.name), "success")
+    else:
+        flash(_("Enter the e-mail of an existing account."), "error")
+    return redirect(url_for("events.show", slug=event.slug) + "#team")
+
+
+@bp.post("/events/<slug>/team/<int:member_id>/remove")
+@login_required
+def remove_member(slug: str, member_id: int):
+    """Take someone off the event's team."""
+    event = services.event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_member(event, member_id)
+    except DomainError:
+        flash(_("An event needs at least one organiser."), "error")
+    else:
+        flash(_("Removed from the team."), "success")
+    return redirect(url_for("events.show", slug=event.slug) + "#team")
