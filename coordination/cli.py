@@ -1,0 +1,69 @@
+"""flask commands: accounts and the demo data."""
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from coordination.errors import DomainError
+from coordination.extensions import db
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+ERRORS = {
+    "invalid_email": "That is not a valid e-mail address.",
+    "email_taken": "An account with this e-mail already exists.",
+    "password_too_short": "The password needs at least 8 characters.",
+    "invalid_role": "The role must be admin, organiser or door.",
+}
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["admin", "organiser", "door"]), required=True)
+@click.option("--name", default="", help="Display name; defaults to the part before @.")
+@click.option("--password", help="Prompted for (hidden, twice) when omitted.")
+def create_user_command(email: str, role: str, name: str, password: str | None) -> None:
+    """Create an account."""
+    from coordination.auth.services import create_user
+
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = create_user(email, role, password, name)
+    except DomainError as error:
+        raise click.ClickException(ERRORS[error.code]) from error
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}")
+
+
+@users_cli.command("list")
+def list_users_command() -> None:
+    """List accounts with their role and whether they may log in."""
+    from coordination.auth.services import list_users
+
+    for user in list_users():
+        state = "active" if user.is_active else "disabled"
+        click.echo(f"{user.email:<40} {user.role:<10} {state:<9} {user.name}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load into a database with no accounts.")
+def demo_command(if_empty: bool) -> None:
+    """Load the demo meeting (Bale Hinggil, 2018) and its upcoming follow-up."""
+    from coordination.demo import services
+
+    if if_empty and not services.database_is_empty():
+        return
+    try:
+        event = services.load_demo()
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Loaded the demo meeting '{event.title}' ({event.slug}).")
+    for account in services.ACCOUNTS:
+        click.echo(f"  {account.role:<10} {account.email}  password: {account.password}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(demo_command)

@@ -1,0 +1,1 @@
+"""The demo data: the Bale Hinggil meeting and its follow-up."""
