@@ -18,12 +18,14 @@ _PATTERNS = {
         "long": "EEEE, d MMMM y, HH.mm",
         "date": "EEEE, d MMMM y",
         "time": "HH.mm",
+        "clock": "HH.mm",
         "short": "d MMM y, HH.mm",
     },
     "en": {
         "long": "EEEE, d MMMM y, HH:mm",
         "date": "EEEE, d MMMM y",
         "time": "HH:mm",
+        "clock": "HH:mm",
         "short": "d MMM y, HH:mm",
     },
 }
@@ -50,7 +52,7 @@ def local_time(value: datetime, tz_name: str) -> datetime:
 def format_event_time(
     value: datetime | None, tz_name: str, style: str = "long", locale: str | None = None
 ) -> str:
-    """Format a UTC time in the event's zone, with WIB/WITA/WIT after times."""
+    """Format a UTC time in the event's zone; every style but date and clock names the zone."""
     if value is None:
         return ""
     locale = locale or str(get_locale() or "id")
@@ -58,7 +60,7 @@ def format_event_time(
     text = babel_format_datetime(
         local_time(value, tz_name), _PATTERNS[language][style], locale=language
     )
-    return text if style == "date" else f"{text} {zone_label(tz_name)}"
+    return text if style in ("date", "clock") else f"{text} {zone_label(tz_name)}"
 
 
 def init_app(app) -> None:

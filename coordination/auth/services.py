@@ -27,12 +27,12 @@ def user_by_email(email: str) -> User | None:
 
 def create_user(email: str, role: str, password: str, name: str = "") -> User:
     email = normalise_email(email)
+    if user_by_email(email):
+        raise DomainError("email_taken")
     if role not in set(Role):
         raise DomainError("invalid_role")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError("password_too_short")
-    if user_by_email(email):
-        raise DomainError("email_taken")
     user = User(email=email, role=role, name=name.strip() or email.split("@")[0])
     user.set_password(password)
     db.session.add(user)

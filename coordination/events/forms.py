@@ -17,7 +17,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from coordination.config import TIME_ZONES
 from coordination.i18n import local_time
@@ -93,6 +100,11 @@ class EventForm(FlaskForm):
     registration_closes_at = _time_field(_l("Registration closes"), required=False)
 
     _times = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+
+    def validate_ends_at(self, field) -> None:
+        """Caught here too, so it shows beside the other mistakes of the same submission."""
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(ERROR_MESSAGES["ends_before_start"][1])
 
     def to_data(self) -> EventData:
         tz = self.timezone.data

@@ -1,0 +1,221 @@
+import sqlalchemy as sa
+
+from coordination.events.models import Event
+from coordination.extensions import db
+from coordination.registration.models import Registration
+
+from . import factories
+
+FORM = {
+    "title": "Rakor Koperasi Wanita",
+    "organising_body": "Dekopinda Kabupaten Probolinggo",
+    "venue_name": "Aula Bale Hinggil",
+    "venue_address": "Kraksaan",
+    "timezone": "Asia/Jakarta",
+    "starts_at": "2030-03-15T13:00",
+    "ends_at": "2030-03-15T16:00",
+    "capacity": "50",
+}
+
+
+def test_organiser_creates_an_event_and_sees_it_listed_with_an_indonesian_date(
+    client, as_user, organiser
+):
+    as_user(organiser)
+    response = client.post("/events/new", data=FORM, follow_redirects=True)
+    assert "Rakor Koperasi Wanita" in response.text
+    listing = client.get("/").text
+    assert "Rakor Koperasi Wanita" in listing
+    assert "Jumat, 15 Maret 2030, 13.00 WIB" in listing
+
+
+def test_times_are_stored_in_utc_and_shown_in_the_event_zone(client, as_user, organiser, ctx):
+    as_user(organiser)
+    client.post("/events/new", data={**FORM, "timezone": "Asia/Jayapura"})
+    event = db.session.scalar(sa.select(Event))
+    assert event.starts_at.isoformat() == "2030-03-15T04:00:00+00:00"
+    assert "13.00 WIT" in client.get(f"/events/{event.slug}").text
+
+
+def test_slug_is_made_from_the_title_when_left_empty(client, as_user, organiser):
+    as_user(organiser)
+    response = client.post("/events/new", data={**FORM, "title": "Rapat Anggota: Tahun 2030!"})
+    assert response.headers["Location"] == "/events/rapat-anggota-tahun-2030"
+
+
+def test_end_before_start_is_refused_and_the_form_keeps_what_was_typed(
+    client, as_user, organiser, ctx
+):
+    as_user(organiser)
+    response = client.post("/events/new", data={**FORM, "ends_at": "2030-03-15T12:00"})
+    assert response.status_code == 200
+    assert "Waktu selesai harus setelah waktu mulai." in response.text
+    assert 'value="Rakor Koperasi Wanita"' in response.text
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_duplicate_slug_unknown_zone_and_too_long_title_are_refused(
+    client, as_user, organiser, make
+):
+    make(factories.make_event, organiser["id"], slug="rakor-2030")
+    as_user(organiser)
+    response = client.post("/events/new", data={**FORM, "slug": "rakor-2030"})
+    assert "Alamat web ini sudah dipakai acara lain." in response.text
+    response = client.post("/events/new", data={**FORM, "timezone": "Europe/Berlin"})
+    assert "Pilihan tidak valid" in response.text or "Not a valid choice" in response.text
+    response = client.post("/events/new", data={**FORM, "title": "x" * 201})
+    assert response.status_code == 200
+    assert "200" in response.text
+    response = client.post("/events/new", data={**FORM, "slug": "Bad Slug!"})
+    assert "Gunakan hanya huruf kecil" in response.text
+
+
+def test_registration_window_must_close_after_it_opens_and_before_the_end(
+    client, as_user, organiser
+):
+    as_user(organiser)
+    response = client.post(
+        "/events/new",
+        data={
+            **FORM,
+            "registration_opens_at": "2030-03-10T08:00",
+            "registration_closes_at": "2030-03-09T08:00",
+        },
+    )
+    assert "Pendaftaran harus ditutup setelah dibuka." in response.text
+    response = client.post(
+        "/events/new", data={**FORM, "registration_closes_at": "2030-03-16T08:00"}
+    )
+    assert "Pendaftaran harus ditutup sebelum acara selesai." in response.text
+
+
+def test_organiser_edits_an_event(client, as_user, organiser, make):
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    form = client.get(f"/events/{slug}/edit").text
+    assert 'value="2030-03-15T09:00"' in form
+    response = client.post(
+        f"/events/{slug}/edit",
+        data={**FORM, "title": "Judul Baru", "slug": slug},
+        follow_redirects=True,
+    )
+    assert "Judul Baru" in response.text
+
+
+def test_agenda_item_with_speakers_shows_on_the_event_page(client, as_user, organiser, make):
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    response = client.post(
+        f"/events/{slug}/agenda/new",
+        data={
+            "title": "Arah kebijakan kelembagaan koperasi",
+            "starts_at": "2030-03-15T09:15",
+            "ends_at": "2030-03-15T10:00",
+            "speakers-0-name": "Setiadi Agus Prakoso",
+            "speakers-0-office": "Dinas Koperasi dan Usaha Mikro",
+            "speakers-1-name": "",
+            "speakers-1-office": "",
+        },
+        follow_redirects=True,
+    )
+    assert "Arah kebijakan kelembagaan koperasi" in response.text
+    assert "Setiadi Agus Prakoso" in response.text
+    assert "09.15–10.00" in response.text
+
+
+def test_duplicate_copies_details_and_agenda_but_not_participants(
+    client, as_user, organiser, make, ctx
+):
+    slug = make(factories.make_event, organiser["id"], slug="rakor-asal")
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    db.session.add(Registration(event_id=event.id, full_name="Budi", organisation="KUD"))
+    db.session.commit()
+    as_user(organiser)
+    client.post(
+        f"/events/{slug}/agenda/new",
+        data={"title": "Pembukaan", "starts_at": "2030-03-15T09:00"},
+    )
+    response = client.post(f"/events/{slug}/duplicate")
+    assert response.headers["Location"] == "/events/rakor-asal-2/edit"
+    page = client.get("/events/rakor-asal-2").text
+    assert "Pembukaan" in page
+    assert "0 dari 50 kursi" in page
+
+
+def test_archived_events_leave_the_main_list_and_can_be_restored(client, as_user, organiser, make):
+    slug = make(factories.make_event, organiser["id"], title="Rakor Lama")
+    as_user(organiser)
+    client.post(f"/events/{slug}/archive")
+    assert "Rakor Lama" not in client.get("/").text
+    assert "Rakor Lama" in client.get("/?archived=1").text
+    client.post(f"/events/{slug}/archive")
+    assert "Rakor Lama" in client.get("/").text
+
+
+def test_organisers_see_nothing_of_events_they_have_no_role_in(client, as_user, make):
+    owner = make(factories.make_user, "organiser")
+    stranger = make(factories.make_user, "organiser")
+    slug = make(factories.make_event, owner["id"], title="Rahasia Panitia")
+    as_user(stranger)
+    assert "Rahasia Panitia" not in client.get("/").text
+    for path in (f"/events/{slug}", f"/events/{slug}/edit", f"/events/{slug}/agenda/new"):
+        assert client.get(path).status_code == 404, path
+    for path in (f"/events/{slug}/duplicate", f"/events/{slug}/archive", f"/events/{slug}/team"):
+        assert client.post(path).status_code == 404, path
+    # The same answer as for an event that does not exist.
+    assert client.get("/events/tidak-ada").status_code == 404
+
+
+def test_door_staff_see_their_events_but_no_organiser_page(client, as_user, make, organiser):
+    door = make(factories.make_user, "door")
+    slug = make(factories.make_event, organiser["id"], title="Rakor Pintu")
+    as_user(organiser)
+    response = client.post(
+        f"/events/{slug}/team",
+        data={"email": door["email"], "role": "door"},
+        follow_redirects=True,
+    )
+    assert door["name"] in response.text
+    client.post("/logout")
+    as_user(door)
+    assert "Rakor Pintu" in client.get("/").text
+    assert client.get(f"/events/{slug}").status_code == 404
+    assert client.get("/events/new").status_code == 404
+
+
+def test_a_door_account_cannot_be_made_an_organiser(client, as_user, make, organiser):
+    door = make(factories.make_user, "door")
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    response = client.post(
+        f"/events/{slug}/team",
+        data={"email": door["email"], "role": "organiser"},
+        follow_redirects=True,
+    )
+    assert "Akun petugas pintu hanya dapat diberi akses pintu." in response.text
+
+
+def test_an_added_organiser_manages_the_event_and_the_last_one_cannot_leave(
+    client, as_user, make, organiser, ctx
+):
+    colleague = make(factories.make_user, "organiser")
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    client.post(f"/events/{slug}/team", data={"email": colleague["email"], "role": "organiser"})
+    client.post("/logout")
+    as_user(colleague)
+    assert client.get(f"/events/{slug}/edit").status_code == 200
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    ids = {m.user_id: m.id for m in event.members}
+    client.post(f"/events/{slug}/team/{ids[organiser['id']]}/remove")
+    response = client.post(
+        f"/events/{slug}/team/{ids[colleague['id']]}/remove", follow_redirects=True
+    )
+    assert "Acara memerlukan minimal satu panitia." in response.text
+
+
+def test_admin_sees_and_manages_every_event(client, as_user, make, organiser):
+    slug = make(factories.make_event, organiser["id"], title="Rakor Provinsi")
+    as_user(make(factories.make_user, "admin"))
+    assert "Rakor Provinsi" in client.get("/").text
+    assert client.get(f"/events/{slug}/edit").status_code == 200

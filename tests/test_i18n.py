@@ -1,0 +1,84 @@
+from datetime import UTC, datetime
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from coordination.config import ROOT
+from coordination.i18n import format_event_time
+
+from .conftest import login
+
+PO_FILE = Path(ROOT, "coordination/translations/id/LC_MESSAGES/messages.po")
+BALE_HINGGIL = datetime(2018, 11, 23, 6, 0, tzinfo=UTC)
+
+
+def test_dates_read_as_indonesians_write_them():
+    assert format_event_time(BALE_HINGGIL, "Asia/Jakarta", locale="id") == (
+        "Jumat, 23 November 2018, 13.00 WIB"
+    )
+    assert format_event_time(BALE_HINGGIL, "Asia/Makassar", locale="id") == (
+        "Jumat, 23 November 2018, 14.00 WITA"
+    )
+    assert format_event_time(BALE_HINGGIL, "Asia/Jayapura", "time", locale="id") == "15.00 WIT"
+
+
+def test_dates_in_english():
+    assert format_event_time(BALE_HINGGIL, "Asia/Jakarta", locale="en") == (
+        "Friday, 23 November 2018, 13:00 WIB"
+    )
+
+
+def test_every_visible_string_has_an_indonesian_translation():
+    catalogue = read_po(PO_FILE.open("rb"))
+    translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    missing = set()
+    for directory, method in (("coordination", "python"), ("templates", "jinja2")):
+        for _file, _line, message, _comments, _ctx in extract_from_dir(
+            Path(ROOT, directory),
+            method_map=[("**.py" if method == "python" else "**.html", method)],
+            keywords=keywords,
+        ):
+            if isinstance(message, tuple):
+                message = message[0]
+            if message not in translated:
+                missing.add(message)
+    assert not missing, f"untranslated (run `make messages`): {sorted(missing)}"
+
+
+def test_indonesian_is_the_default_and_english_is_remembered(client, as_user, organiser):
+    assert 'lang="id"' in client.get("/login").text
+    response = client.post("/language", data={"language": "en", "next": "/login"})
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").text
+    assert 'lang="en"' in page and "Log in" in page
+    as_user(organiser)
+    assert "Logged in as Siti Rahayu" in client.get("/").text
+
+
+def test_language_choice_is_kept_on_the_account(app, organiser):
+    first_device = app.test_client()
+    login(first_device, organiser)
+    first_device.post("/language", data={"language": "en", "next": "/"})
+    other_device = app.test_client()
+    login(other_device, organiser)
+    assert "Logged in as" in other_device.get("/").text
+
+
+def test_error_pages_speak_the_users_language(client):
+    assert "Halaman tidak ditemukan" in client.get("/tidak-ada").text
+    client.post("/language", data={"language": "en"})
+    assert "Page not found" in client.get("/tidak-ada").text
+
+
+def test_a_server_error_shows_a_translated_page_and_saves_nothing(app):
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/boom", view_func=broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Terjadi kesalahan" in response.text
