@@ -28,6 +28,9 @@ class Event(db.Model):
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     capacity: so.Mapped[int]
+    waitlist_enabled: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    # Bumped by every registration change: the row lock that keeps capacity exact.
+    seats_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

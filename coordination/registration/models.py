@@ -1,12 +1,25 @@
-"""Who registered for an event. The registration issue builds the flows on this."""
+"""Who registered for an event, and how to reach them."""
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from coordination.extensions import UTCDateTime, db, utcnow
+
+# No 0/O, 1/I/L, U: a code read aloud or typed from a badge is not misread.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 27  # 27 * log2(30) = 132 bits of randomness
+
+
+def new_checkin_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_link_token() -> str:
+    return secrets.token_urlsafe(32)
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -28,8 +41,23 @@ class Registration(db.Model):
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=RegistrationStatus.CONFIRMED)
+    link_token: so.Mapped[str] = so.mapped_column(
+        sa.String(64), unique=True, default=new_link_token
+    )
+    checkin_code: so.Mapped[str] = so.mapped_column(
+        sa.String(32), unique=True, default=new_checkin_code
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    status_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),
+        # One seat per person: the same mobile or e-mail cannot register twice for an event.
+        sa.UniqueConstraint("event_id", "phone"),
+        sa.UniqueConstraint("event_id", "email"),
+        sa.Index("ix_registrations_event_id_status", "event_id", "status"),
     )
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != RegistrationStatus.CANCELLED
