@@ -7,7 +7,7 @@ from flask import Flask
 from coordination import cli, i18n, security
 from coordination.config import ROOT, Config
 from coordination.errors import register_error_pages
-from coordination.extensions import babel, csrf, db, login_manager, migrate
+from coordination.extensions import babel, csrf, db, limiter, login_manager, mailer, migrate
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -25,6 +25,8 @@ def create_app(config: object | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    mailer.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     _register_database_events(app)
@@ -33,10 +35,14 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.accounts.views import bp as accounts_bp
     from coordination.auth.views import bp as auth_bp
     from coordination.events.views import bp as events_bp
+    from coordination.registration.manage import bp as participants_bp
+    from coordination.registration.views import bp as registration_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(participants_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

@@ -45,6 +45,15 @@ class Config:
         )
         self.DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Asia/Jakarta")
         self.BABEL_DEFAULT_LOCALE = os.environ.get("DEFAULT_LANGUAGE", "id")
+        self.MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+        self.MAIL_SERVER_CONFIGURED = bool(os.environ.get("MAIL_SERVER"))
+        self.MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+        self.MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "") == "1"
+        self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+        self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+        self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
+        self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
+        self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     BABEL_DEFAULT_TIMEZONE = "UTC"
@@ -65,6 +74,7 @@ class TestConfig(Config):
 
     def __init__(self, database_url: str) -> None:
         super().__init__(secret_key="test-secret")
+        self.MAIL_SERVER_CONFIGURED = False
         self.SQLALCHEMY_DATABASE_URI = _database_url(database_url)
 
     TESTING = True

@@ -17,7 +17,9 @@ def database_url(tmp_path) -> str:
 
 @pytest.fixture
 def app(tmp_path):
-    app = create_app(TestConfig(database_url(tmp_path)))
+    config = TestConfig(database_url(tmp_path))
+    config.OUTBOX_DIR = str(tmp_path / "outbox")
+    app = create_app(config)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -4,6 +4,7 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from werkzeug.serving import make_server
@@ -12,6 +13,12 @@ from coordination import create_app
 from coordination.config import ROOT, TestConfig
 from coordination.demo.services import ADMIN, DEMO_SLUG, ORGANISER
 from coordination.extensions import db
+
+
+class LiveServer(NamedTuple):
+    url: str
+    app: object
+
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(ROOT, "docs", "screenshots")
@@ -28,6 +35,11 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
+def live_app(live_server):
+    return live_server.app
+
+
+@pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
     """The app on a free loopback port, holding the demo data."""
     url = os.environ.get("TEST_DATABASE_URL") or (
@@ -35,6 +47,7 @@ def live_server(tmp_path_factory):
     )
     config = TestConfig(url)
     config.WTF_CSRF_ENABLED = True
+    config.OUTBOX_DIR = str(tmp_path_factory.mktemp("outbox"))
     app = create_app(config)
     with app.app_context():
         db.drop_all()
@@ -46,7 +59,7 @@ def live_server(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
     server.shutdown()
     with app.app_context():
         db.session.remove()
@@ -78,7 +91,7 @@ def page_for(browser, live_server):
     contexts = []
 
     def open_page(viewport=PHONE):
-        context = browser.new_context(viewport=viewport, base_url=live_server)
+        context = browser.new_context(viewport=viewport, base_url=live_server.url)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
@@ -178,7 +191,9 @@ def test_pages_pass_axe_without_serious_violations_and_are_screenshotted(
 def test_no_request_leaves_the_app(page_for, live_server):
     page = page_for(DESKTOP)
     outside = []
-    page.on("request", lambda r: None if r.url.startswith(live_server) else outside.append(r.url))
+    page.on(
+        "request", lambda r: None if r.url.startswith(live_server.url) else outside.append(r.url)
+    )
     log_in(page)
     page.goto(f"/events/{DEMO_SLUG}")
     assert outside == []
@@ -189,3 +204,70 @@ def _copy_of_chromium_version():
     """Name the browser in the test log, so a CI run shows what it drove."""
     print(f"chromium: {shutil.which(CHROMIUM) or CHROMIUM}")
     yield
+
+
+def test_participant_registers_on_a_phone_cancels_and_the_waiting_person_moves_up(
+    page_for, live_app
+):
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from coordination.auth.models import User
+    from coordination.events.models import Event
+    from coordination.events.services import create_event
+    from coordination.extensions import utcnow
+    from coordination.registration import services
+    from coordination.registration.models import Registration
+    from tests.factories import event_data
+
+    now = utcnow()
+    with live_app.app_context():
+        organiser = db.session.scalar(sa.select(User).where(User.email == ORGANISER.email))
+        event = create_event(
+            event_data(
+                slug="rakor-satu-kursi",
+                capacity=1,
+                starts_at=now + timedelta(days=5),
+                ends_at=now + timedelta(days=5, hours=2),
+            ),
+            organiser,
+        )
+        db.session.commit()
+        event_id = event.id
+
+    page = page_for(PHONE)
+    page.goto("/e/rakor-satu-kursi")
+    page.fill("#full_name", "Ahmad Hidayat")
+    page.fill("#organisation", "KUD Paiton")
+    page.fill("#phone", "0812 7777 8888")
+    page.click("#register button[type=submit]")
+    expect(page.locator(".status")).to_contain_text("Kursi Anda sudah dikonfirmasi")
+    qr = page.locator(".qr img")
+    expect(qr).to_be_visible()
+    assert qr.evaluate("img => img.naturalWidth") > 0
+    personal_link = page.url.split("?")[0]
+    page.screenshot(path=str(SCREENSHOTS / "registered-phone.png"))
+
+    with live_app.app_context():
+        event = db.session.get(Event, event_id)
+        waiting = services.register(
+            event, services.ParticipantData(full_name="Budi Menunggu", phone="0812 9999 0000")
+        )
+        db.session.commit()
+        waiting_link = waiting.link_token
+
+    page.goto(personal_link)
+    page.click("form[action$='/cancel'] button")
+    expect(page.locator(".status")).to_contain_text("dibatalkan")
+    page.goto(f"/r/{waiting_link}")
+    expect(page.locator(".status")).to_contain_text("Kursi Anda sudah dikonfirmasi")
+    with live_app.app_context():
+        statuses = dict(
+            db.session.execute(
+                sa.select(Registration.full_name, Registration.status).where(
+                    Registration.event_id == event_id
+                )
+            ).all()
+        )
+    assert statuses == {"Ahmad Hidayat": "cancelled", "Budi Menunggu": "confirmed"}

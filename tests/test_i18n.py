@@ -34,11 +34,14 @@ def test_every_visible_string_has_an_indonesian_translation():
     translated = {m.id for m in catalogue if m.id and m.string and not m.fuzzy}
     keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
     missing = set()
-    for directory, method in (("coordination", "python"), ("templates", "jinja2")):
+    sources = (
+        ("coordination", "**.py", "python"),
+        ("templates", "**.html", "jinja2"),
+        ("templates", "**.txt", "jinja2"),
+    )
+    for directory, pattern, method in sources:
         for _file, _line, message, _comments, _ctx in extract_from_dir(
-            Path(ROOT, directory),
-            method_map=[("**.py" if method == "python" else "**.html", method)],
-            keywords=keywords,
+            Path(ROOT, directory), method_map=[(pattern, method)], keywords=keywords
         ):
             if isinstance(message, tuple):
                 message = message[0]

@@ -1,0 +1,106 @@
+"""Organiser pages for an event's participants and its outbox."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordination.errors import DomainError
+from coordination.events.forms import ConfirmForm
+from coordination.events.services import event_for
+from coordination.extensions import db
+from coordination.mail.models import OutboxMessage
+
+from . import notify, services
+from .forms import ParticipantForm, ParticipantSearchForm
+
+bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
+
+
+@bp.get("/participants")
+@login_required
+def index(slug: str):
+    """Search, filter and page through the participants."""
+    event = event_for(current_user, slug)
+    form = ParticipantSearchForm(request.args)
+    page = services.search(
+        event,
+        text=form.q.data or "",
+        status=form.status.data or "",
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template("participants/index.html", event=event, form=form, page=page)
+
+
+@bp.route("/participants/new", methods=["GET", "POST"])
+@bp.route("/participants/<int:registration_id>", methods=["GET", "POST"])
+@login_required
+def edit(slug: str, registration_id: int | None = None):
+    """Add a participant by hand, or correct one."""
+    event = event_for(current_user, slug)
+    registration = services.participant_of(event, registration_id) if registration_id else None
+    form = ParticipantForm()
+    if request.method == "GET" and registration:
+        form.fill_from(registration)
+    elif form.validate_on_submit():
+        try:
+            if registration:
+                services.update_details(registration, form.to_data())
+            else:
+                registration = services.register(event, form.to_data(), by_organiser=True)
+                notify.registered(registration)
+        except DomainError as error:
+            if error.code == "already_registered":
+                error = DomainError("contact_taken")
+            if error.code == "event_full":
+                flash(_("The event is full and has no waiting list."), "error")
+            else:
+                form.show_error(error.code)
+        else:
+            flash(_("Participant saved."), "success")
+            return redirect(url_for(".index", slug=slug))
+    return render_template(
+        "participants/edit.html",
+        event=event,
+        form=form,
+        registration=registration,
+        position=services.waiting_position(registration) if registration else None,
+    )
+
+
+@bp.post("/participants/<int:registration_id>/<any(cancel, restore, confirm):action>")
+@login_required
+def change_status(slug: str, registration_id: int, action: str):
+    """Cancel, restore, or move off the waiting list."""
+    event = event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    registration = services.participant_of(event, registration_id)
+    try:
+        if action == "cancel":
+            for person in services.cancel(registration):
+                notify.promoted(person)
+        elif action == "restore":
+            services.restore(registration)
+        else:
+            services.confirm_from_waiting_list(registration)
+            notify.promoted(registration)
+    except DomainError:
+        flash(_("The event is full and has no waiting list."), "error")
+    else:
+        flash(_("Participant saved."), "success")
+    return redirect(url_for(".edit", slug=slug, registration_id=registration_id))
+
+
+@bp.get("/outbox")
+@login_required
+def outbox(slug: str):
+    """The e-mails sent for this event, newest first."""
+    event = event_for(current_user, slug)
+    messages = db.session.scalars(
+        sa.select(OutboxMessage)
+        .where(OutboxMessage.event_id == event.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(200)
+    ).all()
+    return render_template("participants/outbox.html", event=event, messages=messages)

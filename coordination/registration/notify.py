@@ -1,0 +1,31 @@
+"""The e-mails a participant receives, in the language of the request that caused them."""
+
+from flask import render_template, url_for
+from flask_babel import gettext as _
+
+from coordination.events.models import Event
+from coordination.extensions import db
+from coordination.mail import services as mail
+
+from .models import Registration
+
+
+def _send(registration: Registration, subject: str, template: str) -> None:
+    if not registration.email:
+        return
+    event = db.session.get(Event, registration.event_id)
+    link = url_for("registration.personal", token=registration.link_token, _external=True)
+    body = render_template(template, registration=registration, event=event, link=link)
+    mail.send(registration.email, f"{subject}: {event.title}", body, event_id=event.id)
+
+
+def registered(registration: Registration) -> None:
+    _send(registration, _("Registration received"), "mail/registered.txt")
+
+
+def link_again(registration: Registration) -> None:
+    _send(registration, _("Your registration link"), "mail/link_again.txt")
+
+
+def promoted(registration: Registration) -> None:
+    _send(registration, _("You have a seat"), "mail/promoted.txt")

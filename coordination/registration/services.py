@@ -1,0 +1,288 @@
+"""Registration rules: who gets a seat, who waits, and who moves up.
+
+Capacity holds by construction: every change that can take or free a seat first bumps the
+event's seats_version. On PostgreSQL that UPDATE locks the event row; on SQLite it is the
+transaction's first statement, so the write lock is taken before anything is counted. Either
+way the count-then-insert below runs for one registration of that event at a time.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import phonenumbers
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from coordination.auth.services import normalise_email
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+
+from .models import Registration, RegistrationStatus
+
+MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+}
+
+
+@dataclass
+class ParticipantData:
+    full_name: str
+    organisation: str = ""
+    position: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+def normalise_phone(raw: str) -> str:
+    """An Indonesian (or international) mobile number in E.164, e.g. +6281234567890."""
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException as error:
+        raise DomainError("invalid_phone") from error
+    if not phonenumbers.is_valid_number(number) or (
+        phonenumbers.number_type(number) not in MOBILE_TYPES
+    ):
+        raise DomainError("invalid_phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def registration_state(event: Event, now: datetime | None = None) -> str:
+    """open, not_yet_open or closed: when the public may register."""
+    now = now or utcnow()
+    if event.is_archived:
+        return "closed"
+    if event.registration_opens_at and now < event.registration_opens_at:
+        return "not_yet_open"
+    closes = event.registration_closes_at or event.starts_at
+    return "closed" if now >= closes else "open"
+
+
+def _lock_seats(event: Event) -> None:
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event.id)
+        .values(seats_version=Event.seats_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _count(event: Event, status: str) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == event.id, Registration.status == status
+        )
+    )
+
+
+def _clean(data: ParticipantData) -> ParticipantData:
+    name = " ".join(data.full_name.split())
+    if not name:
+        raise DomainError("name_required")
+    phone = normalise_phone(data.phone) if data.phone.strip() else None
+    email = normalise_email(data.email) if data.email.strip() else None
+    if not phone and not email:
+        raise DomainError("contact_required")
+    return ParticipantData(
+        full_name=name,
+        organisation=" ".join(data.organisation.split()),
+        position=" ".join(data.position.split()),
+        phone=phone or "",
+        email=email or "",
+    )
+
+
+def _same_person(
+    event: Event, data: ParticipantData, except_id: int | None = None
+) -> list[Registration]:
+    matches = []
+    if data.phone:
+        matches.append(Registration.phone == data.phone)
+    if data.email:
+        matches.append(Registration.email == data.email)
+    query = sa.select(Registration).where(Registration.event_id == event.id, sa.or_(*matches))
+    if except_id is not None:
+        query = query.where(Registration.id != except_id)
+    return list(db.session.scalars(query.order_by(Registration.id)))
+
+
+def _status_for_new_seat(event: Event) -> str:
+    if _count(event, RegistrationStatus.CONFIRMED) < event.capacity:
+        return RegistrationStatus.CONFIRMED
+    if event.waitlist_enabled:
+        return RegistrationStatus.WAITING
+    raise DomainError("event_full")
+
+
+def register(event: Event, data: ParticipantData, *, by_organiser: bool = False) -> Registration:
+    """Give the person a seat, or a place on the waiting list, or refuse.
+
+    Raises DomainError("already_registered", registration=...) when the mobile or e-mail is
+    already registered for this event; the caller decides what to reveal.
+    """
+    if not by_organiser:
+        state = registration_state(event)
+        if state != "open":
+            raise DomainError(f"registration_{state}")
+    data = _clean(data)
+    _lock_seats(event)
+    same = _same_person(event, data)
+    if any(r.is_active for r in same) or len(same) > 1:
+        first = next((r for r in same if r.is_active), same[0])
+        raise DomainError("already_registered", registration=first)
+    # Someone who cancelled and comes back takes up their old row again.
+    registration = same[0] if same else Registration(event_id=event.id)
+    status = _status_for_new_seat(event)
+    _apply(registration, data)
+    registration.status = status
+    registration.status_changed_at = utcnow()
+    db.session.add(registration)
+    db.session.flush()
+    return registration
+
+
+def _apply(registration: Registration, data: ParticipantData) -> None:
+    registration.full_name = data.full_name
+    registration.organisation = data.organisation
+    registration.position = data.position
+    registration.phone = data.phone or None
+    registration.email = data.email or None
+
+
+def update_details(registration: Registration, data: ParticipantData) -> Registration:
+    """Correct a registration; the new mobile or e-mail must not belong to someone else."""
+    event = db.session.get(Event, registration.event_id)
+    data = _clean(data)
+    if _same_person(event, data, except_id=registration.id):
+        raise DomainError("contact_taken")
+    _apply(registration, data)
+    db.session.flush()
+    return registration
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.tuple_(Registration.status_changed_at, Registration.id)
+            < sa.tuple_(registration.status_changed_at, registration.id),
+        )
+    )
+    return ahead + 1
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Fill free seats from the front of the waiting list; return who moved up."""
+    free = event.capacity - _count(event, RegistrationStatus.CONFIRMED)
+    if free <= 0:
+        return []
+    promoted = list(
+        db.session.scalars(
+            sa.select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status == RegistrationStatus.WAITING,
+            )
+            .order_by(Registration.status_changed_at, Registration.id)
+            .limit(free)
+        )
+    )
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.status_changed_at = utcnow()
+    db.session.flush()
+    return promoted
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """Cancel and hand the seat to the first waiting person; return who was promoted."""
+    event = db.session.get(Event, registration.event_id)
+    _lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return []
+    registration.status = RegistrationStatus.CANCELLED
+    registration.status_changed_at = utcnow()
+    db.session.flush()
+    return promote_waiting(event)
+
+
+def restore(registration: Registration) -> Registration:
+    """Undo a cancellation: a seat if one is free, else the waiting list (or refuse)."""
+    event = db.session.get(Event, registration.event_id)
+    _lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.CANCELLED:
+        return registration
+    registration.status = _status_for_new_seat(event)
+    registration.status_changed_at = utcnow()
+    db.session.flush()
+    return registration
+
+
+def confirm_from_waiting_list(registration: Registration) -> Registration:
+    """An organiser moves someone off the waiting list, if a seat is free."""
+    event = db.session.get(Event, registration.event_id)
+    _lock_seats(event)
+    db.session.refresh(registration)
+    if registration.status != RegistrationStatus.WAITING:
+        return registration
+    if _count(event, RegistrationStatus.CONFIRMED) >= event.capacity:
+        raise DomainError("event_full")
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.status_changed_at = utcnow()
+    db.session.flush()
+    return registration
+
+
+def by_link_token(token: str) -> Registration:
+    query = sa.select(Registration).where(Registration.link_token == token)
+    registration = db.session.scalar(query)
+    if registration is None:
+        raise NotFound()
+    return registration
+
+
+def public_event(slug: str) -> Event:
+    """An event the public may see: it exists and is not archived."""
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or event.is_archived:
+        raise NotFound()
+    return event
+
+
+def seats_taken(event: Event) -> int:
+    return _count(event, RegistrationStatus.CONFIRMED)
+
+
+def search(event: Event, text: str = "", status: str = "", page: int = 1, per_page: int = 50):
+    """The organiser's participant list: filtered, sorted by name, one page at a time."""
+    query = sa.select(Registration).where(Registration.event_id == event.id)
+    if status in set(RegistrationStatus):
+        query = query.where(Registration.status == status)
+    text = text.strip()
+    if text:
+        like = f"%{text.lower()}%"
+        digits = "".join(ch for ch in text if ch.isdigit())
+        conditions = [
+            sa.func.lower(Registration.full_name).like(like),
+            sa.func.lower(Registration.organisation).like(like),
+        ]
+        if len(digits) >= 3:
+            # 0812... and +62812... both find +62812...
+            conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
+        query = query.where(sa.or_(*conditions))
+    query = query.order_by(sa.func.lower(Registration.full_name), Registration.id)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def participant_of(event: Event, registration_id: int) -> Registration:
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        raise NotFound()
+    return registration

@@ -1,0 +1,113 @@
+"""Public registration pages and the participant's personal link."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from coordination.badges.qr import qr_svg
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db, limiter
+
+from . import notify, services
+from .forms import ParticipantForm, PublicRegistrationForm
+from .models import RegistrationStatus
+
+bp = Blueprint("registration", __name__)
+
+
+@bp.after_request
+def private_pages(response):
+    """Personal links carry a secret: never cache them or let search engines keep them."""
+    if request.path.startswith("/r/"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/e/<slug>", methods=["GET", "POST"])
+@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+def event_page(slug: str):
+    """The event as the public sees it, with the registration form."""
+    event = services.public_event(slug)
+    state = services.registration_state(event)
+    form = PublicRegistrationForm()
+    if state == "open" and form.validate_on_submit():
+        if form.website.data:
+            return render_template("registration/sent.html", event=event)
+        try:
+            registration = services.register(event, form.to_data())
+        except DomainError as error:
+            if error.code == "already_registered":
+                notify.link_again(error.details["registration"])
+                return render_template("registration/sent.html", event=event)
+            if error.code == "event_full":
+                state = "full"
+            elif error.code.startswith("registration_"):
+                state = error.code.removeprefix("registration_")
+            else:
+                form.show_error(error.code)
+        else:
+            notify.registered(registration)
+            return redirect(url_for(".personal", token=registration.link_token, new=1))
+    return render_template(
+        "registration/event.html",
+        event=event,
+        form=form,
+        state=state,
+        seats_left=max(event.capacity - services.seats_taken(event), 0),
+    )
+
+
+@bp.get("/r/<token>")
+def personal(token: str):
+    """The participant's own page: status, QR code, details."""
+    registration = services.by_link_token(token)
+    return render_template(
+        "registration/personal.html",
+        registration=registration,
+        event=db.session.get(Event, registration.event_id),
+        position=services.waiting_position(registration),
+        new=request.args.get("new") == "1",
+    )
+
+
+@bp.route("/r/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    """Let participants correct their own details."""
+    registration = services.by_link_token(token)
+    if not registration.is_active:
+        abort(404)
+    form = ParticipantForm()
+    if request.method == "GET":
+        form.fill_from(registration)
+    elif form.validate_on_submit():
+        try:
+            services.update_details(registration, form.to_data())
+        except DomainError as error:
+            form.show_error(error.code)
+        else:
+            flash(_("Your details have been saved."), "success")
+            return redirect(url_for(".personal", token=token))
+    event = db.session.get(Event, registration.event_id)
+    return render_template(
+        "registration/edit.html", form=form, registration=registration, event=event
+    )
+
+
+@bp.post("/r/<token>/cancel")
+def cancel(token: str):
+    """Give the seat up; the first person waiting gets it and is told."""
+    registration = services.by_link_token(token)
+    for person in services.cancel(registration):
+        notify.promoted(person)
+    flash(_("Your registration is cancelled."), "success")
+    return redirect(url_for(".personal", token=token))
+
+
+@bp.get("/r/<token>/qr.svg")
+def qr(token: str):
+    """The participant's check-in QR, for showing on a phone."""
+    registration = services.by_link_token(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        abort(404)
+    return Response(qr_svg(registration.checkin_code), mimetype="image/svg+xml")

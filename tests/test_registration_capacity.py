@@ -1,0 +1,136 @@
+"""The capacity rule under simultaneous submissions, on SQLite and on PostgreSQL."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+from coordination.registration import services
+from coordination.registration.models import Registration, RegistrationStatus
+
+from . import factories
+
+
+@pytest.fixture
+def open_event(app, organiser):
+    """An upcoming event with registration open; returns a function taking the capacity."""
+
+    def build(capacity: int, waitlist: bool = True) -> int:
+        now = utcnow()
+        with app.app_context():
+            slug = factories.make_event(
+                organiser["id"],
+                capacity=capacity,
+                starts_at=now + timedelta(days=7),
+                ends_at=now + timedelta(days=7, hours=3),
+                registration_opens_at=now - timedelta(days=1),
+            )
+            event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+            event.waitlist_enabled = waitlist
+            db.session.commit()
+            return event.id
+
+    return build
+
+
+def person(n: int) -> services.ParticipantData:
+    return services.ParticipantData(
+        full_name=f"Peserta {n}", organisation=f"KUD {n}", phone=f"0812-0000-{n:04d}"
+    )
+
+
+def test_forty_simultaneous_registrations_for_25_seats(app, open_event):
+    event_id = open_event(capacity=25)
+    start = threading.Barrier(40)
+    errors = []
+
+    def submit(n: int):
+        start.wait()  # before touching the pool, so no thread holds a connection while waiting
+        with app.app_context():
+            try:
+                services.register(db.session.get(Event, event_id), person(n))
+                db.session.commit()
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                db.session.rollback()
+                errors.append(repr(error))
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    with app.app_context():
+        statuses = db.session.scalars(
+            sa.select(Registration.status).where(Registration.event_id == event_id)
+        ).all()
+    assert statuses.count(RegistrationStatus.CONFIRMED) == 25
+    assert statuses.count(RegistrationStatus.WAITING) == 15
+
+
+def test_cancellation_promotes_the_first_waiting_person(ctx, open_event):
+    event = db.session.get(Event, open_event(capacity=2))
+    first, second, third, fourth = (services.register(event, person(n)) for n in range(4))
+    assert [r.status for r in (first, second, third, fourth)] == [
+        "confirmed",
+        "confirmed",
+        "waiting",
+        "waiting",
+    ]
+    assert services.waiting_position(fourth) == 2
+    promoted = services.cancel(first)
+    assert promoted == [third]
+    assert third.status == RegistrationStatus.CONFIRMED
+    assert services.waiting_position(fourth) == 1
+
+
+def test_full_event_without_waiting_list_refuses(ctx, open_event):
+    event = db.session.get(Event, open_event(capacity=1, waitlist=False))
+    services.register(event, person(1))
+    with pytest.raises(DomainError) as refused:
+        services.register(event, person(2))
+    assert refused.value.code == "event_full"
+
+
+def test_same_mobile_in_another_form_gets_no_second_seat(ctx, open_event):
+    event = db.session.get(Event, open_event(capacity=5))
+    first = services.register(event, person(7))
+    again = services.ParticipantData(full_name="Orang Lain", phone="+62 812 0000 0007")
+    with pytest.raises(DomainError) as refused:
+        services.register(event, again)
+    assert refused.value.code == "already_registered"
+    assert refused.value.details["registration"] is first
+
+
+def test_someone_who_cancelled_may_register_again(ctx, open_event):
+    event = db.session.get(Event, open_event(capacity=5))
+    first = services.register(event, person(3))
+    services.cancel(first)
+    again = services.register(event, person(3))
+    assert again.id == first.id and again.status == RegistrationStatus.CONFIRMED
+
+
+def test_registration_outside_the_window_is_refused(ctx, open_event):
+    event = db.session.get(Event, open_event(capacity=5))
+    event.registration_closes_at = utcnow() - timedelta(minutes=1)
+    with pytest.raises(DomainError) as refused:
+        services.register(event, person(1))
+    assert refused.value.code == "registration_closed"
+
+
+@pytest.mark.parametrize(
+    "raw", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "(0812) 34567890"]
+)
+def test_usual_forms_of_a_mobile_number_are_stored_alike(raw):
+    assert services.normalise_phone(raw) == "+6281234567890"
+
+
+@pytest.mark.parametrize("raw", ["0812", "021-5551234", "halo", "+1 202"])
+def test_numbers_that_are_not_mobiles_are_refused(raw):
+    with pytest.raises(DomainError):
+        services.normalise_phone(raw)

@@ -1,0 +1,205 @@
+"""Registering from a phone, the personal link, and the organiser's participant list."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+from coordination.mail.models import OutboxMessage
+from coordination.registration.models import Registration
+
+from . import factories
+
+FORM = {
+    "full_name": "Siti Maulidah",
+    "organisation": "Koperasi Wanita Kraksaan Mandiri",
+    "position": "Ketua",
+    "phone": "0812-3456-7890",
+    "email": "siti@example.org",
+}
+
+
+@pytest.fixture
+def event_slug(app, organiser):
+    now = utcnow()
+    with app.app_context():
+        return factories.make_event(
+            organiser["id"],
+            slug="rakor-terbuka",
+            capacity=2,
+            starts_at=now + timedelta(days=7),
+            ends_at=now + timedelta(days=7, hours=3),
+            registration_opens_at=now - timedelta(days=1),
+        )
+
+
+def register(client, slug, **changes):
+    return client.post(f"/e/{slug}", data={**FORM, **changes})
+
+
+def rows(model):
+    return db.session.scalars(sa.select(model)).all()
+
+
+def test_participant_registers_and_lands_on_their_personal_page(client, ctx, event_slug):
+    response = register(client, event_slug)
+    assert response.status_code == 302
+    assert re.fullmatch(r"/r/[\w-]{40,}\?new=1", response.headers["Location"])
+    page = client.get(response.headers["Location"]).text
+    assert "Kursi Anda sudah dikonfirmasi." in page
+    assert "/qr.svg" in page
+    [registration] = rows(Registration)
+    assert registration.phone == "+6281234567890"
+    qr = client.get(f"/r/{registration.link_token}/qr.svg")
+    assert qr.mimetype == "image/svg+xml" and b"<svg" in qr.data
+    assert b"Siti" not in qr.data
+
+
+def test_confirmation_email_carries_the_personal_link(client, ctx, app, event_slug):
+    register(client, event_slug)
+    [registration] = rows(Registration)
+    [message] = rows(OutboxMessage)
+    assert message.recipient == "siti@example.org"
+    assert registration.link_token in message.body
+    assert "Kursi Anda sudah dikonfirmasi untuk:" in message.body
+    files = list(Path(app.config["OUTBOX_DIR"]).glob("*.eml"))
+    assert len(files) == 1 and registration.link_token in files[0].read_text()
+
+
+def test_registering_twice_gives_no_second_seat_and_reveals_nothing(client, ctx, event_slug):
+    register(client, event_slug)
+    response = register(
+        client,
+        event_slug,
+        full_name="Penipu",
+        email="penipu@example.org",
+        phone="+62 812 3456 7890",
+    )
+    assert response.status_code == 200
+    assert "Periksa e-mail Anda" in response.text
+    assert "Siti" not in response.text and "siti@example.org" not in response.text
+    assert len(rows(Registration)) == 1
+    # The link goes to the address on record, never to the one just typed.
+    assert [m.recipient for m in rows(OutboxMessage)] == ["siti@example.org"] * 2
+
+
+def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client, ctx, event_slug):
+    register(client, event_slug)
+    register(client, event_slug, phone="0812-0000-0002", email="b@example.org")
+    response = register(
+        client, event_slug, phone="0812-0000-0003", email="c@example.org", full_name="Budi Waiting"
+    )
+    page = client.get(response.headers["Location"]).text
+    assert "daftar tunggu, nomor 1" in page
+    first = rows(Registration)[0]
+    client.post(f"/r/{first.link_token}/cancel")
+    waiting = db.session.scalar(
+        sa.select(Registration).where(Registration.full_name == "Budi Waiting")
+    )
+    db.session.refresh(waiting)
+    assert waiting.status == "confirmed"
+    assert "Anda mendapat kursi" in rows(OutboxMessage)[-1].subject
+
+
+def test_participant_corrects_their_details(client, ctx, event_slug):
+    register(client, event_slug)
+    token = rows(Registration)[0].link_token
+    response = client.post(
+        f"/r/{token}/edit", data={**FORM, "position": "Bendahara"}, follow_redirects=True
+    )
+    assert "Data Anda sudah disimpan." in response.text and "Bendahara" in response.text
+
+
+def test_bad_input_is_refused_with_messages_and_nothing_saved(client, ctx, event_slug):
+    response = register(client, event_slug, phone="0812", email="")
+    assert "Isi nomor HP Indonesia" in response.text
+    assert 'value="Siti Maulidah"' in response.text
+    response = register(client, event_slug, phone="", email="")
+    assert "Isi nomor HP atau alamat e-mail." in response.text
+    assert rows(Registration) == []
+
+
+def test_bots_filling_the_hidden_field_register_nobody(client, ctx, event_slug):
+    response = register(client, event_slug, website="http://spam.example")
+    assert response.status_code == 200
+    assert rows(Registration) == []
+
+
+def test_closed_registration_and_full_event_say_so(client, ctx, event_slug):
+    event = db.session.scalar(sa.select(Event))
+    event.waitlist_enabled = False
+    event.capacity = 1
+    db.session.commit()
+    register(client, event_slug)
+    response = register(client, event_slug, phone="0812-0000-0002", email="b@example.org")
+    assert "Acara ini sudah penuh dan tidak memiliki daftar tunggu." in response.text
+    event.registration_closes_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert "Pendaftaran sudah ditutup." in client.get(f"/e/{event_slug}").text
+
+
+def test_personal_pages_are_never_cached_and_unknown_links_are_404(client, ctx, event_slug):
+    register(client, event_slug)
+    token = rows(Registration)[0].link_token
+    assert client.get(f"/r/{token}").headers["Cache-Control"] == "no-store"
+    assert client.get(f"/r/{token[:-1]}x").status_code == 404
+
+
+def test_public_submissions_are_rate_limited_per_address(client, event_slug):
+    answers = [
+        register(client, event_slug, phone=f"0812-0000-{n:04d}", email="").status_code
+        for n in range(11)
+    ]
+    assert answers[-1] == 429
+    assert "Terlalu banyak permintaan" in register(client, event_slug).text
+
+
+def test_organiser_searches_filters_and_manages_participants(
+    client, ctx, as_user, organiser, event_slug
+):
+    register(client, event_slug)
+    register(client, event_slug, full_name="Budi Santoso", phone="0813-1111-2222", email="")
+    register(client, event_slug, full_name="Waluyo", phone="0813-3333-4444", email="")
+    as_user(organiser)
+    page = client.get(f"/events/{event_slug}/participants?q=0813-1111").text
+    assert "Budi Santoso" in page and "Siti" not in page
+    page = client.get(f"/events/{event_slug}/participants?status=waiting").text
+    assert "Waluyo" in page and "Budi Santoso" not in page
+    waiting = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Waluyo"))
+    response = client.post(
+        f"/events/{event_slug}/participants/{waiting.id}/confirm", follow_redirects=True
+    )
+    assert "Acara sudah penuh" in response.text
+    budi = db.session.scalar(
+        sa.select(Registration).where(Registration.full_name == "Budi Santoso")
+    )
+    client.post(f"/events/{event_slug}/participants/{budi.id}/cancel")
+    db.session.refresh(waiting)
+    assert waiting.status == "confirmed"
+    assert "Anda mendapat kursi" not in client.get(f"/events/{event_slug}/outbox").text  # no e-mail
+
+
+def test_participant_list_is_paged_for_thousands(client, ctx, as_user, organiser, event_slug):
+    event = db.session.scalar(sa.select(Event))
+    db.session.add_all(
+        Registration(event_id=event.id, full_name=f"Peserta {n:04d}", phone=f"+62812{n:08d}")
+        for n in range(120)
+    )
+    db.session.commit()
+    as_user(organiser)
+    page = client.get(f"/events/{event_slug}/participants?page=3").text
+    assert "Halaman 3 dari 3" in page and "Peserta 0119" in page and "Peserta 0000" not in page
+
+
+def test_participants_and_outbox_are_404_for_other_organisers_and_door(
+    client, make, as_user, event_slug
+):
+    for role in ("organiser", "door"):
+        as_user(make(factories.make_user, role))
+        for path in ("participants", "participants/new", "outbox"):
+            assert client.get(f"/events/{event_slug}/{path}").status_code == 404
+        client.post("/logout")
