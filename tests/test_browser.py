@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from coordination import create_app
 from coordination.config import ROOT, TestConfig
-from coordination.demo.services import ADMIN, DEMO_SLUG, ORGANISER
+from coordination.demo.services import ADMIN, DEMO_SLUG, FOLLOW_UP_SLUG, ORGANISER
 from coordination.extensions import db
 
 
@@ -160,26 +160,39 @@ def test_invalid_event_keeps_what_was_typed_in_the_browser(page_for):
 
 
 PAGES = [
+    ("public-event", f"/e/{FOLLOW_UP_SLUG}", False),
+    ("personal", "PERSONAL", False),
     ("login", "/login", False),
     ("events", "/", True),
     ("event", f"/events/{DEMO_SLUG}", True),
     ("event-form", "/events/new", True),
     ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new", True),
+    ("participants", f"/events/{DEMO_SLUG}/participants", True),
+    ("outbox", f"/events/{DEMO_SLUG}/outbox", True),
 ]
 
 
 @pytest.mark.parametrize("viewport_name,viewport", [("phone", PHONE), ("desktop", DESKTOP)])
 def test_pages_pass_axe_without_serious_violations_and_are_screenshotted(
-    page_for, viewport_name, viewport
+    page_for, live_app, viewport_name, viewport
 ):
+    import sqlalchemy as sa
+
+    from coordination.registration.models import Registration
+
+    with live_app.app_context():
+        token = db.session.scalar(sa.select(Registration.link_token).limit(1))
     page = page_for(viewport)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
+    logged_in = False
     for name, path, needs_login in PAGES:
-        if needs_login and "/login" in page.url or (needs_login and page.url == "about:blank"):
+        if needs_login and not logged_in:
             log_in(page)
-        page.goto(path)
-        assert "/login" not in page.url or not needs_login, path
+            logged_in = True
+        page.goto(f"/r/{token}" if path == "PERSONAL" else path)
+        expect(page.locator("h1")).to_be_visible()
+        assert "/login" not in page.url or path == "/login", path
         results = Axe().run(page)
         for violation in results.response["violations"]:
             if violation["impact"] in ("serious", "critical"):

@@ -203,3 +203,10 @@ def test_participants_and_outbox_are_404_for_other_organisers_and_door(
         for path in ("participants", "participants/new", "outbox"):
             assert client.get(f"/events/{event_slug}/{path}").status_code == 404
         client.post("/logout")
+
+
+def test_organiser_prints_a_qr_poster_of_the_public_link(client, as_user, organiser, event_slug):
+    as_user(organiser)
+    page = client.get(f"/events/{event_slug}/poster").text
+    assert f"http://localhost/e/{event_slug}" in page
+    assert client.get(f"/events/{event_slug}/poster.svg").mimetype == "image/svg+xml"

@@ -1,10 +1,20 @@
 """Organiser pages for an event's participants and its outbox."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
 from coordination.events.services import event_for
@@ -104,3 +114,24 @@ def outbox(slug: str):
         .limit(200)
     ).all()
     return render_template("participants/outbox.html", event=event, messages=messages)
+
+
+@bp.get("/poster")
+@login_required
+def poster(slug: str):
+    """A printable poster with a QR code of the public registration page."""
+    event = event_for(current_user, slug)
+    return render_template(
+        "participants/poster.html",
+        event=event,
+        public_url=url_for("registration.event_page", slug=slug, _external=True),
+    )
+
+
+@bp.get("/poster.svg")
+@login_required
+def poster_qr(slug: str):
+    """The QR of the public registration link."""
+    event_for(current_user, slug)
+    url = url_for("registration.event_page", slug=slug, _external=True)
+    return Response(qr_svg(url), mimetype="image/svg+xml")
