@@ -19,7 +19,7 @@ install: $(BIN)/.installed
 
 # Compiled catalogues (.mo) are build output; the .po files are the source.
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d $(TRANSLATIONS) -q 2>/dev/null || $(BIN)/pybabel compile -d $(TRANSLATIONS)
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 run: translations
 	$(BIN)/flask db upgrade

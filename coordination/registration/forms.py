@@ -1,9 +1,21 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
 
+from .models import QuestionKind
+from .questions import NO, YES, QuestionData
 from .services import ParticipantData
 
 ERROR_MESSAGES = {
@@ -12,6 +24,14 @@ ERROR_MESSAGES = {
     "contact_required": ("phone", _l("Enter a mobile number or an e-mail address.")),
     "contact_taken": ("phone", _l("This mobile number or e-mail is already registered.")),
     "name_required": ("full_name", _l("Enter your full name.")),
+}
+ANSWER_MESSAGES = {
+    "answer_required": _l("Please answer this question."),
+    "answer_invalid": _l("Choose one of the given answers."),
+}
+QUESTION_ERRORS = {
+    "choices_needed": ("options", _l("Give at least two choices, one per line.")),
+    "invalid_kind": ("kind", _l("Choose one of the listed kinds.")),
 }
 
 
@@ -70,3 +90,79 @@ class ParticipantSearchForm(FlaskForm):
 
     q = StringField(_l("Search name, organisation or mobile"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_FILTERS, validators=[Optional()])
+
+
+QUESTION_KINDS = [
+    SelectChoice("short_text", _l("Short text")),
+    SelectChoice("long_text", _l("Long text")),
+    SelectChoice("single_choice", _l("One choice")),
+    SelectChoice("multiple_choice", _l("Several choices")),
+    SelectChoice("yes_no", _l("Yes / no")),
+]
+
+
+class QuestionForm(FlaskForm):
+    label = StringField(_l("Question"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind of answer"), choices=QUESTION_KINDS)
+    required = BooleanField(_l("An answer is required"))
+    options = TextAreaField(
+        _l("Choices, one per line"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("Only for one choice or several choices."),
+    )
+
+    def to_data(self) -> QuestionData:
+        return QuestionData(
+            label=self.label.data,
+            kind=self.kind.data,
+            required=self.required.data,
+            options=(self.options.data or "").splitlines(),
+        )
+
+    def fill_from(self, question) -> None:
+        self.label.data, self.kind.data = question.label, question.kind
+        self.required.data, self.options.data = question.required, question.options_text
+
+
+def question_field_name(question) -> str:
+    return f"question_{question.id}"
+
+
+def _question_field(question):
+    validators = [InputRequired(message=_l("Please answer this question."))]
+    validators = validators if question.required else [Optional()]
+    kind = question.kind
+    if kind == QuestionKind.SHORT_TEXT:
+        return StringField(question.label, validators=[*validators, Length(max=500)])
+    if kind == QuestionKind.LONG_TEXT:
+        return TextAreaField(question.label, validators=[*validators, Length(max=5000)])
+    if kind == QuestionKind.YES_NO:
+        choices = [SelectChoice(YES, _l("Yes")), SelectChoice(NO, _l("No"))]
+    else:
+        choices = [SelectChoice(option, option) for option in question.options]
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return SelectMultipleField(
+            question.label,
+            choices=choices,
+            validators=validators,
+            widget=ListWidget(prefix_label=False),
+            option_widget=CheckboxInput(),
+            validate_choice=False,
+        )
+    return RadioField(question.label, choices=choices, validators=validators, validate_choice=False)
+
+
+def form_with_questions(base, questions):
+    """The registration form of one event: the base fields plus the organiser's questions."""
+
+    class EventRegistrationForm(base):
+        def answers(self) -> dict[int, object]:
+            return {q.id: getattr(self, question_field_name(q)).data for q in questions}
+
+        def show_answer_error(self, question_id: int, message) -> None:
+            getattr(self, f"question_{question_id}").errors.append(message)
+
+    for question in questions:
+        setattr(EventRegistrationForm, question_field_name(question), _question_field(question))
+    EventRegistrationForm.question_fields = [question_field_name(q) for q in questions]
+    return EventRegistrationForm

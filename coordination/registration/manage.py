@@ -21,8 +21,8 @@ from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
 
-from . import notify, services
-from .forms import ParticipantForm, ParticipantSearchForm
+from . import notify, questions, services
+from .forms import QUESTION_ERRORS, ParticipantForm, ParticipantSearchForm, QuestionForm
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
 
@@ -75,6 +75,7 @@ def edit(slug: str, registration_id: int | None = None):
         form=form,
         registration=registration,
         position=services.waiting_position(registration) if registration else None,
+        answers=questions.answers_of(registration) if registration else [],
     )
 
 
@@ -135,3 +136,46 @@ def poster_qr(slug: str):
     event_for(current_user, slug)
     url = url_for("registration.event_page", slug=slug, _external=True)
     return Response(qr_svg(url), mimetype="image/svg+xml")
+
+
+@bp.route("/questions", methods=["GET", "POST"])
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def question(slug: str, question_id: int | None = None):
+    """The organiser's own questions on the registration form: list, add, change."""
+    event = event_for(current_user, slug)
+    editing = questions.question_of(event, question_id) if question_id else None
+    form = QuestionForm()
+    if request.method == "GET" and editing:
+        form.fill_from(editing)
+    elif form.validate_on_submit():
+        try:
+            if editing:
+                questions.update_question(editing, form.to_data())
+            else:
+                questions.add_question(event, form.to_data())
+        except DomainError as error:
+            field_name, message = QUESTION_ERRORS[error.code]
+            getattr(form, field_name).errors.append(message)
+        else:
+            flash(_("Question saved."), "success")
+            return redirect(url_for(".question", slug=slug))
+    return render_template(
+        "participants/questions.html",
+        event=event,
+        form=form,
+        editing=editing,
+        questions=questions.questions_of(event),
+    )
+
+
+@bp.post("/questions/<int:question_id>/delete")
+@login_required
+def delete_question(slug: str, question_id: int):
+    """Remove a question together with its answers."""
+    event = event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    questions.delete_question(questions.question_of(event, question_id))
+    flash(_("Question removed."), "success")
+    return redirect(url_for(".question", slug=slug))

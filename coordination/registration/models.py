@@ -61,3 +61,55 @@ class Registration(db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+
+
+class Question(db.Model):
+    """One of the organiser's own questions on the registration form."""
+
+    __tablename__ = "questions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    label: so.Mapped[str] = so.mapped_column(sa.String(200))
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20))
+    required: so.Mapped[bool] = so.mapped_column(default=False)
+    options_text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind in ('short_text', 'long_text', 'single_choice', 'multiple_choice', 'yes_no')",
+            name="kind",
+        ),
+    )
+
+    @property
+    def options(self) -> list[str]:
+        return [line.strip() for line in self.options_text.splitlines() if line.strip()]
+
+
+class Answer(db.Model):
+    __tablename__ = "answers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    registration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    question_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("questions.id", ondelete="CASCADE")
+    )
+    value: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    question: so.Mapped[Question] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)

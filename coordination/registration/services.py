@@ -19,6 +19,7 @@ from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
 from .models import Registration, RegistrationStatus
+from .questions import clean_answers, questions_of, save_answers
 
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -115,7 +116,13 @@ def _status_for_new_seat(event: Event) -> str:
     raise DomainError("event_full")
 
 
-def register(event: Event, data: ParticipantData, *, by_organiser: bool = False) -> Registration:
+def register(
+    event: Event,
+    data: ParticipantData,
+    *,
+    answers: dict[int, object] | None = None,
+    by_organiser: bool = False,
+) -> Registration:
     """Give the person a seat, or a place on the waiting list, or refuse.
 
     Raises DomainError("already_registered", registration=...) when the mobile or e-mail is
@@ -126,6 +133,7 @@ def register(event: Event, data: ParticipantData, *, by_organiser: bool = False)
         if state != "open":
             raise DomainError(f"registration_{state}")
     data = _clean(data)
+    cleaned_answers = clean_answers(questions_of(event), answers or {})
     _lock_seats(event)
     same = _same_person(event, data)
     if any(r.is_active for r in same) or len(same) > 1:
@@ -139,6 +147,7 @@ def register(event: Event, data: ParticipantData, *, by_organiser: bool = False)
     registration.status_changed_at = utcnow()
     db.session.add(registration)
     db.session.flush()
+    save_answers(registration, cleaned_answers)
     return registration
 
 

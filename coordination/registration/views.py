@@ -9,8 +9,9 @@ from coordination.events.models import Event
 from coordination.extensions import db, limiter
 
 from . import notify, services
-from .forms import ParticipantForm, PublicRegistrationForm
+from .forms import ANSWER_MESSAGES, ParticipantForm, PublicRegistrationForm, form_with_questions
 from .models import RegistrationStatus
+from .questions import answers_of, questions_of
 
 bp = Blueprint("registration", __name__)
 
@@ -30,12 +31,12 @@ def event_page(slug: str):
     """The event as the public sees it, with the registration form."""
     event = services.public_event(slug)
     state = services.registration_state(event)
-    form = PublicRegistrationForm()
+    form = form_with_questions(PublicRegistrationForm, questions_of(event))()
     if state == "open" and form.validate_on_submit():
         if form.website.data:
             return render_template("registration/sent.html", event=event)
         try:
-            registration = services.register(event, form.to_data())
+            registration = services.register(event, form.to_data(), answers=form.answers())
         except DomainError as error:
             if error.code == "already_registered":
                 notify.link_again(error.details["registration"])
@@ -44,6 +45,8 @@ def event_page(slug: str):
                 state = "full"
             elif error.code.startswith("registration_"):
                 state = error.code.removeprefix("registration_")
+            elif error.code in ANSWER_MESSAGES:
+                form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
             else:
                 form.show_error(error.code)
         else:
@@ -65,6 +68,7 @@ def personal(token: str):
     return render_template(
         "registration/personal.html",
         registration=registration,
+        answers=answers_of(registration),
         event=db.session.get(Event, registration.event_id),
         position=services.waiting_position(registration),
         new=request.args.get("new") == "1",
