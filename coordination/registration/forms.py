@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -166,3 +167,35 @@ def form_with_questions(base, questions):
         setattr(EventRegistrationForm, question_field_name(question), _question_field(question))
     EventRegistrationForm.question_fields = [question_field_name(q) for q in questions]
     return EventRegistrationForm
+
+
+class InvitationUploadForm(FlaskForm):
+    file = FileField(
+        _l("Invitee list (CSV or XLSX)"),
+        validators=[
+            FileRequired(),
+            FileAllowed(["csv", "xlsx"], _l("Upload a .csv or .xlsx file.")),
+        ],
+    )
+
+
+class InviteeRegistrationForm(PublicRegistrationForm):
+    representative = BooleanField(_l("I am registering in the invitee's place (representative)"))
+
+
+UPLOAD_ERRORS = {
+    "unknown_format": _l("Upload a .csv or .xlsx file."),
+    "unreadable_file": _l("The file could not be read. Save it again as .xlsx or .csv."),
+    "empty_file": _l("The file has no invitees."),
+    "missing_columns": _l(
+        "The first row must name the columns: name, organisation, position, mobile, email."
+    ),
+    "too_many_rows": _l("At most 10,000 invitees per file."),
+}
+ROW_ERRORS = {
+    "name_required": _l("name is empty"),
+    "invalid_phone": _l("mobile number is not valid"),
+    "invalid_email": _l("e-mail is not valid"),
+    "contact_required": _l("needs a mobile number or an e-mail"),
+    "duplicate_contact": _l("mobile or e-mail already in the list"),
+}

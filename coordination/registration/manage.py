@@ -21,8 +21,16 @@ from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
 
-from . import notify, questions, services
-from .forms import QUESTION_ERRORS, ParticipantForm, ParticipantSearchForm, QuestionForm
+from . import invitations, notify, questions, services
+from .forms import (
+    QUESTION_ERRORS,
+    ROW_ERRORS,
+    UPLOAD_ERRORS,
+    InvitationUploadForm,
+    ParticipantForm,
+    ParticipantSearchForm,
+    QuestionForm,
+)
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
 
@@ -179,3 +187,84 @@ def delete_question(slug: str, question_id: int):
     questions.delete_question(questions.question_of(event, question_id))
     flash(_("Question removed."), "success")
     return redirect(url_for(".question", slug=slug))
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@login_required
+def invitations_page(slug: str):
+    """Upload an invitee list and follow who answered."""
+    event = event_for(current_user, slug)
+    form = InvitationUploadForm()
+    row_errors = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            created = invitations.import_invitations(event, upload.filename, upload.read())
+        except DomainError as error:
+            if error.code == "rows_invalid":
+                row_errors = error.details["errors"]
+                form.file.errors.append(
+                    _("Nothing was imported. Correct these rows and upload again.")
+                )
+            else:
+                form.file.errors.append(UPLOAD_ERRORS[error.code])
+        else:
+            sent = sum(_send_invitation(invitation) for invitation in created)
+            flash(
+                _(
+                    "%(count)d invitees imported, %(sent)d invitations e-mailed.",
+                    count=len(created),
+                    sent=sent,
+                ),
+                "success",
+            )
+            return redirect(url_for(".invitations_page", slug=slug))
+    return render_template(
+        "participants/invitations.html",
+        event=event,
+        form=form,
+        row_errors=row_errors,
+        row_messages=ROW_ERRORS,
+        invitations=invitations.invitations_of(event),
+        summary=invitations.summary(event),
+    )
+
+
+def _send_invitation(invitation) -> bool:
+    if notify.invited(invitation):
+        invitations.mark_sent(invitation)
+        return True
+    return False
+
+
+@bp.get("/invitations/template.<any(csv, xlsx):kind>")
+@login_required
+def invitation_template(slug: str, kind: str):
+    """An example invitee list to fill in."""
+    event_for(current_user, slug)
+    if kind == "csv":
+        return Response(
+            invitations.template_csv(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": "attachment; filename=undangan.csv"},
+        )
+    return Response(
+        invitations.template_xlsx(),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=undangan.xlsx"},
+    )
+
+
+@bp.post("/invitations/<int:invitation_id>/resend")
+@login_required
+def resend_invitation(slug: str, invitation_id: int):
+    """Send one invitation again."""
+    event = event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    invitation = invitations.invitation_of(event, invitation_id)
+    if _send_invitation(invitation):
+        flash(_("Invitation sent again to %(email)s.", email=invitation.email), "success")
+    else:
+        flash(_("This invitee has no e-mail address; share the link another way."), "error")
+    return redirect(url_for(".invitations_page", slug=slug))

@@ -49,6 +49,8 @@ class Registration(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # "Diwakili oleh": set when this person registered in an invitee's place.
+    represents_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),
@@ -113,3 +115,38 @@ class Answer(db.Model):
     question: so.Mapped[Question] = so.relationship()
 
     __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
+
+
+class InvitationStatus(enum.StrEnum):
+    INVITED = "invited"
+    REGISTERED = "registered"
+    DECLINED = "declined"
+
+
+class Invitation(db.Model):
+    """Someone the organiser asked to come, with a personal link to answer."""
+
+    __tablename__ = "invitations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_link_token)
+    status: so.Mapped[str] = so.mapped_column(sa.String(16), default=InvitationStatus.INVITED)
+    registration_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+    )
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("status in ('invited', 'registered', 'declined')", name="status"),
+        sa.UniqueConstraint("event_id", "phone"),
+        sa.UniqueConstraint("event_id", "email"),
+    )

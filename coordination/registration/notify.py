@@ -29,3 +29,14 @@ def link_again(registration: Registration) -> None:
 
 def promoted(registration: Registration) -> None:
     _send(registration, _("You have a seat"), "mail/promoted.txt")
+
+
+def invited(invitation) -> bool:
+    """Send the invitation link; False when the invitee has no e-mail to send it to."""
+    if not invitation.email:
+        return False
+    event = db.session.get(Event, invitation.event_id)
+    link = url_for("registration.invitation", token=invitation.token, _external=True)
+    body = render_template("mail/invitation.txt", invitation=invitation, event=event, link=link)
+    mail.send(invitation.email, f"{_('Invitation')}: {event.title}", body, event_id=event.id)
+    return True

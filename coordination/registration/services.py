@@ -122,6 +122,7 @@ def register(
     *,
     answers: dict[int, object] | None = None,
     by_organiser: bool = False,
+    represents_name: str | None = None,
 ) -> Registration:
     """Give the person a seat, or a place on the waiting list, or refuse.
 
@@ -145,6 +146,7 @@ def register(
     _apply(registration, data)
     registration.status = status
     registration.status_changed_at = utcnow()
+    registration.represents_name = represents_name
     db.session.add(registration)
     db.session.flush()
     save_answers(registration, cleaned_answers)
@@ -260,6 +262,13 @@ def by_link_token(token: str) -> Registration:
 def public_event(slug: str) -> Event:
     """An event the public may see: it exists and is not archived."""
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or event.is_archived:
+        raise NotFound()
+    return event
+
+
+def public_event_by_id(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
     if event is None or event.is_archived:
         raise NotFound()
     return event

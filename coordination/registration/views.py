@@ -8,9 +8,16 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, limiter
 
-from . import notify, services
-from .forms import ANSWER_MESSAGES, ParticipantForm, PublicRegistrationForm, form_with_questions
-from .models import RegistrationStatus
+from . import invitations, notify, services
+from .forms import (
+    ANSWER_MESSAGES,
+    ERROR_MESSAGES,
+    InviteeRegistrationForm,
+    ParticipantForm,
+    PublicRegistrationForm,
+    form_with_questions,
+)
+from .models import Registration, RegistrationStatus
 from .questions import answers_of, questions_of
 
 bp = Blueprint("registration", __name__)
@@ -19,7 +26,7 @@ bp = Blueprint("registration", __name__)
 @bp.after_request
 def private_pages(response):
     """Personal links carry a secret: never cache them or let search engines keep them."""
-    if request.path.startswith("/r/"):
+    if request.path.startswith(("/r/", "/i/")):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
     return response
@@ -115,3 +122,56 @@ def qr(token: str):
     if registration.status == RegistrationStatus.CANCELLED:
         abort(404)
     return Response(qr_svg(registration.checkin_code), mimetype="image/svg+xml")
+
+
+@bp.route("/i/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+def invitation(token: str):
+    """An invitee answers: registers, sends a representative, or declines."""
+    invited = invitations.by_token(token)
+    if invited.registration_id:
+        registration = db.session.get(Registration, invited.registration_id)
+        if registration and registration.is_active:
+            return redirect(url_for(".personal", token=registration.link_token))
+    event = services.public_event_by_id(invited.event_id)
+    state = services.registration_state(event)
+    form = form_with_questions(InviteeRegistrationForm, questions_of(event))()
+    if request.method == "GET":
+        form.fill_from(invited)
+    elif state == "open" and form.validate_on_submit() and not form.website.data:
+        try:
+            registration = invitations.accept(
+                invited, form.to_data(), form.answers(), form.representative.data
+            )
+        except DomainError as error:
+            if error.code == "already_registered":
+                notify.link_again(error.details["registration"])
+                return render_template("registration/sent.html", event=event)
+            if error.code == "event_full":
+                state = "full"
+            elif error.code in ANSWER_MESSAGES:
+                form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
+            elif error.code in ERROR_MESSAGES:
+                form.show_error(error.code)
+            else:
+                state = error.code.removeprefix("registration_")
+        else:
+            notify.registered(registration)
+            return redirect(url_for(".personal", token=registration.link_token, new=1))
+    return render_template(
+        "registration/invitation.html",
+        event=event,
+        invited=invited,
+        form=form,
+        state=state,
+        seats_left=max(event.capacity - services.seats_taken(event), 0),
+    )
+
+
+@bp.post("/i/<token>/decline")
+def decline_invitation(token: str):
+    """The invitee will not come."""
+    invited = invitations.by_token(token)
+    invitations.decline(invited)
+    flash(_("Thank you for letting us know that you cannot come."), "success")
+    return redirect(url_for(".invitation", token=token))

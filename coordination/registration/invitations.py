@@ -1,0 +1,256 @@
+"""Invitee lists: reading CSV or XLSX, checking every row first, and the invitees' answers."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+import openpyxl
+import sqlalchemy as sa
+from werkzeug.exceptions import NotFound
+
+from coordination.auth.services import normalise_email
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+
+from .models import Invitation, InvitationStatus, Registration
+from .services import ParticipantData, normalise_phone, register
+
+MAX_ROWS = 10_000
+COLUMNS = ("name", "organisation", "position", "mobile", "email")
+# Headers as organisers write them, in either language.
+HEADER_ALIASES = {
+    "name": "name",
+    "nama": "name",
+    "nama lengkap": "name",
+    "full name": "name",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "instansi": "organisation",
+    "koperasi": "organisation",
+    "instansi/koperasi": "organisation",
+    "position": "position",
+    "jabatan": "position",
+    "mobile": "mobile",
+    "phone": "mobile",
+    "hp": "mobile",
+    "no hp": "mobile",
+    "no. hp": "mobile",
+    "nomor hp": "mobile",
+    "whatsapp": "mobile",
+    "email": "email",
+    "e-mail": "email",
+    "surel": "email",
+}
+
+
+@dataclass
+class RowError:
+    row: int
+    code: str
+
+
+@dataclass
+class CheckedList:
+    invitees: list[ParticipantData] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _rows_from_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("cp1252", errors="replace")
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _rows_from_xlsx(content: bytes) -> list[list[str]]:
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise DomainError("unreadable_file") from error
+    sheet = book.worksheets[0]
+    rows = []
+    for values in sheet.iter_rows(values_only=True):
+        rows.append(["" if v is None else str(v) for v in values])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    book.close()
+    return rows
+
+
+def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
+    """Rows as dicts keyed by our column names; raises on an unreadable or unknown file."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        rows = _rows_from_csv(content)
+    elif name.endswith(".xlsx"):
+        rows = _rows_from_xlsx(content)
+    else:
+        raise DomainError("unknown_format")
+    if not rows:
+        raise DomainError("empty_file")
+    header = [HEADER_ALIASES.get(h.strip().lower()) for h in rows[0]]
+    if "name" not in header or not ({"mobile", "email"} & set(header)):
+        raise DomainError("missing_columns")
+    if len(rows) - 1 > MAX_ROWS:
+        raise DomainError("too_many_rows")
+    table = []
+    for values in rows[1:]:
+        record = {column: "" for column in COLUMNS}
+        for column, value in zip(header, values, strict=False):
+            if column:
+                record[column] = value.strip()
+        table.append(record)
+    return table
+
+
+def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
+    """Check every row; the list is only imported when no row has an error."""
+    result = CheckedList()
+    known = set(
+        db.session.execute(
+            sa.select(Invitation.phone, Invitation.email).where(Invitation.event_id == event.id)
+        ).all()
+    )
+    seen_contacts = {c for pair in known for c in pair if c}
+    for number, record in enumerate(table, start=2):  # row 1 is the header
+        if not any(record.values()):
+            continue
+        try:
+            if not record["name"]:
+                raise DomainError("name_required")
+            phone = normalise_phone(record["mobile"]) if record["mobile"] else ""
+            email = normalise_email(record["email"]) if record["email"] else ""
+            if not phone and not email:
+                raise DomainError("contact_required")
+            if (phone and phone in seen_contacts) or (email and email in seen_contacts):
+                raise DomainError("duplicate_contact")
+        except DomainError as error:
+            result.errors.append(RowError(number, error.code))
+            continue
+        seen_contacts.update(c for c in (phone, email) if c)
+        result.invitees.append(
+            ParticipantData(
+                full_name=" ".join(record["name"].split())[:120],
+                organisation=record["organisation"][:200],
+                position=record["position"][:120],
+                phone=phone,
+                email=email,
+            )
+        )
+    return result
+
+
+def import_invitations(event: Event, filename: str, content: bytes) -> list[Invitation]:
+    """All rows or none: a list with any bad row raises DomainError('rows_invalid')."""
+    checked = check_rows(event, read_table(filename, content))
+    if checked.errors:
+        raise DomainError("rows_invalid", errors=checked.errors)
+    if not checked.invitees:
+        raise DomainError("empty_file")
+    invitations = [
+        Invitation(
+            event_id=event.id,
+            full_name=p.full_name,
+            organisation=p.organisation,
+            position=p.position,
+            phone=p.phone or None,
+            email=p.email or None,
+        )
+        for p in checked.invitees
+    ]
+    db.session.add_all(invitations)
+    db.session.flush()
+    return invitations
+
+
+def template_csv() -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerow(
+        ["Siti Rahayu", "KSP Kraksaan Sejahtera", "Ketua", "0812-3456-7890", "siti@example.org"]
+    )
+    return out.getvalue()
+
+
+def template_xlsx() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Undangan"
+    sheet.append(list(COLUMNS))
+    sheet.append(
+        ["Siti Rahayu", "KSP Kraksaan Sejahtera", "Ketua", "0812-3456-7890", "siti@example.org"]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def invitations_of(event: Event) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.event_id == event.id)
+            .order_by(sa.func.lower(Invitation.full_name), Invitation.id)
+        )
+    )
+
+
+def summary(event: Event) -> dict[str, int]:
+    counts = dict(
+        db.session.execute(
+            sa.select(Invitation.status, sa.func.count(Invitation.id))
+            .where(Invitation.event_id == event.id)
+            .group_by(Invitation.status)
+        ).all()
+    )
+    return {status: counts.get(status, 0) for status in InvitationStatus}
+
+
+def by_token(token: str) -> Invitation:
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token == token))
+    if invitation is None:
+        raise NotFound()
+    return invitation
+
+
+def invitation_of(event: Event, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.event_id != event.id:
+        raise NotFound()
+    return invitation
+
+
+def mark_sent(invitation: Invitation) -> None:
+    invitation.last_sent_at = utcnow()
+
+
+def decline(invitation: Invitation) -> None:
+    if invitation.status == InvitationStatus.INVITED:
+        invitation.status = InvitationStatus.DECLINED
+
+
+def accept(
+    invitation: Invitation,
+    data: ParticipantData,
+    answers: dict[int, object] | None = None,
+    representative: bool = False,
+) -> Registration:
+    """Register the invitee, or their representative ("diwakili oleh") in their place."""
+    event = db.session.get(Event, invitation.event_id)
+    registration = register(
+        event,
+        data,
+        answers=answers,
+        represents_name=invitation.full_name if representative else None,
+    )
+    invitation.status = InvitationStatus.REGISTERED
+    invitation.registration_id = registration.id
+    db.session.flush()
+    return registration

@@ -1,0 +1,143 @@
+"""Invitee lists, invitation links, representatives and declines."""
+
+import io
+
+import openpyxl
+import sqlalchemy as sa
+
+from coordination.extensions import db
+from coordination.mail.models import OutboxMessage
+from coordination.registration.models import Invitation, Registration
+
+from .test_registration_pages import event_slug  # noqa: F401 - shared fixture
+
+GOOD_CSV = (
+    "nama;instansi;jabatan;hp;email\n"
+    "Siti Rahayu;KSP Kraksaan;Ketua;0812-1111-0001;siti@example.org\n"
+    "Budi Santoso;KUD Paiton;Bendahara;+62 812 1111 0002;\n"
+)
+
+
+def upload(client, slug, name, content):
+    return client.post(
+        f"/events/{slug}/invitations",
+        data={"file": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+
+def test_organiser_imports_a_csv_and_invitees_with_email_get_their_link(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    response = upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    assert "2 undangan diimpor, 1 dikirim lewat e-mail." in response.text
+    assert "Belum menjawab: 2" in response.text
+    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+    [message] = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert message.recipient == "siti@example.org" and f"/i/{siti.token}" in message.body
+
+
+def test_a_list_with_one_bad_row_imports_nothing_and_names_the_rows(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    bad = (
+        GOOD_CSV
+        + ";KUD Tanpa Nama;;0812-1111-0003;\nAni;KSU;;0812;\nSiti Lagi;;;;siti@example.org\n"
+    )
+    response = upload(client, event_slug, "undangan.csv", bad.encode())
+    assert "Tidak ada yang diimpor" in response.text
+    assert "Baris 4: nama kosong" in response.text
+    assert "Baris 5: nomor HP tidak valid" in response.text
+    assert "Baris 6: nomor HP atau e-mail sudah ada di daftar" in response.text
+    assert db.session.scalars(sa.select(Invitation)).all() == []
+
+
+def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser, event_slug):  # noqa: F811
+    as_user(organiser)
+    template = client.get(f"/events/{event_slug}/invitations/template.xlsx")
+    assert template.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(template.data)).active
+    assert [c.value for c in sheet[1]] == ["name", "organisation", "position", "mobile", "email"]
+    response = upload(client, event_slug, "undangan.xlsx", template.data)
+    assert "1 undangan diimpor" in response.text
+    response = upload(client, event_slug, "undangan.xlsx", b"not a spreadsheet")
+    assert "Berkas tidak dapat dibaca" in response.text
+    response = upload(client, event_slug, "undangan.pdf", b"%PDF")
+    assert "Unggah berkas .csv atau .xlsx." in response.text
+
+
+def test_invitee_registers_from_the_prefilled_link(client, ctx, as_user, organiser, event_slug):  # noqa: F811
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    client.post("/logout")
+    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+    page = client.get(f"/i/{siti.token}").text
+    assert 'value="Siti Rahayu"' in page and 'value="+6281211110001"' in page
+    response = client.post(
+        f"/i/{siti.token}",
+        data={
+            "full_name": "Siti Rahayu",
+            "organisation": "KSP Kraksaan",
+            "phone": "+6281211110001",
+            "email": "siti@example.org",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(siti)
+    assert siti.status == "registered"
+    # Opening the invitation again leads to the registration.
+    assert client.get(f"/i/{siti.token}").headers["Location"].startswith("/r/")
+
+
+def test_a_representative_registers_in_the_invitees_place(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
+    client.post(
+        f"/i/{budi.token}",
+        data={
+            "representative": "y",
+            "full_name": "Ani Wakil",
+            "organisation": "KUD Paiton",
+            "phone": "0813-5555-6666",
+        },
+    )
+    ani = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Ani Wakil"))
+    assert ani.represents_name == "Budi Santoso"
+    page = client.get(f"/events/{event_slug}/participants").text
+    assert "mewakili Budi Santoso" in page
+
+
+def test_invitee_declines_and_the_organiser_sees_it(client, ctx, as_user, organiser, event_slug):  # noqa: F811
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
+    client.post(f"/i/{budi.token}/decline")
+    page = client.get(f"/events/{event_slug}/invitations").text
+    assert "Menolak: 1" in page and "Belum menjawab: 1" in page
+
+
+def test_invitation_pages_are_404_for_other_organisers(client, make, as_user, event_slug):  # noqa: F811
+    from . import factories
+
+    as_user(make(factories.make_user, "organiser"))
+    assert client.get(f"/events/{event_slug}/invitations").status_code == 404
+    assert client.get(f"/events/{event_slug}/invitations/template.csv").status_code == 404
+    assert client.get("/i/not-a-token").status_code == 404
