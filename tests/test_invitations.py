@@ -141,3 +141,31 @@ def test_invitation_pages_are_404_for_other_organisers(client, make, as_user, ev
     assert client.get(f"/events/{event_slug}/invitations").status_code == 404
     assert client.get(f"/events/{event_slug}/invitations/template.csv").status_code == 404
     assert client.get("/i/not-a-token").status_code == 404
+
+
+def test_participant_list_filters_invitees_and_sorts_by_organisation(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+    client.post(
+        f"/i/{siti.token}",
+        data={
+            "full_name": "Siti Rahayu",
+            "phone": "0812-1111-0001",
+            "organisation": "KSP Kraksaan",
+        },
+    )
+    client.post(
+        f"/e/{event_slug}",
+        data={"full_name": "Zaenal", "organisation": "Abadi KUD", "phone": "0812-2222-0001"},
+    )
+    page = client.get(f"/events/{event_slug}/participants?invited=yes").text
+    assert "Siti Rahayu" in page and "Zaenal" not in page
+    page = client.get(f"/events/{event_slug}/participants?sort=organisation").text
+    assert page.index("Zaenal") < page.index("Siti Rahayu")

@@ -210,3 +210,31 @@ def test_organiser_prints_a_qr_poster_of_the_public_link(client, as_user, organi
     page = client.get(f"/events/{event_slug}/poster").text
     assert f"http://localhost/e/{event_slug}" in page
     assert client.get(f"/events/{event_slug}/poster.svg").mimetype == "image/svg+xml"
+
+
+def test_rate_limits_are_shared_by_app_servers_through_redis(tmp_path, organiser, event_slug):
+    """Two app servers with one REDIS_URL count a client's submissions together."""
+    import os
+    import uuid
+
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from coordination import create_app
+    from coordination.config import TestConfig
+
+    from .conftest import database_url
+
+    prefix = f"rakor-test-{uuid.uuid4().hex}"
+    servers = []
+    for _ in range(2):
+        config = TestConfig(database_url(tmp_path))
+        config.RATELIMIT_STORAGE_URI = redis_url
+        config.RATELIMIT_KEY_PREFIX = prefix
+        config.OUTBOX_DIR = str(tmp_path / "outbox")
+        servers.append(create_app(config).test_client())
+    answers = [
+        register(servers[n % 2], event_slug, phone=f"0812-0000-{n:04d}", email="").status_code
+        for n in range(11)
+    ]
+    assert answers[:10].count(429) == 0 and answers[10] == 429

@@ -91,6 +91,29 @@ class ParticipantSearchForm(FlaskForm):
 
     q = StringField(_l("Search name, organisation or mobile"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=STATUS_FILTERS, validators=[Optional()])
+    invited = SelectField(
+        _l("Invited"),
+        choices=[
+            SelectChoice("", _l("Invited or not")),
+            SelectChoice("yes", _l("Came through an invitation")),
+            SelectChoice("no", _l("Registered without invitation")),
+        ],
+        validators=[Optional()],
+    )
+    sort = SelectField(
+        _l("Sort by"),
+        choices=[
+            SelectChoice("name", _l("Name")),
+            SelectChoice("organisation", _l("Organisation")),
+            SelectChoice("newest", _l("Newest registration first")),
+            SelectChoice("oldest", _l("Oldest registration first")),
+        ],
+        validators=[Optional()],
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The current filters, to keep them in the paging links."""
+        return {name: getattr(self, name).data or "" for name in ("q", "status", "invited", "sort")}
 
 
 QUESTION_KINDS = [

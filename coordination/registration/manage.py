@@ -45,6 +45,8 @@ def index(slug: str):
         event,
         text=form.q.data or "",
         status=form.status.data or "",
+        invited=form.invited.data or "",
+        sort=form.sort.data or "name",
         page=request.args.get("page", 1, type=int),
     )
     return render_template("participants/index.html", event=event, form=form, page=page)

@@ -18,7 +18,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import Registration, RegistrationStatus
+from .models import Invitation, Registration, RegistrationStatus
 from .questions import clean_answers, questions_of, save_answers
 
 MOBILE_TYPES = {
@@ -278,11 +278,33 @@ def seats_taken(event: Event) -> int:
     return _count(event, RegistrationStatus.CONFIRMED)
 
 
-def search(event: Event, text: str = "", status: str = "", page: int = 1, per_page: int = 50):
-    """The organiser's participant list: filtered, sorted by name, one page at a time."""
+SORT_ORDERS = {
+    "name": (sa.func.lower(Registration.full_name),),
+    "organisation": (
+        sa.func.lower(Registration.organisation),
+        sa.func.lower(Registration.full_name),
+    ),
+    "newest": (Registration.created_at.desc(),),
+    "oldest": (Registration.created_at,),
+}
+
+
+def search(
+    event: Event,
+    text: str = "",
+    status: str = "",
+    page: int = 1,
+    per_page: int = 50,
+    sort: str = "name",
+    invited: str = "",
+):
+    """The organiser's participant list: filtered, sorted, one page at a time."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if status in set(RegistrationStatus):
         query = query.where(Registration.status == status)
+    if invited in ("yes", "no"):
+        from_invitation = sa.exists().where(Invitation.registration_id == Registration.id)
+        query = query.where(from_invitation if invited == "yes" else ~from_invitation)
     text = text.strip()
     if text:
         like = f"%{text.lower()}%"
@@ -295,7 +317,7 @@ def search(event: Event, text: str = "", status: str = "", page: int = 1, per_pa
             # 0812... and +62812... both find +62812...
             conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
         query = query.where(sa.or_(*conditions))
-    query = query.order_by(sa.func.lower(Registration.full_name), Registration.id)
+    query = query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
