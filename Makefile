@@ -7,7 +7,7 @@ PYTHON  ?= python3
 TRANSLATIONS := coordination/translations
 export FLASK_APP := app
 
-.PHONY: run test install translations messages lint format clean
+.PHONY: run test install translations messages lint format clean bench
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ format: install
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
 	find . -name '*.mo' -path './coordination/*' -delete
+
+# Benchmarks against the targets in the issues; QUICK=1 for a short run while developing.
+bench: translations
+	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)

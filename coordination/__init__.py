@@ -75,4 +75,7 @@ def _register_database_events(app: Flask) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.execute("PRAGMA journal_mode=WAL")
+            # With WAL, NORMAL survives any crash of the app; only a power cut may lose
+            # the last commits. FULL would fsync on every registration.
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()

@@ -53,6 +53,8 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
+        # Only the benchmark switches this off, to measure registration rather than the limiter.
+        self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

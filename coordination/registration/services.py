@@ -123,6 +123,7 @@ def register(
     answers: dict[int, object] | None = None,
     by_organiser: bool = False,
     represents_name: str | None = None,
+    questions: list | None = None,
 ) -> Registration:
     """Give the person a seat, or a place on the waiting list, or refuse.
 
@@ -134,7 +135,9 @@ def register(
         if state != "open":
             raise DomainError(f"registration_{state}")
     data = _clean(data)
-    cleaned_answers = clean_answers(questions_of(event), answers or {})
+    if questions is None:
+        questions = questions_of(event)
+    cleaned_answers = clean_answers(questions, answers or {})
     _lock_seats(event)
     same = _same_person(event, data)
     if any(r.is_active for r in same) or len(same) > 1:

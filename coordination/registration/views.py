@@ -38,12 +38,15 @@ def event_page(slug: str):
     """The event as the public sees it, with the registration form."""
     event = services.public_event(slug)
     state = services.registration_state(event)
-    form = form_with_questions(PublicRegistrationForm, questions_of(event))()
+    questions = questions_of(event)
+    form = form_with_questions(PublicRegistrationForm, questions)()
     if state == "open" and form.validate_on_submit():
         if form.website.data:
             return render_template("registration/sent.html", event=event)
         try:
-            registration = services.register(event, form.to_data(), answers=form.answers())
+            registration = services.register(
+                event, form.to_data(), answers=form.answers(), questions=questions
+            )
         except DomainError as error:
             if error.code == "already_registered":
                 notify.link_again(error.details["registration"])
