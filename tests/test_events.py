@@ -219,3 +219,14 @@ def test_admin_sees_and_manages_every_event(client, as_user, make, organiser):
     as_user(make(factories.make_user, "admin"))
     assert "Rakor Provinsi" in client.get("/").text
     assert client.get(f"/events/{slug}/edit").status_code == 200
+
+
+def test_organiser_chooses_whether_a_full_event_keeps_a_waiting_list(
+    client, as_user, organiser, ctx
+):
+    as_user(organiser)
+    client.post("/events/new", data={**FORM, "slug": "dengan-antrean", "waitlist_enabled": "y"})
+    client.post("/events/new", data={**FORM, "slug": "tanpa-antrean"})
+    waitlists = dict(db.session.execute(sa.select(Event.slug, Event.waitlist_enabled)).all())
+    assert waitlists == {"dengan-antrean": True, "tanpa-antrean": False}
+    assert '<input checked id="waitlist_enabled"' in client.get("/events/new").text

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     EmailField,
     FieldList,
@@ -98,6 +99,9 @@ class EventForm(FlaskForm):
     )
     registration_opens_at = _time_field(_l("Registration opens"), required=False)
     registration_closes_at = _time_field(_l("Registration closes"), required=False)
+    waitlist_enabled = BooleanField(
+        _l("When all seats are taken, let people join a waiting list"), default=True
+    )
 
     _times = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
 

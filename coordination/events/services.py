@@ -36,6 +36,11 @@ class EventData:
     venue_address: str = ""
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
+    waitlist_enabled: bool = True
+
+
+# Everything an organiser sets, except the slug: what an edit changes and a copy keeps.
+DETAIL_FIELDS = tuple(name for name in EventData.__dataclass_fields__ if name != "slug")
 
 
 @dataclass
@@ -154,19 +159,7 @@ def check_event_data(data: EventData, event_id: int | None = None) -> None:
 
 
 def _apply(event: Event, data: EventData) -> None:
-    for name in (
-        "title",
-        "organising_body",
-        "description",
-        "venue_name",
-        "venue_address",
-        "timezone",
-        "starts_at",
-        "ends_at",
-        "capacity",
-        "registration_opens_at",
-        "registration_closes_at",
-    ):
+    for name in DETAIL_FIELDS:
         value = getattr(data, name)
         setattr(event, name, value.strip() if isinstance(value, str) else value)
 
@@ -192,19 +185,7 @@ def update_event(event: Event, data: EventData) -> Event:
 def duplicate_event(event: Event, by: User) -> Event:
     """A copy with the same details, agenda and organisers, and no participants."""
     copy = Event(slug=free_slug(event.slug), created_by_id=by.id)
-    for name in (
-        "title",
-        "organising_body",
-        "description",
-        "venue_name",
-        "venue_address",
-        "timezone",
-        "starts_at",
-        "ends_at",
-        "capacity",
-        "registration_opens_at",
-        "registration_closes_at",
-    ):
+    for name in DETAIL_FIELDS:
         setattr(copy, name, getattr(event, name))
     for item in event.agenda:
         copy.agenda.append(

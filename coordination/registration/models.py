@@ -28,18 +28,23 @@ class RegistrationStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Registration(db.Model):
+class PersonDetails:
+    """Who someone is and how to reach them: registrations and invitations alike."""
+
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+
+
+class Registration(PersonDetails, db.Model):
     __tablename__ = "registrations"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     event_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
-    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=RegistrationStatus.CONFIRMED)
     link_token: so.Mapped[str] = so.mapped_column(
         sa.String(64), unique=True, default=new_link_token
@@ -123,7 +128,7 @@ class InvitationStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Invitation(db.Model):
+class Invitation(PersonDetails, db.Model):
     """Someone the organiser asked to come, with a personal link to answer."""
 
     __tablename__ = "invitations"
@@ -132,11 +137,6 @@ class Invitation(db.Model):
     event_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
     )
-    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
-    organisation: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
-    position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
-    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_link_token)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=InvitationStatus.INVITED)
     registration_id: so.Mapped[int | None] = so.mapped_column(

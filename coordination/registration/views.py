@@ -1,6 +1,16 @@
 """Public registration pages and the participant's personal link."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from coordination.badges.qr import qr_svg
@@ -11,7 +21,6 @@ from coordination.extensions import db, limiter
 from . import invitations, notify, services
 from .forms import (
     ANSWER_MESSAGES,
-    ERROR_MESSAGES,
     InviteeRegistrationForm,
     ParticipantForm,
     PublicRegistrationForm,
@@ -32,6 +41,31 @@ def private_pages(response):
     return response
 
 
+def _submit(event, form, attempt):
+    """Run a registration attempt: a Response to send, or the state to show the form in.
+
+    Someone already registered sees the same page as a fresh registrant would see on a
+    resend, so the form never tells whether a mobile or e-mail is registered.
+    """
+    try:
+        registration = attempt()
+    except DomainError as error:
+        if error.code == "already_registered":
+            notify.link_again(error.details["registration"])
+            return make_response(render_template("registration/sent.html", event=event))
+        if error.code == "event_full":
+            return "full"
+        if error.code.startswith("registration_"):
+            return error.code.removeprefix("registration_")
+        if error.code in ANSWER_MESSAGES:
+            form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
+        else:
+            form.show_error(error.code)
+        return "open"
+    notify.registered(registration)
+    return redirect(url_for(".personal", token=registration.link_token, new=1))
+
+
 @bp.route("/e/<slug>", methods=["GET", "POST"])
 @limiter.limit("10 per minute;60 per hour", methods=["POST"])
 def event_page(slug: str):
@@ -43,25 +77,16 @@ def event_page(slug: str):
     if state == "open" and form.validate_on_submit():
         if form.website.data:
             return render_template("registration/sent.html", event=event)
-        try:
-            registration = services.register(
+        outcome = _submit(
+            event,
+            form,
+            lambda: services.register(
                 event, form.to_data(), answers=form.answers(), questions=questions
-            )
-        except DomainError as error:
-            if error.code == "already_registered":
-                notify.link_again(error.details["registration"])
-                return render_template("registration/sent.html", event=event)
-            if error.code == "event_full":
-                state = "full"
-            elif error.code.startswith("registration_"):
-                state = error.code.removeprefix("registration_")
-            elif error.code in ANSWER_MESSAGES:
-                form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
-            else:
-                form.show_error(error.code)
-        else:
-            notify.registered(registration)
-            return redirect(url_for(".personal", token=registration.link_token, new=1))
+            ),
+        )
+        if not isinstance(outcome, str):
+            return outcome
+        state = outcome
     return render_template(
         "registration/event.html",
         event=event,
@@ -142,25 +167,16 @@ def invitation(token: str):
     if request.method == "GET":
         form.fill_from(invited)
     elif state == "open" and form.validate_on_submit() and not form.website.data:
-        try:
-            registration = invitations.accept(
+        outcome = _submit(
+            event,
+            form,
+            lambda: invitations.accept(
                 invited, form.to_data(), form.answers(), form.representative.data
-            )
-        except DomainError as error:
-            if error.code == "already_registered":
-                notify.link_again(error.details["registration"])
-                return render_template("registration/sent.html", event=event)
-            if error.code == "event_full":
-                state = "full"
-            elif error.code in ANSWER_MESSAGES:
-                form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
-            elif error.code in ERROR_MESSAGES:
-                form.show_error(error.code)
-            else:
-                state = error.code.removeprefix("registration_")
-        else:
-            notify.registered(registration)
-            return redirect(url_for(".personal", token=registration.link_token, new=1))
+            ),
+        )
+        if not isinstance(outcome, str):
+            return outcome
+        state = outcome
     return render_template(
         "registration/invitation.html",
         event=event,
