@@ -52,6 +52,7 @@ class Config:
         self.MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
+        self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

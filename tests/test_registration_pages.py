@@ -238,3 +238,10 @@ def test_rate_limits_are_shared_by_app_servers_through_redis(tmp_path, organiser
         for n in range(11)
     ]
     assert answers[:10].count(429) == 0 and answers[10] == 429
+
+
+def test_links_in_emails_use_the_public_base_url(app, client, ctx, event_slug):
+    app.config["PUBLIC_BASE_URL"] = "https://rakor.dekopinda.example/"
+    register(client, event_slug)
+    [message] = rows(OutboxMessage)
+    assert "https://rakor.dekopinda.example/r/" in message.body

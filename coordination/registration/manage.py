@@ -20,6 +20,7 @@ from coordination.events.forms import ConfirmForm
 from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
+from coordination.urls import public_url
 
 from . import invitations, notify, questions, services
 from .forms import (
@@ -135,7 +136,7 @@ def poster(slug: str):
     return render_template(
         "participants/poster.html",
         event=event,
-        public_url=url_for("registration.event_page", slug=slug, _external=True),
+        public_url=public_url("registration.event_page", slug=slug),
     )
 
 
@@ -144,7 +145,7 @@ def poster(slug: str):
 def poster_qr(slug: str):
     """The QR of the public registration link."""
     event_for(current_user, slug)
-    url = url_for("registration.event_page", slug=slug, _external=True)
+    url = public_url("registration.event_page", slug=slug)
     return Response(qr_svg(url), mimetype="image/svg+xml")
 
 

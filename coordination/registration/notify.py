@@ -1,11 +1,12 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
-from flask import render_template, url_for
+from flask import render_template
 from flask_babel import gettext as _
 
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.mail import services as mail
+from coordination.urls import public_url
 
 from .models import Registration
 
@@ -14,7 +15,7 @@ def _send(registration: Registration, subject: str, template: str) -> None:
     if not registration.email:
         return
     event = db.session.get(Event, registration.event_id)
-    link = url_for("registration.personal", token=registration.link_token, _external=True)
+    link = public_url("registration.personal", token=registration.link_token)
     body = render_template(template, registration=registration, event=event, link=link)
     mail.send(registration.email, f"{subject}: {event.title}", body, event_id=event.id)
 
@@ -36,7 +37,7 @@ def invited(invitation) -> bool:
     if not invitation.email:
         return False
     event = db.session.get(Event, invitation.event_id)
-    link = url_for("registration.invitation", token=invitation.token, _external=True)
+    link = public_url("registration.invitation", token=invitation.token)
     body = render_template("mail/invitation.txt", invitation=invitation, event=event, link=link)
     mail.send(invitation.email, f"{_('Invitation')}: {event.title}", body, event_id=event.id)
     return True
