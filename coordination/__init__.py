@@ -34,6 +34,7 @@ def create_app(config: object | None = None) -> Flask:
 
     from coordination.accounts.views import bp as accounts_bp
     from coordination.auth.views import bp as auth_bp
+    from coordination.badges.views import bp as badges_bp
     from coordination.events.views import bp as events_bp
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
@@ -43,6 +44,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(participants_bp)
+    app.register_blueprint(badges_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

@@ -33,6 +33,8 @@ if not Path(CHROMIUM).exists():
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
+expect.set_options(timeout=15_000)  # shared, noisy machines: wait longer than the default 5 s
+
 
 @pytest.fixture(scope="module")
 def live_app(live_server):

@@ -15,3 +15,26 @@ def qr_svg(code: str) -> str:
     qr.add_data(code)
     qr.make(fit=True)
     return qr.make_image().to_string(encoding="unicode")
+
+
+def qr_png(code: str, box_size: int = 12) -> bytes:
+    """A PNG for screens that prefer bitmaps; same content and quiet zone as the SVG."""
+    import io
+
+    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_Q, border=4, box_size=box_size)
+    qr.add_data(code)
+    qr.make(fit=True)
+    out = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def qr_data_uri(code: str) -> str:
+    """The QR as a PNG data: URI of one pixel per module, for PDFs that may fetch nothing.
+
+    A bitmap this small costs WeasyPrint far less to place than an SVG path of hundreds of
+    squares; the stylesheet scales it up without smoothing (image-rendering: pixelated).
+    """
+    from base64 import b64encode
+
+    return "data:image/png;base64," + b64encode(qr_png(code, box_size=1)).decode()

@@ -34,6 +34,12 @@ class Event(db.Model):
     registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     registration_closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     archived_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    badge_colour: so.Mapped[str] = so.mapped_column(
+        sa.String(7), default="#0f5e4f", server_default="#0f5e4f"
+    )
+    # A small image printed on badges; kept in the database so every app server has it.
+    logo: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
+    logo_mime: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

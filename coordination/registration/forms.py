@@ -68,6 +68,19 @@ class ParticipantForm(FlaskForm):
         getattr(self, field_name).errors.append(message)
 
 
+class OrganiserParticipantForm(ParticipantForm):
+    role = SelectField(
+        _l("Badge ribbon"),
+        choices=[
+            SelectChoice("participant", _l("Participant")),
+            SelectChoice("speaker", _l("Speaker")),
+            SelectChoice("committee", _l("Committee")),
+            SelectChoice("guest", _l("Invited guest")),
+        ],
+        default="participant",
+    )
+
+
 class PublicRegistrationForm(ParticipantForm):
     # Left empty by people; bots that fill every field give themselves away.
     website = StringField(

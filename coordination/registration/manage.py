@@ -28,7 +28,7 @@ from .forms import (
     ROW_ERRORS,
     UPLOAD_ERRORS,
     InvitationUploadForm,
-    ParticipantForm,
+    OrganiserParticipantForm,
     ParticipantSearchForm,
     QuestionForm,
 )
@@ -60,9 +60,10 @@ def edit(slug: str, registration_id: int | None = None):
     """Add a participant by hand, or correct one."""
     event = event_for(current_user, slug)
     registration = services.participant_of(event, registration_id) if registration_id else None
-    form = ParticipantForm()
+    form = OrganiserParticipantForm()
     if request.method == "GET" and registration:
         form.fill_from(registration)
+        form.role.data = registration.role
     elif form.validate_on_submit():
         try:
             if registration:
@@ -70,6 +71,7 @@ def edit(slug: str, registration_id: int | None = None):
             else:
                 registration = services.register(event, form.to_data(), by_organiser=True)
                 notify.registered(registration)
+            services.set_role(registration, form.role.data)
         except DomainError as error:
             if error.code == "already_registered":
                 error = DomainError("contact_taken")

@@ -22,6 +22,15 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+class BadgeRole(enum.StrEnum):
+    """The ribbon on a badge."""
+
+    PARTICIPANT = "participant"
+    SPEAKER = "speaker"
+    COMMITTEE = "committee"
+    GUEST = "guest"
+
+
 class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITING = "waiting"
@@ -56,6 +65,9 @@ class Registration(PersonDetails, db.Model):
     status_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     # "Diwakili oleh": set when this person registered in an invitee's place.
     represents_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    role: so.Mapped[str] = so.mapped_column(
+        sa.String(16), default=BadgeRole.PARTICIPANT, server_default=BadgeRole.PARTICIPANT.value
+    )
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),

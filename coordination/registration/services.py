@@ -18,7 +18,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import Invitation, Registration, RegistrationStatus
+from .models import BadgeRole, Invitation, Registration, RegistrationStatus
 from .questions import clean_answers, questions_of, save_answers
 
 MOBILE_TYPES = {
@@ -292,16 +292,10 @@ SORT_ORDERS = {
 }
 
 
-def search(
-    event: Event,
-    text: str = "",
-    status: str = "",
-    page: int = 1,
-    per_page: int = 50,
-    sort: str = "name",
-    invited: str = "",
-):
-    """The organiser's participant list: filtered, sorted, one page at a time."""
+def participant_query(
+    event: Event, text: str = "", status: str = "", sort: str = "name", invited: str = ""
+) -> sa.Select:
+    """The organiser's participant list as a query: filtered and sorted."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if status in set(RegistrationStatus):
         query = query.where(Registration.status == status)
@@ -320,7 +314,12 @@ def search(
             # 0812... and +62812... both find +62812...
             conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
         query = query.where(sa.or_(*conditions))
-    query = query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
+    return query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
+
+
+def search(event: Event, page: int = 1, per_page: int = 50, **filters):
+    """One page of the participant list."""
+    query = participant_query(event, **filters)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -329,3 +328,10 @@ def participant_of(event: Event, registration_id: int) -> Registration:
     if registration is None or registration.event_id != event.id:
         raise NotFound()
     return registration
+
+
+def set_role(registration: Registration, role: str) -> None:
+    """The ribbon printed on the badge: participant, speaker, committee or invited guest."""
+    if role not in set(BadgeRole):
+        raise DomainError("invalid_role")
+    registration.role = role

@@ -32,7 +32,7 @@ from .questions import answers_of, questions_of
 bp = Blueprint("registration", __name__)
 
 
-@bp.after_request
+@bp.after_app_request
 def private_pages(response):
     """Personal links carry a secret: never cache them or let search engines keep them."""
     if request.path.startswith(("/r/", "/i/")):

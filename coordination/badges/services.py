@@ -1,0 +1,96 @@
+"""Badges: which participants get one, what is printed on it, and re-issued codes."""
+
+import re
+from base64 import b64encode
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlalchemy as sa
+
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db
+from coordination.registration.models import (
+    Registration,
+    RegistrationStatus,
+    new_checkin_code,
+)
+
+from .qr import qr_data_uri
+
+# Badges per A4 sheet; "single" prints one A6 badge per page for badge printers.
+LAYOUTS = {"a6": 4, "a7": 8, "single": 1}
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
+MAX_LOGO_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Badge:
+    full_name: str
+    organisation: str
+    position: str
+    role: str
+    qr: str  # data: URI
+
+
+@lru_cache(maxsize=20_000)
+def _qr(code: str) -> str:
+    """One QR image per code, reused across sheets: a reprint costs no new QR."""
+    return qr_data_uri(code)
+
+
+def badge_of(registration: Registration) -> Badge:
+    """What goes on a badge: never the mobile number or e-mail."""
+    return Badge(
+        full_name=registration.full_name,
+        organisation=registration.organisation,
+        position=registration.position,
+        role=registration.role,
+        qr=_qr(registration.checkin_code),
+    )
+
+
+def sheets(badges: list[Badge], layout: str) -> list[list[Badge]]:
+    per_page = LAYOUTS[layout]
+    return [badges[i : i + per_page] for i in range(0, len(badges), per_page)]
+
+
+def confirmed_of(event: Event, ids: list[int] | None = None) -> list[Registration]:
+    """Confirmed participants (optionally only these ids), sorted by name for easy handing out."""
+    query = sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED
+    )
+    if ids is not None:
+        query = query.where(Registration.id.in_(ids))
+    return list(db.session.scalars(query.order_by(sa.func.lower(Registration.full_name))))
+
+
+def reissue_code(registration: Registration) -> str:
+    """A lost badge: a new code; the old one is worth nothing from now on."""
+    registration.checkin_code = new_checkin_code()
+    db.session.flush()
+    return registration.checkin_code
+
+
+def set_badge_style(
+    event: Event, colour: str, logo: bytes | None, logo_mime: str | None, remove_logo: bool = False
+) -> None:
+    if not COLOUR.match(colour):
+        raise DomainError("invalid_colour")
+    event.badge_colour = colour.lower()
+    if remove_logo:
+        event.logo, event.logo_mime = None, None
+    elif logo is not None:
+        if logo_mime not in LOGO_TYPES:
+            raise DomainError("invalid_logo")
+        if len(logo) > MAX_LOGO_BYTES:
+            raise DomainError("logo_too_large")
+        event.logo, event.logo_mime = logo, logo_mime
+    db.session.flush()
+
+
+def logo_data_uri(event: Event) -> str | None:
+    if not event.logo:
+        return None
+    return f"data:{event.logo_mime};base64," + b64encode(event.logo).decode()

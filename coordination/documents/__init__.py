@@ -1,0 +1,1 @@
+"""PDF documents: badges now; minutes and attendance lists later."""
