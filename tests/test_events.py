@@ -230,3 +230,9 @@ def test_organiser_chooses_whether_a_full_event_keeps_a_waiting_list(
     waitlists = dict(db.session.execute(sa.select(Event.slug, Event.waitlist_enabled)).all())
     assert waitlists == {"dengan-antrean": True, "tanpa-antrean": False}
     assert '<input checked id="waitlist_enabled"' in client.get("/events/new").text
+
+
+def test_new_events_start_in_the_configured_time_zone(app, client, as_user, organiser):
+    app.config["DEFAULT_TIMEZONE"] = "Asia/Makassar"
+    as_user(organiser)
+    assert '<option selected value="Asia/Makassar">' in client.get("/events/new").text

@@ -1,10 +1,20 @@
 """Organiser pages for events: thin views over events.services."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from coordination.auth.services import user_by_email
+from coordination.config import TIME_ZONES
 from coordination.errors import DomainError
 
 from . import services
@@ -34,6 +44,8 @@ def create():
     if current_user.role == "door":
         abort(404)
     form = EventForm()
+    if request.method == "GET" and current_app.config["DEFAULT_TIMEZONE"] in TIME_ZONES:
+        form.timezone.data = current_app.config["DEFAULT_TIMEZONE"]
     if form.validate_on_submit():
         try:
             event = services.create_event(form.to_data(), current_user)
