@@ -101,7 +101,7 @@ def test_hostile_fields_print_as_text_and_fetch_nothing(event):
     hostile = [
         '<img src="file:///etc/passwd">',
         "<link rel=stylesheet href=http://evil.example/x.css>",
-        "x" * 3000,
+        "x" * 120,  # the longest unbroken name the form accepts
         "👩🏽‍🌾 مرحبا",
     ]
     people = add_people(event, hostile)
