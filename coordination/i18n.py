@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel.dates import format_datetime as babel_format_datetime
 from flask import current_app, request
 from flask_babel import get_locale
@@ -63,8 +64,25 @@ def format_event_time(
     return text if style in ("date", "clock") else f"{text} {zone_label(tz_name)}"
 
 
+def format_phone(value: str | None) -> str:
+    """+6281234567890 as Indonesians write it: 0812-3456-7890."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        return value
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 62
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
+    return phonenumbers.format_number(number, style)
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["event_time"] = format_event_time
+    app.jinja_env.filters["phone"] = format_phone
     app.jinja_env.globals["zone_label"] = zone_label
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
     app.jinja_env.globals["current_language"] = lambda: str(get_locale() or "id")

@@ -85,3 +85,11 @@ def test_a_server_error_shows_a_translated_page_and_saves_nothing(app):
     response = client.get("/boom")
     assert response.status_code == 500
     assert "Terjadi kesalahan" in response.text
+
+
+def test_mobile_numbers_read_as_indonesians_write_them():
+    from coordination.i18n import format_phone
+
+    assert format_phone("+6281234567890") == "0812-3456-7890"
+    assert format_phone("+442071838750").startswith("+44 ")
+    assert format_phone(None) == ""
