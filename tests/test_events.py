@@ -236,3 +236,31 @@ def test_new_events_start_in_the_configured_time_zone(app, client, as_user, orga
     app.config["DEFAULT_TIMEZONE"] = "Asia/Makassar"
     as_user(organiser)
     assert '<option selected value="Asia/Makassar">' in client.get("/events/new").text
+
+
+def test_the_event_page_needs_few_queries_however_long_the_agenda(
+    client, as_user, organiser, make, app
+):
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    for n in range(8):
+        client.post(
+            f"/events/{slug}/agenda/new",
+            data={
+                "title": f"Sesi {n}",
+                "starts_at": f"2030-03-15T{9 + n:02d}:00",
+                "speakers-0-name": f"Narasumber {n}",
+                "speakers-0-office": "Dinas",
+            },
+        )
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = client.get(f"/events/{slug}").text
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+    assert "Narasumber 7" in page
+    assert len(statements) <= 10, statements

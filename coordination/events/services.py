@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
 from coordination.auth.models import Role, User
@@ -74,7 +75,15 @@ def event_role(user: User, event: Event) -> str | None:
 
 def event_for(user: User, slug: str, role: str = EventRole.ORGANISER) -> Event:
     """The event if the user holds `role` there; 404 otherwise, so existence never leaks."""
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    # Organiser pages show agenda, speakers and team: load them in a few queries, not N+1.
+    event = db.session.scalar(
+        sa.select(Event)
+        .where(Event.slug == slug)
+        .options(
+            so.selectinload(Event.agenda).selectinload(AgendaItem.speakers),
+            so.selectinload(Event.members).selectinload(EventMember.user),
+        )
+    )
     if event is None:
         raise NotFound()
     held = event_role(user, event)
