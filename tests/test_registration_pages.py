@@ -245,3 +245,12 @@ def test_links_in_emails_use_the_public_base_url(app, client, ctx, event_slug):
     register(client, event_slug)
     [message] = rows(OutboxMessage)
     assert "https://rakor.dekopinda.example/r/" in message.body
+
+
+def test_personal_data_stays_off_public_pages(client, ctx, event_slug):
+    register(client, event_slug, phone="0813-7777-1234")
+    other = client.application.test_client()
+    attempts = (other.get(f"/e/{event_slug}").text, register(other, event_slug).text)
+    for page in attempts:
+        assert "7777" not in page
+        assert "siti@example.org" not in page and "Siti Maulidah</" not in page
