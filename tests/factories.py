@@ -41,3 +41,32 @@ def make_event(creator_id: int, **overrides) -> str:
     event = create_event(event_data(**overrides), db.session.get(User, creator_id))
     db.session.commit()
     return event.slug
+
+
+def make_participants(event_slug: str, count_: int, status: str = "confirmed", **extra) -> list:
+    """Registrations added straight to the table (no capacity rule): plain values back."""
+    import sqlalchemy as sa
+
+    from coordination.events.models import Event
+    from coordination.registration.models import Registration
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == event_slug))
+    people = []
+    for _ in range(count_):
+        n = next(_seq)
+        person = Registration(
+            event_id=event.id,
+            full_name=f"Peserta {n}",
+            organisation=extra.get("organisation") or f"KUD Sumber Rejeki {n}",
+            position="Ketua",
+            phone=f"+62812{n:08d}",
+            email=f"peserta{n}@example.org",
+            status=status,
+        )
+        db.session.add(person)
+        people.append(person)
+    db.session.commit()
+    return [
+        {"id": p.id, "code": p.checkin_code, "name": p.full_name, "organisation": p.organisation}
+        for p in people
+    ]

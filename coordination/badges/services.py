@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
+from coordination.door.models import RetiredCode
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
@@ -68,6 +69,7 @@ def confirmed_of(event: Event, ids: list[int] | None = None) -> list[Registratio
 
 def reissue_code(registration: Registration) -> str:
     """A lost badge: a new code; the old one is worth nothing from now on."""
+    db.session.add(RetiredCode(code=registration.checkin_code, registration_id=registration.id))
     registration.checkin_code = new_checkin_code()
     db.session.flush()
     return registration.checkin_code

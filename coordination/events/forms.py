@@ -63,15 +63,15 @@ ERROR_MESSAGES = {
 }
 
 
-def _aware(value: datetime | None, tz_name: str) -> datetime | None:
+def aware_in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     return None if value is None else value.replace(tzinfo=ZoneInfo(tz_name))
 
 
-def _local(value: datetime | None, tz_name: str) -> datetime | None:
+def local_in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     return None if value is None else local_time(value, tz_name).replace(tzinfo=None)
 
 
-def _time_field(label, required: bool = True):
+def time_field(label, required: bool = True):
     validators = [InputRequired()] if required else [Optional()]
     return DateTimeLocalField(label, format=TIME_FORMAT, validators=validators)
 
@@ -92,13 +92,13 @@ class EventForm(FlaskForm):
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=500)])
     timezone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
-    starts_at = _time_field(_l("Starts"))
-    ends_at = _time_field(_l("Ends"))
+    starts_at = time_field(_l("Starts"))
+    ends_at = time_field(_l("Ends"))
     capacity = IntegerField(
         _l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100000)]
     )
-    registration_opens_at = _time_field(_l("Registration opens"), required=False)
-    registration_closes_at = _time_field(_l("Registration closes"), required=False)
+    registration_opens_at = time_field(_l("Registration opens"), required=False)
+    registration_closes_at = time_field(_l("Registration closes"), required=False)
     waitlist_enabled = BooleanField(
         _l("When all seats are taken, let people join a waiting list"), default=True
     )
@@ -114,7 +114,7 @@ class EventForm(FlaskForm):
         tz = self.timezone.data
         values = {name: getattr(self, name).data for name in EventData.__dataclass_fields__}
         for name in self._times:
-            values[name] = _aware(values[name], tz)
+            values[name] = aware_in_zone(values[name], tz)
         values["slug"] = (values["slug"] or "").strip().lower()
         values["description"] = values["description"] or ""
         values["venue_address"] = values["venue_address"] or ""
@@ -124,7 +124,7 @@ class EventForm(FlaskForm):
         for name in EventData.__dataclass_fields__:
             getattr(self, name).data = getattr(event, name)
         for name in self._times:
-            getattr(self, name).data = _local(getattr(event, name), event.timezone)
+            getattr(self, name).data = local_in_zone(getattr(event, name), event.timezone)
 
     def show_error(self, code: str) -> None:
         field_name, message = ERROR_MESSAGES[code]
@@ -138,16 +138,16 @@ class SpeakerForm(Form):
 
 class AgendaItemForm(FlaskForm):
     title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=200)])
-    starts_at = _time_field(_l("Starts"))
-    ends_at = _time_field(_l("Ends"), required=False)
+    starts_at = time_field(_l("Starts"))
+    ends_at = time_field(_l("Ends"), required=False)
     description = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)])
     speakers = FieldList(FormField(SpeakerForm), min_entries=3, max_entries=10)
 
     def to_data(self, tz_name: str) -> AgendaItemData:
         return AgendaItemData(
             title=self.title.data,
-            starts_at=_aware(self.starts_at.data, tz_name),
-            ends_at=_aware(self.ends_at.data, tz_name),
+            starts_at=aware_in_zone(self.starts_at.data, tz_name),
+            ends_at=aware_in_zone(self.ends_at.data, tz_name),
             description=self.description.data or "",
             speakers=[
                 SpeakerData(name=s.form.name.data or "", office=s.form.office.data or "")
@@ -156,12 +156,12 @@ class AgendaItemForm(FlaskForm):
         )
 
     def prefill_start(self, value: datetime, tz_name: str) -> None:
-        self.starts_at.data = _local(value, tz_name)
+        self.starts_at.data = local_in_zone(value, tz_name)
 
     def fill_from(self, item, tz_name: str) -> None:
         self.title.data = item.title
-        self.starts_at.data = _local(item.starts_at, tz_name)
-        self.ends_at.data = _local(item.ends_at, tz_name)
+        self.starts_at.data = local_in_zone(item.starts_at, tz_name)
+        self.ends_at.data = local_in_zone(item.ends_at, tz_name)
         self.description.data = item.description
         while len(self.speakers) < min(len(item.speakers) + 1, self.speakers.max_entries):
             self.speakers.append_entry()

@@ -40,6 +40,10 @@ class Event(db.Model):
     # A small image printed on badges; kept in the database so every app server has it.
     logo: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
     logo_mime: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    # When the meeting may decide: see coordination.door.models.QuorumRule.
+    quorum_rule: so.Mapped[str] = so.mapped_column(
+        sa.String(24), default="none", server_default="none"
+    )
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -1,0 +1,1 @@
+"""The door: check-in lists, door links for volunteers, check-ins and attendance."""

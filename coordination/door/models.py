@@ -1,0 +1,148 @@
+"""Who came in, through which door, on which list."""
+
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from coordination.extensions import UTCDateTime, db, utcnow
+from coordination.registration.models import Registration
+
+
+class CheckinSource(enum.StrEnum):
+    SCAN = "scan"  # camera or hardware scanner
+    MANUAL = "manual"  # found by name at the door
+    WALK_IN = "walk_in"  # registered on the spot
+    PAPER = "paper"  # marked from a signed paper sign sheet
+
+
+class QuorumRule(enum.StrEnum):
+    NONE = "none"
+    INVITED_ORGANISATIONS = "invited_organisations"  # half plus one of invited organisations
+    INVITED_PEOPLE = "invited_people"  # half plus one of invited people
+    REGISTERED = "registered"  # half plus one of confirmed registrations
+
+
+class CheckinList(db.Model):
+    """A list the door checks people into: the whole event, or one session or day."""
+
+    __tablename__ = "checkin_lists"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(80))
+    is_default: so.Mapped[bool] = so.mapped_column(default=False)
+    opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # One default list per event.
+        sa.Index(
+            "uq_checkin_lists_default",
+            "event_id",
+            unique=True,
+            sqlite_where=sa.text("is_default"),
+            postgresql_where=sa.text("is_default"),
+        ),
+    )
+
+
+def new_door_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class DoorLink(db.Model):
+    """A named door device for a volunteer without an account: a link plus a short PIN."""
+
+    __tablename__ = "door_links"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_door_token)
+    pin_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
+    failed_attempts: so.Mapped[int] = so.mapped_column(default=0)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    def usable(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.revoked_at is None and now < self.expires_at and self.failed_attempts < 10
+
+
+class Checkin(db.Model):
+    """One person present on one list; the unique pair makes a second check-in impossible."""
+
+    __tablename__ = "checkins"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    list_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("checkin_lists.id", ondelete="CASCADE")
+    )
+    registration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    # When the person came in: for an offline scan, the time on the door's phone.
+    checked_in_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, index=True)
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    source: so.Mapped[str] = so.mapped_column(sa.String(16), default=CheckinSource.SCAN)
+    offline: so.Mapped[bool] = so.mapped_column(default=False)
+    door_link_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("door_links.id", ondelete="SET NULL")
+    )
+    user_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # Kept as text so the record still says who let someone in after a link is deleted.
+    door_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    representative_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+
+    registration: so.Mapped[Registration] = so.relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("list_id", "registration_id"),
+        sa.CheckConstraint("source in ('scan', 'manual', 'walk_in', 'paper')", name="source"),
+    )
+
+
+class CheckinLogEntry(db.Model):
+    """The door's audit log: every check-in and every undo, never edited."""
+
+    __tablename__ = "checkin_log"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    list_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("checkin_lists.id", ondelete="SET NULL")
+    )
+    registration_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+    )
+    action: so.Mapped[str] = so.mapped_column(sa.String(16))  # check_in, undo
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    actor: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    source: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
+
+
+class RetiredCode(db.Model):
+    """A badge code replaced by a re-issue: scanning it says so instead of "unknown"."""
+
+    __tablename__ = "retired_codes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(32), unique=True)
+    registration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), index=True
+    )
+    retired_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
