@@ -35,6 +35,8 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.accounts.views import bp as accounts_bp
     from coordination.auth.views import bp as auth_bp
     from coordination.badges.views import bp as badges_bp
+    from coordination.door.manage import bp as door_admin_bp
+    from coordination.door.views import bp as door_bp
     from coordination.events.views import bp as events_bp
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
@@ -45,6 +47,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(registration_bp)
     app.register_blueprint(participants_bp)
     app.register_blueprint(badges_bp)
+    app.register_blueprint(door_bp)
+    app.register_blueprint(door_admin_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

@@ -86,9 +86,7 @@ def test_second_scan_says_when_and_where_the_person_came_in(ctx, make, event_slu
     assert again.value.details["checkin"].door_name == "Pintu Utara"
 
 
-def test_codes_typed_by_hand_or_by_a_scanner_are_forgiven_case_and_dashes(
-    ctx, make, event_slug
-):
+def test_codes_typed_by_hand_or_by_a_scanner_are_forgiven_case_and_dashes(ctx, make, event_slug):
     (person,) = make(factories.make_participants, event_slug, 1)
     event = event_by(event_slug)
     messy = "-".join(person["code"][i : i + 5] for i in range(0, 27, 5)).lower()
@@ -200,9 +198,7 @@ def test_paper_sheet_marks_many_and_skips_those_already_in(ctx, make, event_slug
     assert sources == ["scan", "paper", "paper", "paper", "paper"]
 
 
-def test_offline_copy_reveals_a_person_only_to_a_phone_that_scanned_them(
-    ctx, make, event_slug
-):
+def test_offline_copy_reveals_a_person_only_to_a_phone_that_scanned_them(ctx, make, event_slug):
     people = make(factories.make_participants, event_slug, 3)
     event = event_by(event_slug)
     checkin_list = services.default_list(event)

@@ -1,0 +1,220 @@
+"""Organiser pages for the door: door links, check-in lists, paper sheets and the dashboard."""
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordination.badges.qr import qr_svg
+from coordination.errors import DomainError
+from coordination.events.forms import ConfirmForm, aware_in_zone
+from coordination.events.services import event_for
+from coordination.extensions import db
+from coordination.registration.models import Registration, RegistrationStatus
+from coordination.urls import public_url
+
+from . import access, attendance, services
+from .forms import (
+    LINK_ERRORS,
+    LIST_ERRORS,
+    CheckinListForm,
+    DoorLinkForm,
+    DoorSearchForm,
+    QuorumForm,
+)
+from .models import Checkin, CheckinList, QuorumRule
+from .services import DoorActor
+
+bp = Blueprint("door_admin", __name__, url_prefix="/events/<slug>")
+
+
+def _organiser_actor() -> DoorActor:
+    return DoorActor(name=current_user.name or current_user.email, user_id=current_user.id)
+
+
+@bp.route("/door-access", methods=["GET", "POST"])
+@login_required
+def door_access(slug: str):
+    """Door links for volunteers without an account; the PIN is shown only once, here."""
+    event = event_for(current_user, slug)
+    form = DoorLinkForm()
+    created = None
+    if form.validate_on_submit():
+        try:
+            link, pin = access.create_link(event, form.name.data)
+        except DomainError as error:
+            form.name.errors.append(LINK_ERRORS[error.code])
+        else:
+            address = public_url("door.open_link", token=link.token)
+            created = {"link": link, "pin": pin, "url": address, "qr": qr_svg(address)}
+            form = DoorLinkForm(formdata=None)
+    door_team = [member for member in event.members if member.role == "door"]
+    return render_template(
+        "door/access.html",
+        event=event,
+        form=form,
+        links=access.links_of(event),
+        created=created,
+        door_team=door_team,
+    )
+
+
+@bp.post("/door-access/<int:link_id>/revoke")
+@login_required
+def revoke_link(slug: str, link_id: int):
+    event = event_for(current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            link = access.link_of(event, link_id)
+        except DomainError:
+            return render_template("errors/error.html", status=404), 404
+        access.revoke(link)
+        flash(_("Door link %(name)s no longer works.", name=link.name), "success")
+    return redirect(url_for("door_admin.door_access", slug=slug))
+
+
+@bp.route("/checkin-lists", methods=["GET", "POST"])
+@login_required
+def checkin_lists(slug: str):
+    """The event's main list, and lists per session or day with their time windows."""
+    event = event_for(current_user, slug)
+    form = CheckinListForm()
+    if form.validate_on_submit():
+        try:
+            services.add_list(
+                event,
+                form.name.data,
+                aware_in_zone(form.opens_at.data, event.timezone),
+                aware_in_zone(form.closes_at.data, event.timezone),
+            )
+        except DomainError as error:
+            form.name.errors.append(LIST_ERRORS[error.code])
+        else:
+            flash(_("List added."), "success")
+            return redirect(url_for("door_admin.checkin_lists", slug=slug))
+    counts = dict(
+        db.session.execute(
+            sa.select(Checkin.list_id, sa.func.count(Checkin.id))
+            .join(CheckinList, CheckinList.id == Checkin.list_id)
+            .where(CheckinList.event_id == event.id)
+            .group_by(Checkin.list_id)
+        ).all()
+    )
+    return render_template(
+        "door/lists.html", event=event, form=form, lists=services.lists_of(event), counts=counts
+    )
+
+
+@bp.post("/checkin-lists/<int:list_id>/remove")
+@login_required
+def remove_list(slug: str, list_id: int):
+    event = event_for(current_user, slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.remove_list(event, services.list_of(event, list_id))
+        except DomainError as error:
+            flash(LIST_ERRORS.get(error.code, _("Not found.")), "error")
+        else:
+            flash(_("List removed."), "success")
+    return redirect(url_for("door_admin.checkin_lists", slug=slug))
+
+
+def _list_from_args(event):
+    try:
+        return services.list_of(event, int(request.args.get("list") or 0))
+    except (DomainError, ValueError):
+        return services.default_list(event)
+
+
+@bp.get("/attendance")
+@login_required
+def dashboard(slug: str):
+    """Live attendance for a projector: counts, quorum, arrivals, organisations."""
+    event = event_for(current_user, slug)
+    checkin_list = _list_from_args(event)
+    return render_template(
+        "door/dashboard.html",
+        event=event,
+        checkin_list=checkin_list,
+        lists=services.lists_of(event),
+        summary=attendance.attendance(event, checkin_list),
+        quorum_form=QuorumForm(rule=event.quorum_rule),
+    )
+
+
+@bp.get("/attendance.json")
+@login_required
+def dashboard_data(slug: str):
+    event = event_for(current_user, slug)
+    summary = attendance.attendance(event, _list_from_args(event))
+    response = jsonify(summary.as_json())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/attendance/quorum")
+@login_required
+def set_quorum(slug: str):
+    event = event_for(current_user, slug)
+    form = QuorumForm()
+    if form.validate_on_submit() and form.rule.data in set(QuorumRule):
+        event.quorum_rule = form.rule.data
+        flash(_("Quorum rule saved."), "success")
+    return redirect(url_for("door_admin.dashboard", slug=slug))
+
+
+@bp.route("/attendance/paper", methods=["GET", "POST"])
+@login_required
+def paper(slug: str):
+    """Mark people present from a signed paper sign sheet, many at once."""
+    event = event_for(current_user, slug)
+    checkin_list = _list_from_args(event)
+    if request.method == "POST" and ConfirmForm().validate_on_submit():
+        chosen = [int(value) for value in request.form.getlist("present") if value.isdigit()]
+        marked, already = services.mark_present_from_paper(
+            event, checkin_list, chosen, _organiser_actor()
+        )
+        flash(
+            _(
+                "%(marked)d marked present from the paper sheet; %(already)d were already in.",
+                marked=marked,
+                already=already,
+            ),
+            "success",
+        )
+        return redirect(url_for("door_admin.paper", slug=slug, list=checkin_list.id))
+    search = DoorSearchForm(request.args)
+    present = sa.exists().where(
+        Checkin.registration_id == Registration.id, Checkin.list_id == checkin_list.id
+    )
+    query = sa.select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+        ~present,
+    )
+    text = (search.q.data or "").strip().casefold()
+    if text:
+        like = f"%{text}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Registration.full_name).like(like),
+                sa.func.lower(Registration.organisation).like(like),
+            )
+        )
+    absent = db.session.scalars(query.order_by(Registration.full_name).limit(500)).all()
+    return render_template(
+        "door/paper.html",
+        event=event,
+        checkin_list=checkin_list,
+        lists=services.lists_of(event),
+        absent=absent,
+        search=search,
+    )
+
+
+@bp.get("/attendance/log")
+@login_required
+def log(slug: str):
+    """Every check-in and undo, newest first: what an auditor asks for."""
+    event = event_for(current_user, slug)
+    return render_template("door/log.html", event=event, entries=services.log_of(event))

@@ -1,0 +1,336 @@
+"""The door: scanning, manual check-in and walk-ins, for staff accounts and door links."""
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import NotFound
+
+from coordination.badges.documents import badges_pdf
+from coordination.errors import DomainError
+from coordination.events.forms import ConfirmForm
+from coordination.events.models import Event, EventRole
+from coordination.events.services import event_role
+from coordination.extensions import db, limiter, login_manager
+from coordination.i18n import format_event_time
+from coordination.registration import services as registration
+from coordination.registration.forms import ERROR_MESSAGES
+from coordination.registration.models import RegistrationStatus
+
+from . import access, offline, services
+from .forms import (
+    LINK_ERRORS,
+    ROLE_LABELS,
+    VERDICTS,
+    CodeForm,
+    DoorSearchForm,
+    PinForm,
+    RepresentativeForm,
+    WalkInForm,
+)
+from .models import Checkin, CheckinSource, DoorLink
+from .services import DoorActor
+
+bp = Blueprint("door", __name__)
+
+SESSION_LINK = "door_link"
+SESSION_VERDICT = "door_verdict"
+MAX_SYNC_BATCH = 500
+
+
+class NoDoorAccess(Exception):
+    """Neither a door role nor an open door link for this event."""
+
+
+def door_access(slug: str) -> tuple[Event, DoorActor]:
+    """The event and who is at its door; 404 when the viewer may not be there."""
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None:
+        raise NotFound()
+    if current_user.is_authenticated and event_role(current_user, event) in set(EventRole):
+        return event, DoorActor(
+            name=current_user.name or current_user.email, user_id=current_user.id
+        )
+    link_id = session.get(SESSION_LINK)
+    if link_id:
+        link = db.session.get(DoorLink, link_id)
+        if link is not None and link.event_id == event.id and link.usable():
+            return event, DoorActor(name=link.name, door_link_id=link.id)
+    raise NoDoorAccess()
+
+
+@bp.errorhandler(NoDoorAccess)
+def _no_access(_error):
+    if request.is_json or request.path.endswith(".json"):
+        return jsonify(code="no_access", tone="error", title=_("Door access has ended.")), 403
+    if not current_user.is_authenticated and not session.get(SESSION_LINK):
+        return login_manager.unauthorized()
+    return render_template("errors/error.html", status=404), 404
+
+
+def verdict(event: Event, code: str, person=None, checkin: Checkin | None = None) -> dict:
+    """The answer a door shows: the same fields for the page and the JSON API."""
+    tone, title = VERDICTS[code]
+    answer = {"code": code, "tone": tone, "title": str(title), "detail": ""}
+    if person is not None and code != "wrong_event":
+        answer.update(
+            name=person.full_name,
+            organisation=person.organisation,
+            role=str(ROLE_LABELS.get(person.role, "")),
+        )
+        if code == "checked_in":
+            answer["title"] = _("Welcome, %(name)s", name=person.full_name)
+            answer["detail"] = " — ".join(
+                part for part in (person.organisation, answer["role"]) if part
+            )
+        else:
+            answer["detail"] = " — ".join(
+                part for part in (person.full_name, person.organisation) if part
+            )
+    if checkin is not None:
+        at = format_event_time(checkin.checked_in_at, event.timezone, "clock")
+        answer.update(at=at, door=checkin.door_name, checkin_id=checkin.id)
+        if code == "already_checked_in":
+            answer["title"] = _(
+                "Already checked in at %(time)s at %(door)s", time=at, door=checkin.door_name
+            )
+        if checkin.representative_name:
+            answer["representative"] = checkin.representative_name
+    return answer
+
+
+def _scan(event, actor, checkin_list, payload: dict) -> dict:
+    nonce = str(payload.get("nonce") or "")[:64] or None
+    offline_scan = bool(payload.get("offline"))
+    try:
+        checkin = services.check_in_code(
+            event,
+            checkin_list,
+            str(payload.get("code") or ""),
+            actor,
+            nonce=nonce,
+            at=services.moment(payload.get("at")) if offline_scan else None,
+            offline=offline_scan,
+        )
+    except DomainError as error:
+        return verdict(
+            event, error.code, error.details.get("registration"), error.details.get("checkin")
+        )
+    return verdict(event, "checked_in", checkin.registration, checkin)
+
+
+def _chosen_list(event, list_id=None):
+    try:
+        return services.list_of(event, int(list_id or request.args.get("list") or 0))
+    except (DomainError, ValueError):
+        return services.default_list(event)
+
+
+@bp.route("/d/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def open_link(token: str):
+    """A volunteer opens the door link and types the PIN the organiser gave them."""
+    link = access.link_by_token(token)
+    if link is None:
+        abort(404)
+    event = db.session.get(Event, link.event_id)
+    form = PinForm()
+    error = None if link.usable() else LINK_ERRORS["link_ended"]
+    if error is None and form.validate_on_submit():
+        try:
+            access.unlock(link, form.pin.data)
+        except DomainError as failure:
+            error = LINK_ERRORS[failure.code]
+            db.session.commit()  # the failed attempt counts even though the page says no
+        else:
+            session[SESSION_LINK] = link.id
+            session.permanent = True
+            return redirect(url_for("door.page", slug=event.slug))
+    return render_template("door/pin.html", link=link, event=event, form=form, error=error)
+
+
+@bp.get("/events/<slug>/door")
+def page(slug: str):
+    event, actor = door_access(slug)
+    checkin_list = _chosen_list(event)
+    search = DoorSearchForm(request.args)
+    found = []
+    if search.q.data and search.q.data.strip():
+        query = registration.participant_query(event, text=search.q.data).limit(20)
+        found = [
+            (person, services.present_on(checkin_list, person))
+            for person in db.session.scalars(query)
+        ]
+    recent = db.session.scalars(
+        sa.select(Checkin)
+        .where(Checkin.list_id == checkin_list.id)
+        .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+        .limit(8)
+    ).all()
+    return render_template(
+        "door/page.html",
+        event=event,
+        actor=actor,
+        lists=services.lists_of(event),
+        checkin_list=checkin_list,
+        code_form=CodeForm(),
+        search=search,
+        found=found,
+        recent=recent,
+        representative_form=RepresentativeForm(),
+        verdict=session.pop(SESSION_VERDICT, None),
+        roles=ROLE_LABELS,
+        statuses=RegistrationStatus,
+    )
+
+
+@bp.post("/events/<slug>/door")
+def scan_form(slug: str):
+    """A code typed or scanned without JavaScript: the page answers after a reload."""
+    event, actor = door_access(slug)
+    checkin_list = _chosen_list(event, request.form.get("list"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        session[SESSION_VERDICT] = _scan(event, actor, checkin_list, {"code": form.code.data})
+    return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+
+
+@bp.post("/events/<slug>/door/scan")
+def scan(slug: str):
+    """One scan from the door page: answered at once, as JSON."""
+    event, actor = door_access(slug)
+    payload = request.get_json(silent=True) or {}
+    checkin_list = _chosen_list(event, payload.get("list"))
+    return jsonify(_scan(event, actor, checkin_list, payload))
+
+
+@bp.post("/events/<slug>/door/sync")
+def sync(slug: str):
+    """Scans made while offline, sent when the network is back; each answered by nonce."""
+    event, actor = door_access(slug)
+    payload = request.get_json(silent=True) or {}
+    scans = payload.get("scans")
+    if not isinstance(scans, list) or len(scans) > MAX_SYNC_BATCH:
+        return jsonify(code="bad_request"), 400
+    results = []
+    for item in scans:
+        if not isinstance(item, dict):
+            continue
+        checkin_list = _chosen_list(event, item.get("list"))
+        answer = _scan(event, actor, checkin_list, dict(item, offline=True))
+        results.append(dict(answer, nonce=str(item.get("nonce") or "")))
+    return jsonify(results=results)
+
+
+@bp.get("/events/<slug>/door/offline.json")
+def offline_copy(slug: str):
+    event, _actor = door_access(slug)
+    checkin_list = _chosen_list(event)
+    snapshot = offline.snapshot(event, checkin_list, {k: str(v) for k, v in ROLE_LABELS.items()})
+    response = jsonify(snapshot)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/events/<slug>/door/admit/<int:registration_id>")
+def admit(slug: str, registration_id: int):
+    """Manual check-in of someone found by name, perhaps through a representative."""
+    event, actor = door_access(slug)
+    checkin_list = _chosen_list(event, request.form.get("list"))
+    person = registration.participant_of(event, registration_id)
+    form = RepresentativeForm()
+    if form.validate_on_submit():
+        try:
+            checkin = services.admit(
+                event,
+                checkin_list,
+                person,
+                actor,
+                source=CheckinSource.MANUAL,
+                representative_name=form.representative.data,
+            )
+        except DomainError as error:
+            session[SESSION_VERDICT] = verdict(
+                event, error.code, person, error.details.get("checkin")
+            )
+        else:
+            session[SESSION_VERDICT] = verdict(event, "checked_in", person, checkin)
+    return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+
+
+@bp.post("/events/<slug>/door/undo/<int:checkin_id>")
+def undo(slug: str, checkin_id: int):
+    event, actor = door_access(slug)
+    if ConfirmForm().validate_on_submit():
+        try:
+            checkin = services.checkin_of(event, checkin_id)
+        except DomainError:
+            abort(404)
+        list_id = checkin.list_id
+        services.undo(event, checkin, actor)
+        return redirect(url_for("door.page", slug=slug, list=list_id))
+    abort(400)
+
+
+@bp.route("/events/<slug>/door/walk-in", methods=["GET", "POST"])
+def walk_in(slug: str):
+    """Someone at the door who never registered: registered and let in at once."""
+    event, actor = door_access(slug)
+    checkin_list = _chosen_list(event, request.form.get("list"))
+    form = WalkInForm()
+    full = False
+    if form.validate_on_submit():
+        try:
+            person = registration.register(event, form.to_data(), by_organiser=True)
+            if person.status != RegistrationStatus.CONFIRMED:
+                raise DomainError("event_full")
+            checkin = services.admit(
+                event,
+                checkin_list,
+                person,
+                actor,
+                source=CheckinSource.WALK_IN,
+                representative_name=form.representative.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            if error.code in ERROR_MESSAGES:
+                form.show_error(error.code)
+            elif error.code == "already_registered":
+                form.phone.errors.append(
+                    _("Already registered: find this person by name on the door page.")
+                )
+            else:
+                full = True
+        else:
+            session[SESSION_VERDICT] = dict(
+                verdict(event, "checked_in", person, checkin), badge_for=person.id
+            )
+            return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+    return render_template(
+        "door/walk_in.html", event=event, form=form, checkin_list=checkin_list, full=full
+    )
+
+
+@bp.get("/events/<slug>/door/badge/<int:registration_id>.pdf")
+def badge(slug: str, registration_id: int):
+    """A badge for a walk-in, printed at the door (no phone or e-mail is on a badge)."""
+    event, _actor = door_access(slug)
+    person = registration.participant_of(event, registration_id)
+    if person.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    return Response(
+        badges_pdf(event, [person], "single"),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="badge.pdf"'},
+    )

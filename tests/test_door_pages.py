@@ -1,0 +1,248 @@
+"""The door over HTTP: who may open it, what a scan answers, and what a volunteer never sees."""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from freezegun import freeze_time
+
+from coordination import create_app
+from coordination.auth.models import User
+from coordination.config import TestConfig
+from coordination.door.models import Checkin, DoorLink
+from coordination.events.models import Event
+from coordination.events.services import add_member
+from coordination.extensions import db, utcnow
+
+from . import factories
+from .conftest import database_url
+
+SLUG = "rakor-pintu"
+
+
+@pytest.fixture
+def event_slug(make, organiser):
+    now = utcnow()
+    return make(
+        factories.make_event,
+        organiser["id"],
+        slug=SLUG,
+        capacity=100,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=3),
+    )
+
+
+@pytest.fixture
+def people(make, event_slug):
+    return make(factories.make_participants, event_slug, 5)
+
+
+def door_link(client, slug=SLUG, name="Pintu Utara") -> tuple[str, str]:
+    """Create a door link as the logged-in organiser: (address path, PIN)."""
+    page = client.post(f"/events/{slug}/door-access", data={"name": name}).text
+    url = re.search(r'id="door-link-url">[^<]*(/d/[^<]+)</code>', page).group(1)
+    pin = re.search(r'id="door-link-pin">(\d{6})<', page).group(1)
+    return url, pin
+
+
+def scan(client, code, **extra):
+    return client.post(f"/events/{SLUG}/door/scan", json={"code": code, **extra})
+
+
+def test_a_volunteer_opens_the_door_link_with_its_pin_and_checks_people_in(
+    app, as_user, organiser, people
+):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    volunteer = app.test_client()
+    assert volunteer.get(f"/events/{SLUG}/door").status_code == 302  # to the login page
+
+    wrong = volunteer.post(url, data={"pin": "000000" if pin != "000000" else "111111"})
+    assert "PIN tidak benar" in wrong.text or "not right" in wrong.text
+    opened = volunteer.post(url, data={"pin": pin})
+    assert opened.headers["Location"].endswith(f"/events/{SLUG}/door")
+
+    first = scan(volunteer, people[0]["code"]).get_json()
+    assert first["code"] == "checked_in" and first["tone"] == "ok"
+    assert people[0]["name"] in first["title"] and first["door"] == "Pintu Utara"
+    again = scan(volunteer, people[0]["code"]).get_json()
+    assert again["code"] == "already_checked_in" and again["tone"] == "warn"
+    assert "Pintu Utara" in again["title"] and again["at"] in again["title"]
+    assert scan(volunteer, "BUKAN-KODE").get_json()["code"] == "unknown_code"
+
+
+def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, people):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    volunteer = app.test_client()
+    volunteer.post(url, data={"pin": pin})
+    with app.app_context():
+        link_id = db.session.scalar(sa.select(DoorLink.id))
+    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke")
+    refused = scan(volunteer, people[0]["code"])
+    assert refused.status_code == 403 and refused.get_json()["code"] == "no_access"
+    assert volunteer.get(url).status_code == 200  # explains that the link ended
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Checkin.id))) == 0
+
+
+def test_ten_wrong_pins_lock_the_link_even_for_the_right_pin(app, as_user, organiser, event_slug):
+    url, pin = door_link(as_user(organiser))
+    guesser = app.test_client()
+    wrong = "000000" if pin != "000000" else "111111"
+    for _ in range(10):
+        guesser.post(url, data={"pin": wrong})
+    locked = guesser.post(url, data={"pin": pin})
+    assert locked.status_code == 200 and "/door" not in locked.headers.get("Location", "")
+    assert guesser.get(f"/events/{SLUG}/door").status_code == 302
+
+
+def test_door_pages_are_only_for_this_events_team(app, make, as_user, organiser, people):
+    stranger = make(factories.make_user, "organiser")
+    client = as_user(stranger)
+    assert client.get(f"/events/{SLUG}/door").status_code == 404
+    assert scan(client, people[0]["code"]).status_code == 403
+    assert client.get(f"/events/{SLUG}/attendance").status_code == 404
+
+
+def test_a_door_account_works_the_door_but_sees_no_organiser_page(
+    app, make, as_user, event_slug, people
+):
+    staff = make(factories.make_user, "door")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        add_member(event, db.session.get(User, staff["id"]), "door")
+        db.session.commit()
+    client = as_user(staff)
+    assert f"/events/{SLUG}/door" in client.get("/").text
+    answer = scan(client, people[1]["code"]).get_json()
+    assert answer["code"] == "checked_in" and answer["door"] == staff["name"]
+    for page in ("attendance", "door-access", "checkin-lists", "attendance/paper", "participants"):
+        assert client.get(f"/events/{SLUG}/{page}").status_code == 404
+
+
+def test_the_door_finds_people_by_mobile_but_never_shows_mobile_or_email(
+    as_user, organiser, people
+):
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/door", query_string={"q": people[2]["name"]}).text
+    assert people[2]["name"] in page
+    with_phone = client.get(f"/events/{SLUG}/door", query_string={"q": "0812"}).text
+    assert people[0]["name"] in with_phone
+    for text in (page, with_phone, client.get(f"/events/{SLUG}/door/offline.json").text):
+        assert "+62812" not in text and "0812-" not in text and "@example.org" not in text
+
+
+def test_manual_check_in_by_a_representative_is_recorded(app, as_user, organiser, people):
+    client = as_user(organiser)
+    client.post(
+        f"/events/{SLUG}/door/admit/{people[3]['id']}", data={"representative": "Budi Santoso"}
+    )
+    page = client.get(f"/events/{SLUG}/door").text
+    assert "Selamat datang" in page and "Budi Santoso" in page
+    with app.app_context():
+        checkin = db.session.scalar(sa.select(Checkin))
+        assert (checkin.source, checkin.representative_name) == ("manual", "Budi Santoso")
+
+
+def test_offline_scans_uploaded_twice_count_once_at_their_original_times(
+    app, as_user, organiser, people
+):
+    client = as_user(organiser)
+    now = utcnow()
+    batch = [
+        {
+            "code": people[n]["code"],
+            "nonce": f"nonce-{n}",
+            "at": (now - timedelta(minutes=10 - n)).timestamp() * 1000,
+        }
+        for n in range(3)
+    ]
+    first = client.post(f"/events/{SLUG}/door/sync", json={"scans": batch}).get_json()
+    assert [r["code"] for r in first["results"]] == ["checked_in"] * 3
+    again = client.post(f"/events/{SLUG}/door/sync", json={"scans": batch}).get_json()
+    assert [r["nonce"] for r in again["results"]] == ["nonce-0", "nonce-1", "nonce-2"]
+    with app.app_context():
+        times = db.session.scalars(sa.select(Checkin.checked_in_at).order_by(Checkin.id)).all()
+        offline_flags = db.session.scalars(sa.select(Checkin.offline)).all()
+    assert len(times) == 3 and all(offline_flags)
+    for n, when in enumerate(times):
+        assert abs((when - (now - timedelta(minutes=10 - n))).total_seconds()) < 1
+    assert client.post(f"/events/{SLUG}/door/sync", json={"scans": "x"}).status_code == 400
+
+
+def test_a_walk_in_is_registered_checked_in_and_can_get_a_badge(
+    app, as_user, organiser, event_slug
+):
+    client = as_user(organiser)
+    response = client.post(
+        f"/events/{SLUG}/door/walk-in",
+        data={
+            "full_name": "Ahmad Fauzi",
+            "organisation": "KSP Maju Bersama",
+            "phone": "0813 1111 2222",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(f"/events/{SLUG}/door").text
+    assert "Selamat datang, Ahmad Fauzi" in page
+    badge = re.search(r'href="(/events/rakor-pintu/door/badge/\d+\.pdf)"', page).group(1)
+    pdf = client.get(badge)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    bad = client.post(f"/events/{SLUG}/door/walk-in", data={"full_name": "Tanpa Kontak"})
+    assert bad.status_code == 200 and "nomor HP atau alamat e-mail" in bad.text
+
+
+def test_undo_and_paper_sheet_show_in_the_log(app, as_user, organiser, people):
+    client = as_user(organiser)
+    checkin_id = scan(client, people[0]["code"]).get_json()["checkin_id"]
+    client.post(f"/events/{SLUG}/door/undo/{checkin_id}")
+    client.post(
+        f"/events/{SLUG}/attendance/paper", data={"present": [str(p["id"]) for p in people[:2]]}
+    )
+    log = client.get(f"/events/{SLUG}/attendance/log").text
+    assert "Check-in dibatalkan" in log and "lembar kertas" in log
+    summary = client.get(f"/events/{SLUG}/attendance.json").get_json()
+    assert (summary["present"], summary["registered"]) == (2, 5)
+
+
+def test_dashboard_shows_quorum_by_the_organisers_rule(app, as_user, organiser, people):
+    client = as_user(organiser)
+    client.post(f"/events/{SLUG}/attendance/quorum", data={"rule": "registered"})
+    for person in people[:2]:
+        scan(client, person["code"])
+    summary = client.get(f"/events/{SLUG}/attendance.json").get_json()
+    assert summary["quorum"] == {"rule": "registered", "needed": 3, "have": 2, "met": False}
+    scan(client, people[2]["code"])
+    assert client.get(f"/events/{SLUG}/attendance.json").get_json()["quorum"]["met"] is True
+    assert "Kuorum tercapai" in client.get(f"/events/{SLUG}/attendance").text
+
+
+def test_a_ten_hour_door_shift_needs_no_new_login_or_csrf_token(tmp_path, organiser, people):
+    config = TestConfig(database_url(tmp_path))
+    config.WTF_CSRF_ENABLED = True
+    app = create_app(config)
+    client = app.test_client()
+    with freeze_time(utcnow()) as clock:
+        login_page = client.get("/login").text
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+        client.post(
+            "/login",
+            data={
+                "email": organiser["email"],
+                "password": organiser["password"],
+                "csrf_token": token,
+            },
+        )
+        door = client.get(f"/events/{SLUG}/door").text
+        csrf = re.search(r'data-csrf="([^"]+)"', door).group(1)
+        clock.tick(timedelta(hours=10))
+        answer = client.post(
+            f"/events/{SLUG}/door/scan",
+            json={"code": people[4]["code"]},
+            headers={"X-CSRFToken": csrf},
+        )
+    assert answer.status_code == 200 and answer.get_json()["code"] == "checked_in"
+    assert client.post(f"/events/{SLUG}/door/scan", json={"code": "X"}).status_code == 400
