@@ -1,115 +1,14 @@
 """Real-browser tests: Debian's Chromium, headless, driven by Playwright's Python API."""
 
-import os
 import shutil
-import threading
-from pathlib import Path
-from typing import NamedTuple
 
 import pytest
-from werkzeug.serving import make_server
+from axe_playwright_python.sync_playwright import Axe
 
-from coordination import create_app
-from coordination.config import ROOT, TestConfig
 from coordination.demo.services import ADMIN, DEMO_SLUG, FOLLOW_UP_SLUG, ORGANISER
 from coordination.extensions import db
 
-
-class LiveServer(NamedTuple):
-    url: str
-    app: object
-
-
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-SCREENSHOTS = Path(ROOT, "docs", "screenshots")
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        raise RuntimeError(f"{CHROMIUM} is missing: .ci/run must install chromium")
-    pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)", allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-expect.set_options(timeout=15_000)  # shared, noisy machines: wait longer than the default 5 s
-
-
-@pytest.fixture(scope="module")
-def live_app(live_server):
-    return live_server.app
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The app on a free loopback port, holding the demo data."""
-    url = os.environ.get("TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('live') / 'live.sqlite3'}"
-    )
-    config = TestConfig(url)
-    config.WTF_CSRF_ENABLED = True
-    config.OUTBOX_DIR = str(tmp_path_factory.mktemp("outbox"))
-    app = create_app(config)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        from coordination.demo.services import load_demo
-
-        load_demo()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-    server.shutdown()
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_for(browser, live_server):
-    contexts = []
-
-    def open_page(viewport=PHONE):
-        context = browser.new_context(viewport=viewport, base_url=live_server.url)
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def log_in(page, account=ORGANISER):
-    page.goto("/login")
-    page.fill("#email", account.email)
-    page.fill("#password", account.password)
-    page.click("form button[type=submit] >> nth=-1")
-    expect(page.locator("h1")).to_be_visible()
+from .conftest import CHROMIUM, DESKTOP, PHONE, SCREENSHOTS, expect, log_in
 
 
 def create_event(page, title: str) -> None:
@@ -171,6 +70,9 @@ PAGES = [
     ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new", True),
     ("participants", f"/events/{DEMO_SLUG}/participants", True),
     ("outbox", f"/events/{DEMO_SLUG}/outbox", True),
+    ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi", True),
+    ("attendance", f"/events/{DEMO_SLUG}/attendance", True),
+    ("door-access", f"/events/{DEMO_SLUG}/door-access", True),
 ]
 
 
