@@ -21,15 +21,23 @@ install: $(BIN)/.installed
 translations: install
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
+# HTTPS=1: serve the hall network (all addresses) over HTTPS, so door phones may use the camera.
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	@echo ""
-	@echo "  Rakor runs at http://$(HOST):$(PORT)"
 	@echo "  Demo organiser: panitia@dekopinda.example / rakor-demo"
 	@echo "  (admin: admin@rakor.example / rakor-admin, door: pintu@dekopinda.example / rakor-pintu)"
+ifeq ($(HTTPS),1)
+	$(BIN)/flask tls-cert --port $(PORT)
+	@echo ""
+	$(BIN)/flask run --host $(if $(filter command line,$(origin HOST)),$(HOST),0.0.0.0) --port $(PORT) \
+		--cert instance/tls/rakor.crt --key instance/tls/rakor.key
+else
+	@echo "  Rakor runs at http://$(HOST):$(PORT)"
 	@echo ""
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+endif
 
 test: translations
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,8 +1,8 @@
-"""flask commands: accounts and the demo data."""
+"""flask commands: accounts, the demo data and the hall certificate."""
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from coordination.errors import DomainError
 from coordination.extensions import db
@@ -64,6 +64,25 @@ def demo_command(if_empty: bool) -> None:
         click.echo(f"  {account.role:<10} {account.email}  password: {account.password}")
 
 
+@click.command("tls-cert")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def tls_cert_command(port: int) -> None:
+    """Make (once) the self-signed certificate for serving the hall network over HTTPS."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from coordination import tls
+
+    cert, key, made = tls.ensure_certificate(Path(current_app.instance_path) / "tls")
+    click.echo(f"{'Made' if made else 'Using'} certificate {cert}")
+    click.echo(f"  SHA-256 fingerprint: {tls.fingerprint(cert)}")
+    for address in tls.local_addresses():
+        click.echo(f"  Door phones open: https://{address}:{port}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(tls_cert_command)

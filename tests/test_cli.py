@@ -81,3 +81,26 @@ def test_demo_if_empty_leaves_a_used_database_alone(runner, ctx):
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert runner.invoke(args=["demo"]).exit_code != 0
+
+
+def test_hall_certificate_covers_this_machine_and_is_made_once(tmp_path):
+    from cryptography import x509
+
+    from coordination import tls
+
+    cert, key, made = tls.ensure_certificate(tmp_path / "tls")
+    assert made and key.stat().st_mode & 0o777 == 0o600
+    names = x509.load_pem_x509_certificate(cert.read_bytes()).extensions.get_extension_for_class(
+        x509.SubjectAlternativeName
+    )
+    covered = {str(ip) for ip in names.value.get_values_for_type(x509.IPAddress)}
+    assert set(tls.local_addresses()) <= covered and "127.0.0.1" in covered
+    assert tls.ensure_certificate(tmp_path / "tls")[2] is False  # kept, not remade
+    assert len(tls.fingerprint(cert).split(":")) == 32
+
+
+def test_tls_cert_command_prints_the_addresses_door_phones_open(runner, app, tmp_path):
+    app.instance_path = str(tmp_path)
+    result = runner.invoke(args=["tls-cert", "--port", "5443"])
+    assert result.exit_code == 0
+    assert "https://127.0.0.1:5443" in result.output and "SHA-256" in result.output
