@@ -18,12 +18,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+ON_POSTGRESQL = "postgresql" in os.environ.get("DATABASE_URL", "")
+# SQLite has one writer at a time; within a process writers queue on a lock
+# (coordination/sqlite.py), between the two processes SQLite's busy handler decides.
+# PostgreSQL takes more processes (BENCH_WORKERS overrides either).
+WORKERS = os.environ.get("BENCH_WORKERS", "4" if ON_POSTGRESQL else "2")
 GUNICORN = [
     PYTHON,
     "-m",
     "gunicorn",
     "--workers",
-    "2",
+    WORKERS,
     "--worker-class",
     "gthread",
     "--threads",
@@ -59,6 +64,56 @@ with app.app_context():
         Event, Event.id == Registration.event_id).where(
         Event.slug == "{slug}", Registration.status == "confirmed")))
 """
+SETUP_DOOR = """
+import json
+from datetime import timedelta
+import sqlalchemy as sa
+from app import app
+from coordination.auth.services import create_user, user_by_email
+from coordination.door import access, services as door
+from coordination.events.services import EventData, create_event
+from coordination.extensions import db, utcnow
+from coordination.registration.models import Registration
+with app.app_context():
+    user = user_by_email("bench@example.org") or create_user(
+        "bench@example.org", "organiser", "bench-password")
+    now = utcnow()
+    event = create_event(EventData(
+        title="Bench door", slug="{slug}", organising_body="Bench", venue_name="Aula",
+        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3),
+        capacity={count}), user)
+    db.session.flush()
+    people = [Registration(event_id=event.id, full_name=f"Peserta {{n}}",
+                           organisation=f"Koperasi {{n % 97}}", phone=f"+62813{{n:08d}}")
+              for n in range({count})]
+    db.session.add_all(people)
+    checkin_list = door.default_list(event)
+    link, pin = access.create_link(event, "Pintu Bench")
+    db.session.commit()
+    print(json.dumps({{"codes": [p.checkin_code for p in people], "token": link.token,
+                      "pin": pin, "list": checkin_list.id}}))
+"""
+COUNT_CHECKINS = """
+import sqlalchemy as sa
+from app import app
+from coordination.door.models import Checkin, CheckinList
+from coordination.events.models import Event
+from coordination.extensions import db
+with app.app_context():
+    rows = sa.select(Checkin.registration_id).join(CheckinList).join(
+        Event, Event.id == CheckinList.event_id).where(Event.slug == "{slug}")
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(rows.subquery()))
+    distinct = db.session.scalar(sa.select(sa.func.count(sa.distinct(Checkin.registration_id)))
+        .join(CheckinList).join(Event, Event.id == CheckinList.event_id)
+        .where(Event.slug == "{slug}"))
+    print(total, distinct)
+"""
+DOOR_PAGE_FILES = [
+    "vendor/pico/pico.min.css",
+    "css/app.css",
+    "js/door.js",
+    "vendor/barcode-detector/ponyfill.js",
+]
 
 
 def free_port() -> int:
@@ -97,7 +152,7 @@ class Server:
         self.stop()
 
 
-def load(url: str, mode: str, clients: int, requests: int) -> dict:
+def load(url: str, mode: str, clients: int, requests: int, *extra: str) -> dict:
     out = subprocess.run(
         [
             PYTHON,
@@ -110,6 +165,7 @@ def load(url: str, mode: str, clients: int, requests: int) -> dict:
             str(clients),
             "--requests",
             str(requests),
+            *extra,
         ],
         cwd=ROOT,
         capture_output=True,
@@ -232,6 +288,225 @@ def registration_burst(requests: int, seats: int, clients: int, repetitions: int
     ]
 
 
+def _door_run(app, env, workdir: Path, count: int, doors: int, tag: str) -> dict:
+    """One fresh event of `count` people checked in by `doors` concurrent door phones."""
+    slug = f"bench-door-{os.getpid()}-{tag}"
+    setup = json.loads(python(SETUP_DOOR.format(slug=slug, count=count), env))
+    codes = workdir / f"codes-{tag}.json"
+    codes.write_text(json.dumps(setup["codes"]))
+    result = load(
+        f"{app.url}/events/{slug}/door/scan",
+        "scan",
+        doors,
+        count,
+        "--codes",
+        str(codes),
+        "--door-link",
+        f"{app.url}/d/{setup['token']}",
+        "--pin",
+        setup["pin"],
+        "--list",
+        str(setup["list"]),
+    )
+    total, distinct = map(int, python(COUNT_CHECKINS.format(slug=slug), env).split())
+    lat = result["latencies_ms"]
+    return {
+        "throughput": count / result["measured_s"],
+        "p50": percentile(lat, 50),
+        "p95": percentile(lat, 95),
+        "p99": percentile(lat, 99),
+        "errors": sum(1 for status in result["statuses"] if status != 200),
+        "duplicates": total - distinct,
+        "checked_in": distinct,
+    }
+
+
+def door_checkins(count: int, doors: int, repetitions: int, curve: list[int]) -> list[dict]:
+    """Door phones checking people in through the scan endpoint, beside bare Flask."""
+    runs, baselines, by_doors = [], [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        env = app_env(workdir)
+        subprocess.run(
+            [PYTHON, "-m", "flask", "db", "upgrade"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        with (
+            Server("bench.bare_app:app", env, "/ping") as bare,
+            Server("app:app", env, "/login") as app,
+        ):
+            for n in range(repetitions):
+                baseline = load(bare.url + "/ping", "get", doors, count)
+                base_lat = baseline["latencies_ms"]
+                baselines.append(
+                    {
+                        "throughput": count / baseline["measured_s"],
+                        "p50": percentile(base_lat, 50),
+                        "p95": percentile(base_lat, 95),
+                        "p99": percentile(base_lat, 99),
+                    }
+                )
+                runs.append(_door_run(app, env, workdir, count, doors, f"main-{n}"))
+                print(
+                    f"  door run {n + 1}: {runs[-1]['throughput']:.0f} scans/s, "
+                    f"p95 {runs[-1]['p95']:.1f} ms, bare {baselines[-1]['throughput']:.0f} "
+                    f"req/s, errors {runs[-1]['errors']}, duplicates {runs[-1]['duplicates']}",
+                    file=sys.stderr,
+                )
+            for level in curve:
+                samples = [
+                    _door_run(app, env, workdir, max(100, count // 4), level, f"c{level}-{n}")
+                    for n in range(repetitions)
+                ]
+                by_doors[level] = {
+                    p: statistics.median(sample[p] for sample in samples)
+                    for p in ("p50", "p95", "p99", "throughput")
+                }
+                print(
+                    f"  {level:>2} doors: p95 {by_doors[level]['p95']:.1f} ms, "
+                    f"{by_doors[level]['throughput']:.0f} scans/s",
+                    file=sys.stderr,
+                )
+    med = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    base = {key: statistics.median(b[key] for b in baselines) for key in baselines[0]}
+    ratio = med["throughput"] / base["throughput"]
+    name = f"door: {count} check-ins by {doors} doors"
+    chart = door_chart(by_doors) if by_doors else None
+    results = [
+        {
+            "name": f"{name}: throughput",
+            "value": round(med["throughput"], 1),
+            "unit": "scans/s",
+            "baseline": round(base["throughput"], 1),
+            "ratio": round(ratio, 3),
+            "target": ">= 0.5 x bare Flask",
+            "met": ratio >= 0.5,
+        },
+        *[
+            {
+                "name": f"{name}: {p} latency",
+                "value": round(med[p], 1),
+                "unit": "ms",
+                "baseline": round(base[p], 1),
+                "ratio": round(med[p] / base[p], 2),
+                "target": "p95 < 25 ms" if p == "p95" else "reported",
+                "met": med[p] < 25 if p == "p95" else True,
+            }
+            for p in ("p50", "p95", "p99")
+        ],
+        {
+            "name": f"{name}: errors",
+            "value": max(run["errors"] for run in runs),
+            "unit": "count",
+            "baseline": 0,
+            "ratio": None,
+            "target": "0",
+            "met": all(run["errors"] == 0 for run in runs),
+        },
+        {
+            "name": f"{name}: duplicate check-ins",
+            "value": max(run["duplicates"] for run in runs),
+            "unit": "count",
+            "baseline": 0,
+            "ratio": None,
+            "target": f"0, and {count} checked in",
+            "met": all(run["duplicates"] == 0 and run["checked_in"] == count for run in runs),
+        },
+    ]
+    for level, figures in by_doors.items():
+        results.append(
+            {
+                "name": f"door: p95 latency with {level} concurrent doors",
+                "value": round(figures["p95"], 1),
+                "unit": "ms",
+                "baseline": None,
+                "ratio": None,
+                "target": "reported (chart)",
+                "met": True,
+            }
+        )
+    if chart:
+        print(f"  chart: {chart.relative_to(ROOT)}", file=sys.stderr)
+    return results
+
+
+def door_chart(by_doors: dict[int, dict]) -> Path:
+    """Door latency against concurrent doors, for the README."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    levels = sorted(by_doors)
+    figure, axis = plt.subplots(figsize=(7, 4), dpi=110)
+    for p, style in (("p50", "o-"), ("p95", "s-"), ("p99", "^--")):
+        axis.plot(levels, [by_doors[n][p] for n in levels], style, label=p)
+    axis.axhline(25, color="#a3190f", linewidth=1, linestyle=":", label="target p95 25 ms")
+    axis.set_xscale("log", base=2)
+    axis.set_xticks(levels, [str(n) for n in levels])
+    axis.set_xlabel("concurrent door phones")
+    axis.set_ylabel("scan latency (ms)")
+    database = "PostgreSQL" if "postgresql" in os.environ.get("DATABASE_URL", "") else "SQLite"
+    axis.set_title(f"Rakor door: check-in latency by concurrent doors ({database}, gunicorn)")
+    axis.grid(True, alpha=0.3)
+    axis.legend()
+    figure.tight_layout()
+    out = ROOT / "docs" / "bench-door-latency.png"
+    out.parent.mkdir(exist_ok=True)
+    figure.savefig(out)
+    plt.close(figure)
+    return out
+
+
+def door_page_weight() -> list[dict]:
+    """What a door phone downloads to open the door page (the .wasm decoder excepted)."""
+    import gzip
+
+    workdir = Path(tempfile.mkdtemp())
+    env = app_env(workdir)
+    env["DATABASE_URL"] = f"sqlite:///{workdir / 'weight.sqlite3'}"  # any database will do
+    code = (
+        "from app import app\n"
+        "from coordination.demo.services import load_demo, ORGANISER, DEMO_SLUG\n"
+        "from coordination.extensions import db\n"
+        "app.config['WTF_CSRF_ENABLED'] = False\n"
+        "with app.app_context():\n"
+        "    db.create_all(); load_demo(); db.session.commit()\n"
+        "client = app.test_client()\n"
+        "client.post('/login', data={'email': ORGANISER.email, 'password': ORGANISER.password})\n"
+        "print(client.get(f'/events/{DEMO_SLUG}/door').get_data(as_text=True))\n"
+    )
+    page = python(code, env).encode()
+    assert b'id="door"' in page, "the door page did not render"
+    parts = [page] + [(ROOT / "static" / name).read_bytes() for name in DOOR_PAGE_FILES]
+    raw = sum(len(part) for part in parts)
+    packed = sum(len(gzip.compress(part, 6)) for part in parts)
+    wasm = (ROOT / "static/vendor/zxing-wasm/zxing_reader.wasm").read_bytes()
+    return [
+        {
+            "name": "door page first load, compressed (gzip), .wasm excepted",
+            "value": round(packed / 1024, 1),
+            "unit": "KB",
+            "baseline": round(raw / 1024, 1),
+            "ratio": round(packed / raw, 2),
+            "target": "< 400 KB",
+            "met": packed < 400 * 1024,
+        },
+        {
+            "name": "door page: zxing .wasm fallback, compressed (gzip)",
+            "value": round(len(gzip.compress(wasm, 6)) / 1024, 1),
+            "unit": "KB",
+            "baseline": round(len(wasm) / 1024, 1),
+            "ratio": None,
+            "target": "reported (only without native detector)",
+            "met": True,
+        },
+    ]
+
+
 def badge_sheets(count: int, repetitions: int) -> list[dict]:
     """Cold renders, each in a fresh process: Rakor's path and the naive one, alternating."""
     runs = {"rakor": [], "naive": []}
@@ -300,7 +575,14 @@ def main() -> None:
     print(
         f"database: {os.environ.get('DATABASE_URL', 'SQLite (embedded default)')}", file=sys.stderr
     )
-    results = registration_burst(requests, seats, clients=50, repetitions=repetitions)
+    results = door_page_weight()
+    results += door_checkins(
+        300 if args.quick else 1000,
+        doors=8,
+        repetitions=repetitions,
+        curve=[1, 4, 16] if args.quick else [1, 2, 4, 8, 16],
+    )
+    results += registration_burst(requests, seats, clients=50, repetitions=repetitions)
     results += badge_sheets(200 if args.quick else 800, repetitions)
     print(format_table(results))
     out = ROOT / "bench" / "results.json"

@@ -67,21 +67,9 @@ def _commit_once_per_request(app: Flask) -> None:
 
 
 def _register_database_events(app: Flask) -> None:
-    """SQLite: enforce foreign keys, wait for writers instead of failing."""
-    import sqlalchemy as sa
+    """SQLite: enforce foreign keys, and queue writers rather than let them sleep."""
+    from coordination import sqlite
 
     with app.app_context():
-        engine = db.engine
-        if engine.dialect.name != "sqlite":
-            return
-
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
-            cursor.execute("PRAGMA journal_mode=WAL")
-            # With WAL, NORMAL survives any crash of the app; only a power cut may lose
-            # the last commits. FULL would fsync on every registration.
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
+        if db.engine.dialect.name == "sqlite":
+            sqlite.install(db.engine)

@@ -68,6 +68,9 @@ class Config:
     # A door shift is long; the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 14
+    # A door phone's session lasts the shift from when it opened; re-signing the cookie on
+    # every scan would cost each scan and buy nothing.
+    SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     TESTING = False
 

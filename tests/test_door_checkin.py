@@ -243,3 +243,16 @@ def test_quorum_is_half_plus_one_of_invited_organisations(ctx, make, event_slug)
     services.check_in_code(event, checkin_list, people[2]["code"], NORTH)
     assert attendance_rules.attendance(event, checkin_list).quorum.met
     assert sum(count for _, count in attendance_rules.attendance(event, checkin_list).arrivals) == 3
+
+
+def test_a_nonce_reused_for_another_person_does_not_swallow_their_check_in(
+    ctx, make, organiser, event_slug
+):
+    first, second = make(factories.make_participants, event_slug, 2)
+    other_slug = make(factories.make_event, organiser["id"], slug="rakor-lain")
+    (elsewhere,) = make(factories.make_participants, other_slug, 1)
+    event, other = event_by(event_slug), event_by(other_slug)
+    services.check_in_code(event, services.default_list(event), first["code"], NORTH, nonce="n")
+    services.check_in_code(event, services.default_list(event), second["code"], NORTH, nonce="n")
+    services.check_in_code(other, services.default_list(other), elsewhere["code"], NORTH, nonce="n")
+    assert db.session.scalar(sa.select(sa.func.count(Checkin.id))) == 3

@@ -102,13 +102,15 @@ class Checkin(db.Model):
     )
     # Kept as text so the record still says who let someone in after a link is deleted.
     door_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
-    nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    # Chosen by the door phone for each scan, so a scan sent twice is recognised.
+    nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     representative_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
     registration: so.Mapped[Registration] = so.relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("list_id", "registration_id"),
+        sa.UniqueConstraint("list_id", "nonce"),
         sa.CheckConstraint("source in ('scan', 'manual', 'walk_in', 'paper')", name="source"),
     )
 

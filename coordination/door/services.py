@@ -125,10 +125,6 @@ def check_in_code(
     offline: bool = False,
 ) -> Checkin:
     """A scanned or typed badge code. Raises DomainError with the reason it is refused."""
-    if nonce:
-        replayed = _by_nonce(nonce)
-        if replayed is not None:
-            return replayed
     code = normalise_code(raw_code)
     person = (
         db.session.scalar(sa.select(Registration).where(Registration.checkin_code == code))
@@ -203,34 +199,60 @@ def admit(
         nonce=nonce or None,
         representative_name=representative_name,
     )
-    new_id = db.session.scalar(_insert_unless_present(values))
+    new_id = db.session.execute(_insert_unless_present(), values).scalar()
     if new_id is None:
-        if nonce:
-            replayed = _by_nonce(nonce)
-            if replayed is not None:
-                return replayed
+        # Either this very scan again (a retry: same nonce), or the person is already in.
+        replayed = _by_nonce(checkin_list, nonce) if nonce else None
+        if replayed is not None and replayed.registration_id == person.id:
+            return replayed
+        if replayed is not None:
+            # Another person's scan on this list had the same nonce: a faulty phone, not
+            # a retry. Decide this scan on its own.
+            return admit(
+                event,
+                checkin_list,
+                person,
+                actor,
+                source=source,
+                at=at,
+                offline=offline,
+                representative_name=representative_name,
+            )
         existing = present_on(checkin_list, person)
         raise DomainError("already_checked_in", registration=person, checkin=existing)
-    db.session.add(
-        CheckinLogEntry(
+    db.session.execute(
+        CheckinLogEntry.__table__.insert(),
+        dict(
             event_id=event.id,
             list_id=checkin_list.id,
             registration_id=person.id,
             action="check_in",
+            at=values["recorded_at"],
             checked_in_at=when,
             actor=actor.name[:120],
             source=str(source),
+        ),
+    )
+    # The door needs the answer, not a reload: a detached copy of what was written.
+    return Checkin(id=new_id, registration=person, **values)
+
+
+_CHECKIN_INSERTS: dict[str, sa.Insert] = {}
+
+
+def _insert_unless_present() -> sa.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, on PostgreSQL and SQLite alike.
+
+    Built once per dialect and given its values at execution, so SQLAlchemy compiles it once.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect not in _CHECKIN_INSERTS:
+        _CHECKIN_INSERTS[dialect] = (
+            _dialect_insert()(Checkin.__table__)
+            .on_conflict_do_nothing()
+            .returning(Checkin.__table__.c.id)
         )
-    )
-    db.session.flush()
-    return db.session.get(Checkin, new_id)
-
-
-def _insert_unless_present(values: dict) -> sa.Insert:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, on PostgreSQL and SQLite alike."""
-    return (
-        _dialect_insert()(Checkin).values(**values).on_conflict_do_nothing().returning(Checkin.id)
-    )
+    return _CHECKIN_INSERTS[dialect]
 
 
 def _dialect_insert():
@@ -238,8 +260,10 @@ def _dialect_insert():
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 
 
-def _by_nonce(nonce: str) -> Checkin | None:
-    return db.session.scalar(sa.select(Checkin).where(Checkin.nonce == nonce))
+def _by_nonce(checkin_list: CheckinList, nonce: str) -> Checkin | None:
+    return db.session.scalar(
+        sa.select(Checkin).where(Checkin.list_id == checkin_list.id, Checkin.nonce == nonce)
+    )
 
 
 def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | None:
@@ -252,6 +276,7 @@ def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | Non
 
 def undo(event: Event, checkin: Checkin, actor: DoorActor) -> None:
     """A mistaken check-in is taken back; the log keeps both."""
+    checkin = db.session.get(Checkin, checkin.id)
     checkin_list = db.session.get(CheckinList, checkin.list_id)
     if checkin_list is None or checkin_list.event_id != event.id:
         raise DomainError("wrong_event")

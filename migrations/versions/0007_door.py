@@ -140,7 +140,7 @@ def upgrade():
         sa.UniqueConstraint(
             "list_id", "registration_id", name=op.f("uq_checkins_list_id_registration_id")
         ),
-        sa.UniqueConstraint("nonce", name=op.f("uq_checkins_nonce")),
+        sa.UniqueConstraint("list_id", "nonce", name=op.f("uq_checkins_list_id_nonce")),
     )
     with op.batch_alter_table("checkins") as batch_op:
         batch_op.create_index(
