@@ -246,3 +246,12 @@ def test_a_ten_hour_door_shift_needs_no_new_login_or_csrf_token(tmp_path, organi
         )
     assert answer.status_code == 200 and answer.get_json()["code"] == "checked_in"
     assert client.post(f"/events/{SLUG}/door/scan", json={"code": "X"}).status_code == 400
+
+
+def test_participant_list_filters_on_checked_in_or_not(as_user, organiser, people):
+    client = as_user(organiser)
+    scan(client, people[0]["code"])
+    came = client.get(f"/events/{SLUG}/participants", query_string={"present": "yes"}).text
+    away = client.get(f"/events/{SLUG}/participants", query_string={"present": "no"}).text
+    assert people[0]["name"] in came and people[1]["name"] not in came
+    assert people[0]["name"] not in away and all(p["name"] in away for p in people[1:])

@@ -60,6 +60,7 @@ def event_badges(slug: str):
         text=request.args.get("q", ""),
         status=RegistrationStatus.CONFIRMED,
         invited=request.args.get("invited", ""),
+        present=request.args.get("present", ""),
         sort=request.args.get("sort", "name"),
     )
     people = list(db.session.scalars(query))

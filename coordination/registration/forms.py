@@ -113,6 +113,15 @@ class ParticipantSearchForm(FlaskForm):
         ],
         validators=[Optional()],
     )
+    present = SelectField(
+        _l("Present"),
+        choices=[
+            SelectChoice("", _l("Present or not")),
+            SelectChoice("yes", _l("Checked in")),
+            SelectChoice("no", _l("Not checked in")),
+        ],
+        validators=[Optional()],
+    )
     sort = SelectField(
         _l("Sort by"),
         choices=[
@@ -126,7 +135,8 @@ class ParticipantSearchForm(FlaskForm):
 
     def filters(self) -> dict[str, str]:
         """The current filters, to keep them in the paging links."""
-        return {name: getattr(self, name).data or "" for name in ("q", "status", "invited", "sort")}
+        names = ("q", "status", "invited", "present", "sort")
+        return {name: getattr(self, name).data or "" for name in names}
 
 
 QUESTION_KINDS = [

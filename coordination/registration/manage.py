@@ -47,6 +47,7 @@ def index(slug: str):
         text=form.q.data or "",
         status=form.status.data or "",
         invited=form.invited.data or "",
+        present=form.present.data or "",
         sort=form.sort.data or "name",
         page=request.args.get("page", 1, type=int),
     )

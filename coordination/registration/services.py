@@ -293,10 +293,25 @@ SORT_ORDERS = {
 
 
 def participant_query(
-    event: Event, text: str = "", status: str = "", sort: str = "name", invited: str = ""
+    event: Event,
+    text: str = "",
+    status: str = "",
+    sort: str = "name",
+    invited: str = "",
+    present: str = "",
 ) -> sa.Select:
     """The organiser's participant list as a query: filtered and sorted."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
+    if present in ("yes", "no"):
+        # Present means checked in on the event's main list (sessions have their own lists).
+        from coordination.door.models import Checkin, CheckinList
+
+        came = (
+            sa.exists()
+            .where(Checkin.registration_id == Registration.id)
+            .where(Checkin.list_id == CheckinList.id, CheckinList.is_default.is_(True))
+        )
+        query = query.where(came if present == "yes" else ~came)
     if status in set(RegistrationStatus):
         query = query.where(Registration.status == status)
     if invited in ("yes", "no"):
