@@ -1,6 +1,7 @@
 """The door in a real Chromium: the camera reading a badge, a hardware scanner, and offline."""
 
 import io
+import re
 import time
 
 import pytest
@@ -172,4 +173,23 @@ def test_offline_the_same_badge_twice_is_amber_and_queued_once(page_for, live_ap
     expect(page.locator("#door")).to_have_attribute("data-queued", "1")
     page.context.set_offline(False)
     expect(page.locator("#door")).to_have_attribute("data-queued", "0", timeout=20_000)
+    assert len(checkins_of(live_app, [person_id])) == 1
+
+
+def test_the_dashboard_updates_by_itself_when_people_arrive(page_for, live_app):
+    ((person_id, code, _name),) = demo_people(live_app, 1, skip=6)
+    dashboard = page_for({"width": 1280, "height": 900})
+    log_in(dashboard)
+    dashboard.goto(f"/events/{DEMO_SLUG}/attendance")
+    present = dashboard.locator('[data-field="present"]')
+    before = int(present.inner_text())
+    expect(dashboard.locator("#dashboard")).to_have_attribute("data-updated", re.compile(r"\d+"))
+    assert dashboard.locator("#arrivals").bounding_box()["height"] > 100  # the chart is drawn
+    door = page_for(PHONE)
+    log_in(door)
+    door.goto(f"{DOOR}?camera=0")
+    door.locator("#code").fill(code)
+    door.locator("#code").press("Enter")
+    expect(door.locator("#door-verdict")).to_have_attribute("data-code", "checked_in")
+    expect(present).to_have_text(str(before + 1), timeout=15_000)  # no reload
     assert len(checkins_of(live_app, [person_id])) == 1
