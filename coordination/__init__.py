@@ -38,6 +38,7 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.door.manage import bp as door_admin_bp
     from coordination.door.views import bp as door_bp
     from coordination.events.views import bp as events_bp
+    from coordination.paperwork.views import bp as paperwork_bp
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
 
@@ -49,6 +50,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(badges_bp)
     app.register_blueprint(door_bp)
     app.register_blueprint(door_admin_bp)
+    app.register_blueprint(paperwork_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

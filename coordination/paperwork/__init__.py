@@ -1,0 +1,1 @@
+"""Paperwork for after (and before) the meeting: attendance lists and exports."""

@@ -1,0 +1,101 @@
+"""Who goes on the daftar hadir, in which order, and how each line reads.
+
+Pages are cut here, not by WeasyPrint: every page has a fixed number of fixed-height lines,
+its own letterhead and column heads, and "Halaman X dari Y" known in advance. That keeps a
+list of a thousand names a cheap block layout instead of a long table to split.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from coordination.door.models import Checkin, CheckinList
+from coordination.events.models import Event
+from coordination.extensions import db
+from coordination.i18n import format_phone
+from coordination.registration.models import Registration, RegistrationStatus
+
+LINES_PER_PAGE = {"sheet": 16, "record": 12}
+SORTS = ("name", "organisation", "arrival")
+
+
+@dataclass
+class Line:
+    number: int
+    name: str
+    organisation: str
+    position: str
+    phone: str
+    arrived_at: datetime | None = None
+    door: str = ""
+    representative: str = ""
+
+
+def mask_phone(phone: str | None) -> str:
+    """0812-3456-7890 becomes ••••-••••-7890: enough to tell people apart, not to call them."""
+    shown = format_phone(phone)
+    digits = sum(ch.isdigit() for ch in shown)
+    seen = 0
+    masked = []
+    for ch in shown:
+        if ch.isdigit():
+            seen += 1
+            masked.append(ch if seen > digits - 4 else "•")
+        else:
+            masked.append("" if ch == "+" else ch)
+    return "".join(masked)
+
+
+def attendance_lines(
+    event: Event, kind: str = "sheet", sort: str = "name", full_phone: bool = False
+) -> list[Line]:
+    """Confirmed participants for the sign sheet; for the record, those who came in."""
+    main_list = sa.select(CheckinList.id).where(
+        CheckinList.event_id == event.id, CheckinList.is_default.is_(True)
+    )
+    query = (
+        sa.select(Registration, Checkin)
+        .outerjoin(
+            Checkin,
+            sa.and_(
+                Checkin.registration_id == Registration.id,
+                Checkin.list_id.in_(main_list.scalar_subquery()),
+            ),
+        )
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    if kind == "record":
+        query = query.where(Checkin.id.is_not(None))
+    name = sa.func.lower(Registration.full_name)
+    order = {
+        "name": (name,),
+        "organisation": (sa.func.lower(Registration.organisation), name),
+        "arrival": (Checkin.checked_in_at, name),
+    }.get(sort, (name,))
+    rows = db.session.execute(query.order_by(*order, Registration.id)).all()
+    return [
+        Line(
+            number=n,
+            name=person.full_name,
+            organisation=person.organisation,
+            position=person.position,
+            phone=format_phone(person.phone) if full_phone else mask_phone(person.phone),
+            arrived_at=checkin.checked_in_at if checkin else None,
+            door=checkin.door_name if checkin else "",
+            representative=(checkin.representative_name if checkin else None)
+            or person.represents_name
+            or "",
+        )
+        for n, (person, checkin) in enumerate(rows, start=1)
+    ]
+
+
+def pages(lines: list, per_page: int) -> list[list]:
+    """Lines cut into pages; an empty list still makes one page (with blank lines to sign)."""
+    if not lines:
+        return [[]]
+    return [lines[start : start + per_page] for start in range(0, len(lines), per_page)]

@@ -1,0 +1,142 @@
+"""Daftar hadir PDFs and exports: what an auditor reads, and what must never leak or run."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pypdfium2
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from coordination.door import services as door
+from coordination.door.services import DoorActor
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+from coordination.paperwork.attendance_list import LINES_PER_PAGE, mask_phone
+from coordination.paperwork.documents import attendance_pdf
+from coordination.paperwork.exports import safe_cell
+from coordination.registration.models import Registration
+
+from . import factories
+
+SLUG = "rakor-kertas"
+
+
+@pytest.fixture
+def event_slug(make, organiser):
+    return make(factories.make_event, organiser["id"], slug=SLUG, capacity=200)
+
+
+def pdf_text(content: bytes) -> list[str]:
+    document = pypdfium2.PdfDocument(content)
+    return [page.get_textpage().get_text_range() for page in document]
+
+
+def test_mobile_numbers_are_masked_to_their_last_four_digits():
+    assert mask_phone("+6281234567890") == "••••-••••-7890"
+    assert mask_phone(None) == ""
+
+
+def test_sign_sheet_lists_everyone_with_page_numbers_and_masked_mobiles(
+    app, make, as_user, organiser, event_slug
+):
+    people = make(factories.make_participants, event_slug, LINES_PER_PAGE["sheet"] + 3)
+    client = as_user(organiser)
+    response = client.get(f"/events/{SLUG}/attendance-list.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = pdf_text(response.data)
+    assert len(pages) == 2
+    text = "\n".join(pages)
+    assert all(person["name"] in text for person in people)
+    assert "DAFTAR HADIR" in pages[0] and "DAFTAR HADIR" in pages[1]  # letterhead on each page
+    assert "Tanda Tangan" in pages[1] and "Halaman 2 dari 2" in pages[1]
+    assert "Dekopinda Kabupaten Probolinggo".upper() in pages[1]
+    with app.app_context():
+        phone = db.session.get(Registration, people[0]["id"]).phone
+    assert phone[-4:] in text and phone[3:7] not in text.replace(phone[-4:], "")
+    assert "@example.org" not in text
+    full = "\n".join(pdf_text(client.get(f"/events/{SLUG}/attendance-list.pdf?phone=full").data))
+    assert phone[3:6] in full  # the organiser asked for full numbers
+
+
+def test_record_lists_who_came_when_at_which_door_and_for_whom(
+    app, make, as_user, organiser, event_slug
+):
+    people = make(factories.make_participants, event_slug, 3)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        main = door.default_list(event)
+        door.check_in_code(event, main, people[2]["code"], DoorActor("Pintu Utara"))
+        door.admit(
+            event,
+            main,
+            db.session.get(Registration, people[0]["id"]),
+            DoorActor("Pintu Selatan"),
+            representative_name="Budi Santoso",
+            at=utcnow() - timedelta(minutes=30),
+        )
+        db.session.commit()
+    client = as_user(organiser)
+    text = "\n".join(
+        pdf_text(client.get(f"/events/{SLUG}/attendance-list.pdf?kind=record&sort=arrival").data)
+    )
+    assert people[1]["name"] not in text  # did not come
+    assert text.index(people[0]["name"]) < text.index(people[2]["name"])  # by arrival
+    assert "Pintu Utara" in text and "Pintu Selatan" in text and "Budi Santoso" in text
+    assert "2 hadir" in text
+
+
+def test_hostile_names_print_as_text_and_fetch_nothing(app, make, event_slug):
+    from coordination.documents.pdf import StaticOnlyFetcher
+
+    hostile = [
+        '<img src="file:///etc/passwd">',
+        "<style>*{display:none}</style>Siti",
+        '=HYPERLINK("http://evil.example")',
+        "W" * 10_000,
+        "مرحبا بالعالم 🎉",
+    ]
+    app.test_request_context().push()
+    event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+    for n, name in enumerate(hostile):
+        db.session.add(Registration(event_id=event.id, full_name=name, phone=f"+6281299990{n:03d}"))
+    db.session.commit()
+    fetcher = StaticOnlyFetcher()
+    text = "\n".join(pdf_text(attendance_pdf(event, fetcher=fetcher)))
+    assert fetcher.refused == []
+    assert 'img src="file:///etc/passwd"' in text.replace("\n", "")
+    assert "<style>" in text
+
+
+def test_export_has_the_chosen_columns_with_indonesian_headers_and_no_formulas(
+    app, make, as_user, organiser, event_slug
+):
+    make(factories.make_participants, event_slug, 2)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        db.session.add(
+            Registration(
+                event_id=event.id, full_name="=1+2", organisation="@SUM(A1)", phone="+6281288887777"
+            )
+        )
+        db.session.commit()
+    client = as_user(organiser)
+    response = client.get(
+        f"/events/{SLUG}/export.csv", query_string={"columns": ["name", "phone", "nonsense"]}
+    )
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[0] == ["Nama", "Nomor HP"] and len(rows) == 4
+    assert ["'=1+2", "0812-8888-7777"] in rows
+    xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string={"columns": ["organisation"]})
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    values = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert values[0] == "Instansi / koperasi" and "'@SUM(A1)" in values
+    assert safe_cell("-5") == "'-5" and safe_cell("Siti") == "Siti"
+
+
+def test_paperwork_is_for_the_events_organisers_only(make, as_user, event_slug):
+    staff = make(factories.make_user, "organiser")
+    client = as_user(staff)
+    for path in ("attendance-list.pdf", "export", "export.csv", "export.xlsx"):
+        assert client.get(f"/events/{SLUG}/{path}").status_code == 404
