@@ -7,7 +7,16 @@ from flask import Flask
 from coordination import cli, i18n, security
 from coordination.config import ROOT, Config
 from coordination.errors import register_error_pages
-from coordination.extensions import babel, csrf, db, limiter, login_manager, mailer, migrate
+from coordination.extensions import (
+    babel,
+    cache,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    mailer,
+    migrate,
+)
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -27,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
     login_manager.init_app(app)
     mailer.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     _register_database_events(app)

@@ -57,8 +57,15 @@ class Config:
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+        if os.environ.get("REDIS_URL"):
+            self.CACHE_TYPE = "RedisCache"
+            self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
+        else:
+            self.CACHE_TYPE = "SimpleCache"
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    CACHE_DEFAULT_TIMEOUT = 6 * 60 * 60
+    CACHE_KEY_PREFIX = "rakor:"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "coordination" / "translations")
     SESSION_COOKIE_HTTPONLY = True
@@ -82,6 +89,7 @@ class TestConfig(Config):
         super().__init__(secret_key="test-secret")
         self.MAIL_SERVER_CONFIGURED = False
         self.SQLALCHEMY_DATABASE_URI = _database_url(database_url)
+        self.CACHE_TYPE = "SimpleCache"  # each test app starts with an empty cache
 
     TESTING = True
     WTF_CSRF_ENABLED = False

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -54,3 +55,5 @@ login_manager = LoginManager()
 babel = Babel()
 mailer = Mail()
 limiter = Limiter(key_func=get_remote_address)
+# Rendered documents, keyed on the data that shaped them: per process, or Redis when set.
+cache = Cache()

@@ -140,3 +140,29 @@ def test_paperwork_is_for_the_events_organisers_only(make, as_user, event_slug):
     client = as_user(staff)
     for path in ("attendance-list.pdf", "export", "export.csv", "export.xlsx"):
         assert client.get(f"/events/{SLUG}/{path}").status_code == 404
+
+
+def test_a_list_downloaded_again_is_not_rendered_again_until_something_changes(
+    app, make, as_user, organiser, event_slug, monkeypatch
+):
+    from coordination.paperwork import documents
+
+    people = make(factories.make_participants, event_slug, 3)
+    renders = []
+    real = documents.render_pdf
+    monkeypatch.setattr(documents, "render_pdf", lambda *a, **k: renders.append(1) or real(*a, **k))
+    client = as_user(organiser)
+    url = f"/events/{SLUG}/attendance-list.pdf?kind=record"
+    first = client.get(url).data
+    assert client.get(url).data == first and len(renders) == 1
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        door.check_in_code(event, door.default_list(event), people[1]["code"], DoorActor("Pintu"))
+        db.session.commit()
+    assert people[1]["name"] in "\n".join(pdf_text(client.get(url).data))
+    assert len(renders) == 2
+    with app.app_context():
+        db.session.get(Registration, people[1]["id"]).full_name = "Nama Diperbaiki"
+        db.session.commit()
+    assert "Nama Diperbaiki" in "\n".join(pdf_text(client.get(url).data))
+    assert client.get(f"{url}&sort=arrival").status_code == 200 and len(renders) == 3

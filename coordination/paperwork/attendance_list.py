@@ -55,7 +55,16 @@ def attendance_lines(
         CheckinList.event_id == event.id, CheckinList.is_default.is_(True)
     )
     query = (
-        sa.select(Registration, Checkin)
+        sa.select(
+            Registration.full_name,
+            Registration.organisation,
+            Registration.position,
+            Registration.phone,
+            Registration.represents_name,
+            Checkin.checked_in_at,
+            Checkin.door_name,
+            Checkin.representative_name,
+        )
         .outerjoin(
             Checkin,
             sa.and_(
@@ -77,20 +86,19 @@ def attendance_lines(
         "arrival": (Checkin.checked_in_at, name),
     }.get(sort, (name,))
     rows = db.session.execute(query.order_by(*order, Registration.id)).all()
+    show_phone = format_phone if full_phone else mask_phone
     return [
         Line(
             number=n,
-            name=person.full_name,
-            organisation=person.organisation,
-            position=person.position,
-            phone=format_phone(person.phone) if full_phone else mask_phone(person.phone),
-            arrived_at=checkin.checked_in_at if checkin else None,
-            door=checkin.door_name if checkin else "",
-            representative=(checkin.representative_name if checkin else None)
-            or person.represents_name
-            or "",
+            name=row.full_name,
+            organisation=row.organisation,
+            position=row.position,
+            phone=show_phone(row.phone),
+            arrived_at=row.checked_in_at,
+            door=row.door_name or "",
+            representative=row.representative_name or row.represents_name or "",
         )
-        for n, (person, checkin) in enumerate(rows, start=1)
+        for n, row in enumerate(rows, start=1)
     ]
 
 

@@ -1,0 +1,24 @@
+"""Rendered documents kept by the data that shaped them.
+
+The key is a hash of everything the template reads (rows, event details, language, options),
+so downloading again while nothing changed costs a query and a lookup, and any change to a
+participant, a check-in or the minutes yields a new key, hence a fresh rendering.
+"""
+
+from collections.abc import Callable
+from hashlib import sha256
+
+from coordination.extensions import cache
+
+
+def document_key(*parts) -> str:
+    return "doc:" + sha256(repr(parts).encode()).hexdigest()
+
+
+def cached_document(key: str, render: Callable[[], bytes]) -> bytes:
+    found = cache.get(key)
+    if found is not None:
+        return found
+    content = render()
+    cache.set(key, content)
+    return content
