@@ -7,6 +7,7 @@ from babel.messages.pofile import read_po
 from coordination.config import ROOT
 from coordination.i18n import format_event_time
 
+from . import factories
 from .conftest import login
 
 PO_FILE = Path(ROOT, "coordination/translations/id/LC_MESSAGES/messages.po")
@@ -93,3 +94,12 @@ def test_mobile_numbers_read_as_indonesians_write_them():
     assert format_phone("+6281234567890") == "0812-3456-7890"
     assert format_phone("+442071838750").startswith("+44 ")
     assert format_phone(None) == ""
+
+
+def test_wtforms_own_messages_speak_the_users_language(client, as_user, make):
+    user = make(factories.make_user, "organiser")
+    as_user(user)
+    page = client.post("/events/new", data={"title": ""}).text
+    assert "Wajib diisi." in page and "This field is required." not in page
+    client.post("/language", data={"language": "en", "next": "/events/new"})
+    assert "This field is required." in client.post("/events/new", data={"title": ""}).text

@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.auth.models import Role
+from coordination.forms import FlaskForm
 
 ROLE_CHOICES = [
     SelectChoice(Role.ORGANISER, _l("Organiser")),

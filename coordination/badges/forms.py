@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Regexp
+
+from coordination.forms import FlaskForm
 
 LAYOUT_CHOICES = [
     SelectChoice("a6", _l("4 per A4 sheet (A6)")),

@@ -1,12 +1,12 @@
 """Door forms and the words every verdict is shown in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.events.forms import time_field
+from coordination.forms import FlaskForm
 from coordination.registration.forms import ParticipantForm
 
 from .models import QuorumRule

@@ -4,7 +4,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -28,6 +27,7 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
+from coordination.forms import FlaskForm
 from coordination.i18n import local_time
 
 from .models import EventRole
