@@ -255,3 +255,58 @@ def test_participant_list_filters_on_checked_in_or_not(as_user, organiser, peopl
     away = client.get(f"/events/{SLUG}/participants", query_string={"present": "no"}).text
     assert people[0]["name"] in came and people[1]["name"] not in came
     assert people[0]["name"] not in away and all(p["name"] in away for p in people[1:])
+
+
+def test_scans_made_offline_before_a_link_was_revoked_still_count(app, as_user, organiser, people):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    volunteer = app.test_client()
+    volunteer.post(url, data={"pin": pin})
+    before = (utcnow() - timedelta(minutes=5)).timestamp() * 1000
+    with app.app_context():
+        link_id = db.session.scalar(sa.select(DoorLink.id))
+    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke")
+    after = (utcnow() + timedelta(seconds=1)).timestamp() * 1000
+    batch = [
+        {"code": people[0]["code"], "nonce": "made-before", "at": before},
+        {"code": people[1]["code"], "nonce": "made-after", "at": after},
+    ]
+    answers = volunteer.post(f"/events/{SLUG}/door/sync", json={"scans": batch}).get_json()
+    assert [a["code"] for a in answers["results"]] == ["checked_in", "no_access"]
+    page = volunteer.get(f"/events/{SLUG}/door")
+    assert page.status_code == 403 and "tidak berlaku lagi" in page.text
+    assert scan(volunteer, people[2]["code"]).status_code == 403
+
+
+def test_no_door_link_for_an_event_that_is_over(app, make, as_user, organiser):
+    slug = make(factories.make_event, organiser["id"], slug="rakor-lama")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        event.starts_at = utcnow() - timedelta(days=2)
+        event.ends_at = utcnow() - timedelta(days=2) + timedelta(hours=3)
+        db.session.commit()
+    page = as_user(organiser).post(f"/events/{slug}/door-access", data={"name": "Pintu"}).text
+    assert "Acara ini sudah selesai" in page and 'id="door-link-pin"' not in page
+
+
+def test_paper_sheet_entries_carry_the_sheets_time_and_say_paper(app, as_user, organiser, people):
+    client = as_user(organiser)
+    empty = client.post(f"/events/{SLUG}/attendance/paper", data={}, follow_redirects=True)
+    assert "Centang paling sedikit satu" in empty.text
+    client.post(
+        f"/events/{SLUG}/attendance/paper",
+        data={"present": [str(people[0]["id"])], "signed_at": "2020-01-01T09:00"},
+    )
+    with app.app_context():
+        checkin = db.session.scalar(sa.select(Checkin))
+        assert checkin.door_name.startswith("Lembar kertas · ")
+        assert checkin.checked_in_at.year == 2020
+
+
+def test_a_representatives_name_is_on_the_verdict_and_in_the_log(app, as_user, organiser, people):
+    client = as_user(organiser)
+    client.post(
+        f"/events/{SLUG}/door/admit/{people[4]['id']}", data={"representative": "Ahmad Zaini"}
+    )
+    assert "diwakili oleh Ahmad Zaini" in client.get(f"/events/{SLUG}/door").text
+    assert "Ahmad Zaini" in client.get(f"/events/{SLUG}/attendance/log").text

@@ -28,6 +28,8 @@ def create_link(event: Event, name: str) -> tuple[DoorLink, str]:
     name = " ".join(name.split())
     if not name:
         raise DomainError("name_required")
+    if utcnow() >= event.ends_at + GRACE_AFTER_EVENT:
+        raise DomainError("event_over")
     pin = "".join(secrets.choice("0123456789") for _ in range(PIN_LENGTH))
     link = DoorLink(
         event_id=event.id,

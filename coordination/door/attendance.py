@@ -101,7 +101,8 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
         quorum=quorum,
         arrivals=arrivals([came for _, _, came in people if came is not None], event.timezone),
         by_organisation=sorted(
-            (tuple(row) for row in organisations.values()), key=lambda row: (-row[1], row[0])
+            (tuple(row) for row in organisations.values()),
+            key=lambda row: (-row[1], row[0].casefold()),
         ),
     )
 

@@ -34,6 +34,7 @@ LINK_ERRORS = {
     "wrong_pin": _l("That PIN is not right. Ask the organiser for the PIN of this door."),
     "link_ended": _l("This door link no longer works. Ask the organiser for a new one."),
     "name_required": _l("Give the door a name, e.g. Pintu Utara."),
+    "event_over": _l("This event is over: a door link for it would not work."),
 }
 
 LIST_ERRORS = {
@@ -98,6 +99,10 @@ class CheckinListForm(FlaskForm):
     name = StringField(_l("List name"), validators=[DataRequired(), Length(max=80)])
     opens_at = time_field(_l("Opens"), required=False)
     closes_at = time_field(_l("Closes"), required=False)
+
+
+class PaperSheetForm(FlaskForm):
+    signed_at = time_field(_l("Time the sheet stands for"), required=False)
 
 
 class QuorumForm(FlaskForm):

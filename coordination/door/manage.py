@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
-from coordination.events.forms import ConfirmForm, aware_in_zone
+from coordination.events.forms import ConfirmForm, aware_in_zone, local_in_zone
 from coordination.events.services import event_for
-from coordination.extensions import db
+from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
 from coordination.urls import public_url
 
@@ -20,6 +20,7 @@ from .forms import (
     CheckinListForm,
     DoorLinkForm,
     DoorSearchForm,
+    PaperSheetForm,
     QuorumForm,
 )
 from .models import Checkin, CheckinList, QuorumRule
@@ -88,7 +89,8 @@ def checkin_lists(slug: str):
                 aware_in_zone(form.closes_at.data, event.timezone),
             )
         except DomainError as error:
-            form.name.errors.append(LIST_ERRORS[error.code])
+            field = form.closes_at if error.code == "window_reversed" else form.name
+            field.errors.append(LIST_ERRORS[error.code])
         else:
             flash(_("List added."), "success")
             return redirect(url_for("door_admin.checkin_lists", slug=slug))
@@ -169,20 +171,32 @@ def paper(slug: str):
     """Mark people present from a signed paper sign sheet, many at once."""
     event = event_for(current_user, slug)
     checkin_list = _list_from_args(event)
-    if request.method == "POST" and ConfirmForm().validate_on_submit():
+    form = PaperSheetForm()
+    if request.method == "GET":
+        form.signed_at.data = local_in_zone(event.starts_at, event.timezone)
+    elif form.validate_on_submit():
         chosen = [int(value) for value in request.form.getlist("present") if value.isdigit()]
-        marked, already = services.mark_present_from_paper(
-            event, checkin_list, chosen, _organiser_actor()
-        )
-        flash(
-            _(
-                "%(marked)d marked present from the paper sheet; %(already)d were already in.",
-                marked=marked,
-                already=already,
-            ),
-            "success",
-        )
-        return redirect(url_for("door_admin.paper", slug=slug, list=checkin_list.id))
+        if not chosen:
+            flash(_("Tick at least one person who signed the sheet."), "error")
+        else:
+            # The sheet says who came, not when: the organiser gives the time it stands for.
+            signed_at = aware_in_zone(form.signed_at.data, event.timezone) or event.starts_at
+            actor = DoorActor(
+                name=_("Paper sheet · %(name)s", name=current_user.name or current_user.email),
+                user_id=current_user.id,
+            )
+            marked, already = services.mark_present_from_paper(
+                event, checkin_list, chosen, actor, at=min(signed_at, utcnow())
+            )
+            flash(
+                _(
+                    "%(marked)d marked present from the paper sheet; %(already)d were already in.",
+                    marked=marked,
+                    already=already,
+                ),
+                "success",
+            )
+            return redirect(url_for("door_admin.paper", slug=slug, list=checkin_list.id))
     search = DoorSearchForm(request.args)
     present = sa.exists().where(
         Checkin.registration_id == Registration.id, Checkin.list_id == checkin_list.id
@@ -209,6 +223,7 @@ def paper(slug: str):
         lists=services.lists_of(event),
         absent=absent,
         search=search,
+        form=form,
     )
 
 

@@ -135,6 +135,7 @@ class CheckinLogEntry(db.Model):
     checked_in_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     actor: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     source: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
+    representative_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
 
 class RetiredCode(db.Model):

@@ -54,13 +54,14 @@ def open_sealed(code: str, salt: bytes, entry: dict) -> dict:
 def snapshot(event: Event, checkin_list: CheckinList, role_labels: dict[str, str]) -> dict:
     """Everyone the door might see, sealed, with who is already in."""
     salt = os.urandom(16)
-    present = dict(
-        db.session.execute(
-            sa.select(Checkin.registration_id, Checkin.checked_in_at).where(
+    present = {
+        person_id: (came, door)
+        for person_id, came, door in db.session.execute(
+            sa.select(Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name).where(
                 Checkin.list_id == checkin_list.id
             )
-        ).all()
-    )
+        )
+    }
     people = db.session.execute(
         sa.select(
             Registration.id,
@@ -73,7 +74,7 @@ def snapshot(event: Event, checkin_list: CheckinList, role_labels: dict[str, str
     )
     entries = {}
     for person_id, code, name, organisation, role, status in people:
-        came = present.get(person_id)
+        came, door = present.get(person_id, (None, ""))
         record = {
             "id": person_id,
             "n": name,
@@ -81,6 +82,7 @@ def snapshot(event: Event, checkin_list: CheckinList, role_labels: dict[str, str
             "r": role_labels.get(role, role),
             "s": status,
             "t": came.isoformat() if came else None,
+            "d": door,
         }
         entries[lookup_of(code, salt)] = seal(code, salt, record)
     return {

@@ -34,6 +34,8 @@ class DoorActor:
     name: str
     user_id: int | None = None
     door_link_id: int | None = None
+    # Set for a door link that was revoked or ran out: only scans made before then count.
+    valid_until: datetime | None = None
 
 
 def normalise_code(raw: str) -> str:
@@ -184,7 +186,7 @@ def admit(
     if (checkin_list.opens_at and when < checkin_list.opens_at) or (
         checkin_list.closes_at and when >= checkin_list.closes_at
     ):
-        raise DomainError("list_closed", registration=person)
+        raise DomainError("list_closed", registration=person, checkin_list=checkin_list)
     representative_name = " ".join((representative_name or "").split())[:120] or None
     values = dict(
         list_id=checkin_list.id,
@@ -231,6 +233,7 @@ def admit(
             checked_in_at=when,
             actor=actor.name[:120],
             source=str(source),
+            representative_name=representative_name,
         ),
     )
     # The door needs the answer, not a reload: a detached copy of what was written.
@@ -289,6 +292,7 @@ def undo(event: Event, checkin: Checkin, actor: DoorActor) -> None:
             checked_in_at=checkin.checked_in_at,
             actor=actor.name[:120],
             source=checkin.source,
+            representative_name=checkin.representative_name,
         )
     )
     db.session.delete(checkin)

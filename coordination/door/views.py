@@ -1,11 +1,14 @@
 """The door: scanning, manual check-in and walk-ins, for staff accounts and door links."""
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
     abort,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -53,8 +56,12 @@ class NoDoorAccess(Exception):
     """Neither a door role nor an open door link for this event."""
 
 
-def door_access(slug: str) -> tuple[Event, DoorActor]:
-    """The event and who is at its door; 404 when the viewer may not be there."""
+def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]:
+    """The event and who is at its door; 404 when the viewer may not be there.
+
+    allow_ended lets a revoked or expired door link upload the scans it made before it ended:
+    the people were let in, and the record must say so.
+    """
     link_id = session.get(SESSION_LINK)
     if link_id and not current_user.is_authenticated:
         # A door phone: the event and its link in one query, on every scan.
@@ -64,8 +71,14 @@ def door_access(slug: str) -> tuple[Event, DoorActor]:
             .where(Event.slug == slug, DoorLink.id == link_id)
             .options(so.defer(Event.logo))
         ).first()
-        if found is not None and found.DoorLink.usable():
-            return found.Event, DoorActor(name=found.DoorLink.name, door_link_id=link_id)
+        if found is not None:
+            link = found.DoorLink
+            actor = DoorActor(name=link.name, door_link_id=link_id)
+            if link.usable():
+                return found.Event, actor
+            if allow_ended and link.failed_attempts < access.MAX_FAILED_PINS:
+                ended = min(filter(None, (link.revoked_at, link.expires_at)))
+                return found.Event, replace(actor, valid_until=ended)
     event = db.session.scalar(
         sa.select(Event).where(Event.slug == slug).options(so.defer(Event.logo))
     )
@@ -81,13 +94,18 @@ def door_access(slug: str) -> tuple[Event, DoorActor]:
 @bp.errorhandler(NoDoorAccess)
 def _no_access(_error):
     if request.is_json or request.path.endswith(".json"):
-        return jsonify(code="no_access", tone="error", title=_("Door access has ended.")), 403
-    if not current_user.is_authenticated and not session.get(SESSION_LINK):
+        return jsonify(code="no_access", tone="error", title=str(LINK_ERRORS["link_ended"])), 403
+    if not current_user.is_authenticated and session.get(SESSION_LINK):
+        # A volunteer whose door link was revoked or ran out: say so, not "not found".
+        return render_template("door/ended.html"), 403
+    if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return render_template("errors/error.html", status=404), 404
 
 
-def verdict(event: Event, code: str, person=None, checkin: Checkin | None = None) -> dict:
+def verdict(
+    event: Event, code: str, person=None, checkin: Checkin | None = None, window=None
+) -> dict:
     """The answer a door shows: the same fields for the page and the JSON API."""
     tone, title = VERDICTS[code]
     answer = {"code": code, "tone": tone, "title": str(title), "detail": ""}
@@ -115,6 +133,21 @@ def verdict(event: Event, code: str, person=None, checkin: Checkin | None = None
             )
         if checkin.representative_name:
             answer["representative"] = checkin.representative_name
+            answer["detail"] = " — ".join(
+                filter(
+                    None,
+                    (
+                        answer["detail"],
+                        _("represented by %(name)s", name=checkin.representative_name),
+                    ),
+                )
+            )
+    if window is not None:
+        answer["detail"] = _(
+            "Open %(opens)s – %(closes)s",
+            opens=format_event_time(window.opens_at, event.timezone, "short") or "…",
+            closes=format_event_time(window.closes_at, event.timezone, "short") or "…",
+        )
     return answer
 
 
@@ -133,7 +166,11 @@ def _scan(event, actor, checkin_list, payload: dict) -> dict:
         )
     except DomainError as error:
         return verdict(
-            event, error.code, error.details.get("registration"), error.details.get("checkin")
+            event,
+            error.code,
+            error.details.get("registration"),
+            error.details.get("checkin"),
+            error.details.get("checkin_list"),
         )
     return verdict(event, "checked_in", checkin.registration, checkin)
 
@@ -226,7 +263,7 @@ def scan(slug: str):
 @bp.post("/events/<slug>/door/sync")
 def sync(slug: str):
     """Scans made while offline, sent when the network is back; each answered by nonce."""
-    event, actor = door_access(slug)
+    event, actor = door_access(slug, allow_ended=True)
     payload = request.get_json(silent=True) or {}
     scans = payload.get("scans")
     if not isinstance(scans, list) or len(scans) > MAX_SYNC_BATCH:
@@ -236,7 +273,10 @@ def sync(slug: str):
         if not isinstance(item, dict):
             continue
         checkin_list = _chosen_list(event, item.get("list"))
-        answer = _scan(event, actor, checkin_list, dict(item, offline=True))
+        if actor.valid_until and services.moment(item.get("at")) >= actor.valid_until:
+            answer = {"code": "no_access", "tone": "error", "title": str(LINK_ERRORS["link_ended"])}
+        else:
+            answer = _scan(event, actor, checkin_list, dict(item, offline=True))
         results.append(dict(answer, nonce=str(item.get("nonce") or "")))
     return jsonify(results=results)
 
@@ -286,7 +326,9 @@ def undo(slug: str, checkin_id: int):
         except DomainError:
             abort(404)
         list_id = checkin.list_id
+        name = checkin.registration.full_name
         services.undo(event, checkin, actor)
+        flash(_("Check-in of %(name)s undone.", name=name), "success")
         return redirect(url_for("door.page", slug=slug, list=list_id))
     abort(400)
 

@@ -75,6 +75,7 @@ def upgrade():
         sa.Column("checked_in_at", sa.DateTime(), nullable=True),
         sa.Column("actor", sa.String(length=120), nullable=False),
         sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("representative_name", sa.String(length=120), nullable=True),
         sa.ForeignKeyConstraint(
             ["event_id"],
             ["events.id"],

@@ -64,6 +64,7 @@
       if (!response.ok) return;
       const data = await response.json();
       ["present", "registered", "invited", "invited_present"].forEach((k) => setField(k, data[k]));
+      document.getElementById("invited-tile").hidden = !data.invited;
       drawQuorum(data.quorum);
       drawArrivals(data.arrivals);
       drawOrganisations(data.by_organisation);

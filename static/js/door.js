@@ -41,9 +41,12 @@
     return String(raw || "").toUpperCase().replace(/[^0-9A-Z]/g, "").slice(0, 64);
   }
 
+  // Times as the event's zone shows them (13.05), whatever zone the phone is set to.
+  const clockFormat = new Intl.DateTimeFormat("en-GB", {
+    hour: "2-digit", minute: "2-digit", hour12: false, timeZone: cfg.timezone || undefined,
+  });
   function clock(date) {
-    const pad = (n) => String(n).padStart(2, "0");
-    return pad(date.getHours()) + "." + pad(date.getMinutes());
+    return clockFormat.format(date).replace(":", ".");
   }
 
   function b64(text) {
@@ -188,8 +191,9 @@
     }
     const before = localIn.get(lookup) || (person.t ? new Date(person.t) : null);
     if (before) {
+      const door = localIn.has(lookup) ? cfg.doorName : (person.d || "");
       return {queue: false, answer: {tone: "warn", code: "already_checked_in",
-                                     title: fill(words.already, {time: clock(before), door: ""}).trim(),
+                                     title: fill(words.already, {time: clock(before), door}),
                                      detail: person.n, extra: words.offline_mark}};
     }
     localIn.set(lookup, new Date());
@@ -269,6 +273,10 @@
         const data = await response.json();
         await queue.remove(data.results.map((r) => r.nonce));
         root.dataset.synced = String(Number(root.dataset.synced || 0) + data.results.length);
+        const refused = data.results.filter((r) => r.code === "no_access").length;
+        if (refused) {
+          show({tone: "error", code: "no_access", title: fill(words.not_sent, {n: refused})});
+        }
       }
     } catch (e) { /* still offline; try again later */ }
     finally {
@@ -367,8 +375,29 @@
 
   /* ---------- start ---------- */
 
-  if (!verdictBox.hidden) {
+  if (!verdictBox.hidden && !verdictBox.querySelector(".verdict-extra a")) {
     hideTimer = setTimeout(hide, 4000);
+  }
+  verdictBox.querySelectorAll(".verdict-extra a").forEach((link) => {
+    link.addEventListener("click", (event) => event.stopPropagation());
+  });
+
+  // Undo asks first: the button sits where a thumb lands.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
+  // Searching by name needs the server; offline, say so instead of leaving the page.
+  const searchForm = document.getElementById("door-search-form");
+  if (searchForm) {
+    searchForm.addEventListener("submit", (event) => {
+      if (navigator.onLine === false) {
+        event.preventDefault();
+        show({tone: "warn", code: "offline_search", title: words.search_offline});
+      }
+    });
   }
   window.addEventListener("online", () => { showQueue(); flush(); loadSnapshot(); });
   window.addEventListener("offline", showQueue);
