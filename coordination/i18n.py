@@ -1,6 +1,7 @@
 """Language choice and dates written the way Indonesians write them."""
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import phonenumbers
@@ -64,6 +65,7 @@ def format_event_time(
     return text if style in ("date", "clock") else f"{text} {zone_label(tz_name)}"
 
 
+@lru_cache(maxsize=65536)
 def format_phone(value: str | None) -> str:
     """+6281234567890 as Indonesians write it: 0812-3456-7890."""
     if not value:
