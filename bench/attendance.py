@@ -10,9 +10,10 @@ way: one WeasyPrint <table> with a repeated header, its stylesheet parsed for th
 import json
 import resource
 import sys
-import tempfile
 import time
 from datetime import timedelta
+
+from bench.fixture import event_with_people
 
 NAIVE_CSS = """
 @font-face {
@@ -36,43 +37,11 @@ NAIVE_HTML = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 
 
 def main(count: int, naive: bool) -> dict:
-    from coordination import create_app
-    from coordination.auth.services import create_user
-    from coordination.config import TestConfig
     from coordination.door import services as door
-    from coordination.events.services import EventData, create_event
     from coordination.extensions import db, utcnow
-    from coordination.registration.models import Registration
 
-    workdir = tempfile.mkdtemp()
-    app = create_app(TestConfig(f"sqlite:///{workdir}/attendance.sqlite3"))
-    with app.test_request_context():
-        db.create_all()
-        user = create_user("bench@example.org", "organiser", "bench-password")
+    with event_with_people(count, starts_in=-timedelta(hours=2)) as (event, people):
         now = utcnow()
-        event = create_event(
-            EventData(
-                title="Rakor Koperasi Se-Jawa Timur",
-                organising_body="Dekopinwil Jawa Timur",
-                venue_name="Aula",
-                starts_at=now - timedelta(hours=2),
-                ends_at=now + timedelta(hours=2),
-                capacity=count,
-            ),
-            user,
-        )
-        people = [
-            Registration(
-                event_id=event.id,
-                full_name=f"Peserta Rakor Nomor {n}",
-                organisation=f"Koperasi Serba Usaha Nomor {n}",
-                position="Ketua",
-                phone=f"+62812{n:08d}",
-            )
-            for n in range(count)
-        ]
-        db.session.add_all(people)
-        db.session.flush()
         main_list = door.default_list(event)
         actor = door.DoorActor("Pintu Utara")
         for n, person in enumerate(people):

@@ -10,48 +10,15 @@ badge, and a stylesheet and font configuration made afresh for the document.
 import json
 import resource
 import sys
-import tempfile
 import time
 from base64 import b64encode
 from datetime import timedelta
 
+from bench.fixture import event_with_people
+
 
 def main(count: int, naive: bool) -> dict:
-    from coordination import create_app
-    from coordination.auth.services import create_user
-    from coordination.config import TestConfig
-    from coordination.events.services import EventData, create_event
-    from coordination.extensions import db, utcnow
-    from coordination.registration.models import Registration
-
-    workdir = tempfile.mkdtemp()
-    app = create_app(TestConfig(f"sqlite:///{workdir}/badges.sqlite3"))
-    with app.test_request_context():
-        db.create_all()
-        user = create_user("bench@example.org", "organiser", "bench-password")
-        now = utcnow()
-        event = create_event(
-            EventData(
-                title="Rakor Koperasi Se-Jawa Timur",
-                organising_body="Dekopinwil",
-                venue_name="Aula",
-                starts_at=now + timedelta(days=5),
-                ends_at=now + timedelta(days=5, hours=3),
-                capacity=count,
-            ),
-            user,
-        )
-        db.session.add_all(
-            Registration(
-                event_id=event.id,
-                full_name=f"Peserta Rakor Nomor {n}",
-                organisation=f"Koperasi Serba Usaha Nomor {n}",
-                position="Ketua",
-                phone=f"+62812{n:08d}",
-            )
-            for n in range(count)
-        )
-        db.session.commit()
+    with event_with_people(count, starts_in=timedelta(days=5)) as (event, _people):
         from coordination.badges.services import confirmed_of
 
         people = confirmed_of(event)

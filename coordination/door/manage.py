@@ -122,10 +122,7 @@ def remove_list(slug: str, list_id: int):
 
 
 def _list_from_args(event):
-    try:
-        return services.list_of(event, int(request.args.get("list") or 0))
-    except (DomainError, ValueError):
-        return services.default_list(event)
+    return services.chosen_list(event, request.args.get("list"))
 
 
 @bp.get("/attendance")

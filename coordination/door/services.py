@@ -81,6 +81,14 @@ def list_of(event: Event, list_id: int | None) -> CheckinList:
     return found
 
 
+def chosen_list(event: Event, raw_id) -> CheckinList:
+    """The list a door or a page asked for by id; the event's main list for anything else."""
+    try:
+        return list_of(event, int(raw_id or 0))
+    except (DomainError, ValueError, TypeError):
+        return default_list(event)
+
+
 def add_list(
     event: Event, name: str, opens_at: datetime | None, closes_at: datetime | None
 ) -> CheckinList:

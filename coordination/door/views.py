@@ -176,10 +176,7 @@ def _scan(event, actor, checkin_list, payload: dict) -> dict:
 
 
 def _chosen_list(event, list_id=None):
-    try:
-        return services.list_of(event, int(list_id or request.args.get("list") or 0))
-    except (DomainError, ValueError):
-        return services.default_list(event)
+    return services.chosen_list(event, list_id or request.args.get("list"))
 
 
 @bp.route("/d/<token>", methods=["GET", "POST"])
