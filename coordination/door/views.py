@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -202,24 +203,39 @@ def open_link(token: str):
     return render_template("door/pin.html", link=link, event=event, form=form, error=error)
 
 
+@bp.get("/door-sw.js")
+def service_worker():
+    """Served from the root so it may look after every event's door page."""
+    response = current_app.send_static_file("js/door-sw.js")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
 @bp.get("/events/<slug>/door")
 def page(slug: str):
     event, actor = door_access(slug)
     checkin_list = _chosen_list(event)
+    # The copy a phone keeps for reopening offline carries no names (see door-sw.js).
+    shell = request.args.get("shell") == "1"
     search = DoorSearchForm(request.args)
     found = []
-    if search.q.data and search.q.data.strip():
+    if not shell and search.q.data and search.q.data.strip():
         query = registration.participant_query(event, text=search.q.data).limit(20)
         found = [
             (person, services.present_on(checkin_list, person))
             for person in db.session.scalars(query)
         ]
-    recent = db.session.scalars(
-        sa.select(Checkin)
-        .where(Checkin.list_id == checkin_list.id)
-        .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
-        .limit(8)
-    ).all()
+    recent = (
+        []
+        if shell
+        else db.session.scalars(
+            sa.select(Checkin)
+            .where(Checkin.list_id == checkin_list.id)
+            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+            .limit(8)
+        ).all()
+    )
     return render_template(
         "door/page.html",
         event=event,
@@ -231,7 +247,7 @@ def page(slug: str):
         found=found,
         recent=recent,
         representative_form=RepresentativeForm(),
-        verdict=session.pop(SESSION_VERDICT, None),
+        verdict=None if shell else session.pop(SESSION_VERDICT, None),
         roles=ROLE_LABELS,
         statuses=RegistrationStatus,
     )

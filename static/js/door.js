@@ -375,6 +375,14 @@
 
   /* ---------- start ---------- */
 
+  // Let the page reopen without network (secure pages only, like the camera).
+  if ("serviceWorker" in navigator && window.isSecureContext && cfg.serviceWorker) {
+    navigator.serviceWorker.register(cfg.serviceWorker, {scope: "/"}).then(
+      () => { root.dataset.serviceWorker = "registered"; },
+      () => { root.dataset.serviceWorker = "failed"; },
+    );
+  }
+
   if (!verdictBox.hidden && !verdictBox.querySelector(".verdict-extra a")) {
     hideTimer = setTimeout(hide, 4000);
   }

@@ -193,3 +193,29 @@ def test_the_dashboard_updates_by_itself_when_people_arrive(page_for, live_app):
     expect(door.locator("#door-verdict")).to_have_attribute("data-code", "checked_in")
     expect(present).to_have_text(str(before + 1), timeout=15_000)  # no reload
     assert len(checkins_of(live_app, [person_id])) == 1
+
+
+def test_the_door_page_reopens_and_scans_with_no_network(page_for, live_app):
+    ((person_id, code, name),) = demo_people(live_app, 1, skip=7)
+    page = page_for(PHONE)
+    log_in(page)
+    page.goto(f"{DOOR}?camera=0")
+    door = page.locator("#door")
+    expect(door).to_have_attribute("data-service-worker", "registered")
+    page.evaluate("navigator.serviceWorker.ready")
+    expect(door).to_have_attribute("data-snapshot", "ready")
+    page.reload()  # now through the service worker, which keeps a copy without names
+    expect(door).to_have_attribute("data-snapshot", "ready")
+    page.wait_for_timeout(500)
+    page.context.set_offline(True)
+    page.reload()  # a discarded tab reopened in a hall with no Wi-Fi
+    expect(page.locator("#code")).to_be_visible()
+    expect(page.locator("#door-recent li")).to_have_count(0)  # the kept copy has no names
+    expect(door).to_have_attribute("data-snapshot", "ready")
+    page.locator("#code").fill(code)
+    page.locator("#code").press("Enter")
+    expect(page.locator("#door-verdict")).to_contain_text(f"Selamat datang, {name}")
+    expect(door).to_have_attribute("data-queued", "1")
+    page.context.set_offline(False)
+    expect(door).to_have_attribute("data-queued", "0", timeout=20_000)
+    assert len(checkins_of(live_app, [person_id])) == 1
