@@ -38,37 +38,10 @@ GUNICORN = [
     "warning",
 ]
 
-SETUP_EVENT = """
-from datetime import timedelta
-from app import app
-from coordination.auth.services import create_user, user_by_email
-from coordination.events.services import EventData, create_event
-from coordination.extensions import db, utcnow
-with app.app_context():
-    user = user_by_email("bench@example.org") or create_user(
-        "bench@example.org", "organiser", "bench-password")
-    now = utcnow()
-    event = create_event(EventData(
-        title="Bench", slug="{slug}", organising_body="Bench", venue_name="Aula",
-        starts_at=now + timedelta(days=7), ends_at=now + timedelta(days=7, hours=3),
-        capacity={capacity}, registration_opens_at=now - timedelta(days=1)), user)
-    db.session.commit()
-"""
-COUNT_CONFIRMED = """
-import sqlalchemy as sa
-from app import app
-from coordination.events.models import Event
-from coordination.extensions import db
-from coordination.registration.models import Registration
-with app.app_context():
-    print(db.session.scalar(sa.select(sa.func.count(Registration.id)).join(
-        Event, Event.id == Registration.event_id).where(
-        Event.slug == "{slug}", Registration.status == "confirmed")))
-"""
-SETUP_DOOR = """
+# Both set-ups: the bench organiser and an event; {when} and {extra} fill in the rest.
+SETUP_COMMON = """
 import json
 from datetime import timedelta
-import sqlalchemy as sa
 from app import app
 from coordination.auth.services import create_user, user_by_email
 from coordination.door import access, services as door
@@ -80,9 +53,30 @@ with app.app_context():
         "bench@example.org", "organiser", "bench-password")
     now = utcnow()
     event = create_event(EventData(
-        title="Bench door", slug="{slug}", organising_body="Bench", venue_name="Aula",
-        starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=3),
-        capacity={count}), user)
+        title="Bench", slug="{{slug}}", organising_body="Bench", venue_name="Aula",
+        starts_at=now + timedelta(hours={when}), ends_at=now + timedelta(hours={when} + 3),
+        capacity={{count}}{extra}), user)
+"""
+SETUP_EVENT = (
+    SETUP_COMMON.format(when=24 * 7, extra=", registration_opens_at=now - timedelta(days=1)")
+    + """
+    db.session.commit()
+"""
+)
+COUNT_CONFIRMED = """
+import sqlalchemy as sa
+from app import app
+from coordination.events.models import Event
+from coordination.extensions import db
+from coordination.registration.models import Registration
+with app.app_context():
+    print(db.session.scalar(sa.select(sa.func.count(Registration.id)).join(
+        Event, Event.id == Registration.event_id).where(
+        Event.slug == "{slug}", Registration.status == "confirmed")))
+"""
+SETUP_DOOR = (
+    SETUP_COMMON.format(when=-1, extra="")
+    + """
     db.session.flush()
     people = [Registration(event_id=event.id, full_name=f"Peserta {{n}}",
                            organisation=f"Koperasi {{n % 97}}", phone=f"+62813{{n:08d}}")
@@ -94,6 +88,7 @@ with app.app_context():
     print(json.dumps({{"codes": [p.checkin_code for p in people], "token": link.token,
                       "pin": pin, "list": checkin_list.id}}))
 """
+)
 COUNT_CHECKINS = """
 import sqlalchemy as sa
 from app import app
@@ -217,7 +212,7 @@ def registration_burst(requests: int, seats: int, clients: int, repetitions: int
         ):
             for n in range(repetitions):
                 slug = f"bench-{os.getpid()}-{n}"
-                python(SETUP_EVENT.format(slug=slug, capacity=seats), env)
+                python(SETUP_EVENT.format(slug=slug, count=seats), env)
                 baseline = load(bare.url + "/ping", "get", clients, requests)
                 result = load(f"{app.url}/e/{slug}", "register", clients, requests)
                 confirmed = int(python(COUNT_CONFIRMED.format(slug=slug), env))
