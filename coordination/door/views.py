@@ -134,15 +134,8 @@ def verdict(
             )
         if checkin.representative_name:
             answer["representative"] = checkin.representative_name
-            answer["detail"] = " — ".join(
-                filter(
-                    None,
-                    (
-                        answer["detail"],
-                        _("represented by %(name)s", name=checkin.representative_name),
-                    ),
-                )
-            )
+            stand_in = _("represented by %(name)s", name=checkin.representative_name)
+            answer["detail"] = " — ".join(filter(None, (answer["detail"], stand_in)))
     if window is not None:
         answer["detail"] = _(
             "Open %(opens)s – %(closes)s",
