@@ -169,3 +169,35 @@ def test_a_list_downloaded_again_is_not_rendered_again_until_something_changes(
         db.session.commit()
     assert "Nama Diperbaiki" in "\n".join(pdf_text(client.get(url).data))
     assert client.get(f"{url}&sort=arrival").status_code == 200 and len(renders) == 3
+
+
+def test_certificates_go_to_those_present_with_the_saved_signer(
+    app, make, as_user, organiser, event_slug
+):
+    people = make(factories.make_participants, event_slug, 3)
+    client = as_user(organiser)
+    nobody = client.get(f"/events/{SLUG}/certificates.pdf", follow_redirects=True)
+    assert "Belum ada yang check-in" in nobody.text
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        for person in people[:2]:
+            door.check_in_code(event, door.default_list(event), person["code"], DoorActor("P"))
+        db.session.commit()
+    client.post(
+        f"/events/{SLUG}/certificates/signer",
+        data={"name": "Drs. H. Sutrisno", "title": "Ketua Dekopinda"},
+    )
+    pages = pdf_text(client.get(f"/events/{SLUG}/certificates.pdf").data)
+    assert len(pages) == 2
+    assert people[0]["name"] in pages[0] + pages[1] and people[1]["name"] in pages[0] + pages[1]
+    # The title is letter-spaced, so text extraction reads "S E R T I F I K A T".
+    assert all("SERTIFIKAT" in page.replace(" ", "") for page in pages)
+    assert all("Drs. H. Sutrisno" in page for page in pages)
+    assert people[2]["name"] not in "".join(pages)
+    one = pdf_text(client.get(f"/events/{SLUG}/certificates/{people[0]['id']}.pdf").data)
+    assert len(one) == 1 and people[0]["name"] in one[0]
+    absent = client.get(f"/events/{SLUG}/certificates/{people[2]['id']}.pdf", follow_redirects=True)
+    assert "Belum ada yang check-in" in absent.text
+    stranger = make(factories.make_user, "organiser")
+    client.post("/logout")
+    assert as_user(stranger).get(f"/events/{SLUG}/certificates.pdf").status_code == 404

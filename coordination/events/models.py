@@ -44,6 +44,9 @@ class Event(db.Model):
     quorum_rule: so.Mapped[str] = so.mapped_column(
         sa.String(24), default="none", server_default="none"
     )
+    # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
+    signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )

@@ -1,5 +1,5 @@
 """The door: check-in lists, door links, check-ins with their audit log, retired badge
-codes, and an event's quorum rule.
+codes, an event's quorum rule and who signs its certificates.
 
 Revision ID: 0007
 Revises: 0006
@@ -175,10 +175,18 @@ def upgrade():
         batch_op.add_column(
             sa.Column("quorum_rule", sa.String(length=24), server_default="none", nullable=False)
         )
+        batch_op.add_column(
+            sa.Column("signer_name", sa.String(length=120), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("signer_title", sa.String(length=120), server_default="", nullable=False)
+        )
 
 
 def downgrade():
     with op.batch_alter_table("events") as batch_op:
+        batch_op.drop_column("signer_title")
+        batch_op.drop_column("signer_name")
         batch_op.drop_column("quorum_rule")
 
     with op.batch_alter_table("retired_codes") as batch_op:
