@@ -28,6 +28,10 @@ GUNICORN = [
     PYTHON,
     "-m",
     "gunicorn",
+    # Not the production gunicorn.conf.py (access log, worker recycling): the same bare
+    # settings for Rakor and the baseline.
+    "--config",
+    "/dev/null",
     "--workers",
     WORKERS,
     "--worker-class",

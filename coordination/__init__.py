@@ -27,6 +27,12 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config or Config())
+    if proxies := app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     db.init_app(app)
@@ -48,6 +54,7 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.door.manage import bp as door_admin_bp
     from coordination.door.views import bp as door_bp
     from coordination.events.views import bp as events_bp
+    from coordination.ops.health import bp as health_bp
     from coordination.paperwork.views import bp as paperwork_bp
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
@@ -61,6 +68,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(door_bp)
     app.register_blueprint(door_admin_bp)
     app.register_blueprint(paperwork_bp)
+    app.register_blueprint(health_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

@@ -53,6 +53,10 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+        self.REDIS_URL = os.environ.get("REDIS_URL", "")
+        # How many reverse proxies stand in front (nginx: 1). Off by default: without a proxy,
+        # trusting X-Forwarded-For would let anyone pick the address the rate limit counts.
+        self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"

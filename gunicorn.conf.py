@@ -1,0 +1,24 @@
+"""gunicorn for production: `gunicorn app:app` picks this file up from the working directory.
+
+SQLite (the embedded default) wants few processes, since one writer goes at a time;
+PostgreSQL takes more. WEB_CONCURRENCY and WEB_THREADS override the guesses below.
+"""
+
+import multiprocessing
+import os
+
+_postgres = "postgresql" in os.environ.get("DATABASE_URL", "")
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(
+    os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1 if _postgres else 2)
+)
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", 8))
+timeout = 60  # a large badge sheet can take this long; longer work belongs in a worker
+graceful_timeout = 30
+keepalive = 5
+max_requests = 2000  # recycle workers now and then, so a slow leak never grows
+max_requests_jitter = 200
+accesslog = "-"
+errorlog = "-"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
