@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,10 +200,12 @@ def python(code: str, env: dict) -> str:
     ).stdout.strip()
 
 
-def registration_burst(requests: int, seats: int, clients: int, repetitions: int) -> list[dict]:
-    runs = []
+@contextmanager
+def served():
+    """A fresh database, and Rakor and the bare baseline on gunicorn: (workdir, env, bare, app)."""
     with tempfile.TemporaryDirectory() as tmp:
-        env = app_env(Path(tmp))
+        workdir = Path(tmp)
+        env = app_env(workdir)
         subprocess.run(
             [PYTHON, "-m", "flask", "db", "upgrade"],
             cwd=ROOT,
@@ -214,33 +217,39 @@ def registration_burst(requests: int, seats: int, clients: int, repetitions: int
             Server("bench.bare_app:app", env, "/ping") as bare,
             Server("app:app", env, "/login") as app,
         ):
-            for n in range(repetitions):
-                slug = f"bench-{os.getpid()}-{n}"
-                python(SETUP_EVENT.format(slug=slug, count=seats), env)
-                baseline = load(bare.url + "/ping", "get", clients, requests)
-                result = load(f"{app.url}/e/{slug}", "register", clients, requests)
-                confirmed = int(python(COUNT_CONFIRMED.format(slug=slug), env))
-                lat, base_lat = result["latencies_ms"], baseline["latencies_ms"]
-                runs.append(
-                    {
-                        "throughput": requests / result["measured_s"],
-                        "baseline_throughput": requests / baseline["measured_s"],
-                        "p50": percentile(lat, 50),
-                        "p95": percentile(lat, 95),
-                        "p99": percentile(lat, 99),
-                        "base_p50": percentile(base_lat, 50),
-                        "base_p95": percentile(base_lat, 95),
-                        "base_p99": percentile(base_lat, 99),
-                        "errors": sum(1 for s in result["statuses"] if s != 302),
-                        "confirmed": confirmed,
-                    }
-                )
-                print(
-                    f"  registration run {n + 1}: {runs[-1]['throughput']:.0f} req/s, "
-                    f"bare {runs[-1]['baseline_throughput']:.0f} req/s, "
-                    f"confirmed {confirmed}",
-                    file=sys.stderr,
-                )
+            yield workdir, env, bare, app
+
+
+def registration_burst(requests: int, seats: int, clients: int, repetitions: int) -> list[dict]:
+    runs = []
+    with served() as (_workdir, env, bare, app):
+        for n in range(repetitions):
+            slug = f"bench-{os.getpid()}-{n}"
+            python(SETUP_EVENT.format(slug=slug, count=seats), env)
+            baseline = load(bare.url + "/ping", "get", clients, requests)
+            result = load(f"{app.url}/e/{slug}", "register", clients, requests)
+            confirmed = int(python(COUNT_CONFIRMED.format(slug=slug), env))
+            lat, base_lat = result["latencies_ms"], baseline["latencies_ms"]
+            runs.append(
+                {
+                    "throughput": requests / result["measured_s"],
+                    "baseline_throughput": requests / baseline["measured_s"],
+                    "p50": percentile(lat, 50),
+                    "p95": percentile(lat, 95),
+                    "p99": percentile(lat, 99),
+                    "base_p50": percentile(base_lat, 50),
+                    "base_p95": percentile(base_lat, 95),
+                    "base_p99": percentile(base_lat, 99),
+                    "errors": sum(1 for s in result["statuses"] if s != 302),
+                    "confirmed": confirmed,
+                }
+            )
+            print(
+                f"  registration run {n + 1}: {runs[-1]['throughput']:.0f} req/s, "
+                f"bare {runs[-1]['baseline_throughput']:.0f} req/s, "
+                f"confirmed {confirmed}",
+                file=sys.stderr,
+            )
     med = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     worst_confirmed = [run["confirmed"] for run in runs]
     ratio = med["throughput"] / med["baseline_throughput"]
@@ -326,52 +335,39 @@ def door_checkins(
 ) -> list[dict]:
     """Door phones checking people in through the scan endpoint, beside bare Flask."""
     runs, baselines, by_doors = [], [], {}
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        env = app_env(workdir)
-        subprocess.run(
-            [PYTHON, "-m", "flask", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        with (
-            Server("bench.bare_app:app", env, "/ping") as bare,
-            Server("app:app", env, "/login") as app,
-        ):
-            for n in range(repetitions):
-                baseline = load(bare.url + "/ping", "get", doors, count)
-                base_lat = baseline["latencies_ms"]
-                baselines.append(
-                    {
-                        "throughput": count / baseline["measured_s"],
-                        "p50": percentile(base_lat, 50),
-                        "p95": percentile(base_lat, 95),
-                        "p99": percentile(base_lat, 99),
-                    }
-                )
-                runs.append(_door_run(app, env, workdir, count, doors, f"main-{n}"))
-                print(
-                    f"  door run {n + 1}: {runs[-1]['throughput']:.0f} scans/s, "
-                    f"p95 {runs[-1]['p95']:.1f} ms, bare {baselines[-1]['throughput']:.0f} "
-                    f"req/s, errors {runs[-1]['errors']}, duplicates {runs[-1]['duplicates']}",
-                    file=sys.stderr,
-                )
-            for level in curve:
-                samples = [
-                    _door_run(app, env, workdir, max(100, count // 4), level, f"c{level}-{n}")
-                    for n in range(repetitions)
-                ]
-                by_doors[level] = {
-                    p: statistics.median(sample[p] for sample in samples)
-                    for p in ("p50", "p95", "p99", "throughput")
+    with served() as (workdir, env, bare, app):
+        for n in range(repetitions):
+            baseline = load(bare.url + "/ping", "get", doors, count)
+            base_lat = baseline["latencies_ms"]
+            baselines.append(
+                {
+                    "throughput": count / baseline["measured_s"],
+                    "p50": percentile(base_lat, 50),
+                    "p95": percentile(base_lat, 95),
+                    "p99": percentile(base_lat, 99),
                 }
-                print(
-                    f"  {level:>2} doors: p95 {by_doors[level]['p95']:.1f} ms, "
-                    f"{by_doors[level]['throughput']:.0f} scans/s",
-                    file=sys.stderr,
-                )
+            )
+            runs.append(_door_run(app, env, workdir, count, doors, f"main-{n}"))
+            print(
+                f"  door run {n + 1}: {runs[-1]['throughput']:.0f} scans/s, "
+                f"p95 {runs[-1]['p95']:.1f} ms, bare {baselines[-1]['throughput']:.0f} "
+                f"req/s, errors {runs[-1]['errors']}, duplicates {runs[-1]['duplicates']}",
+                file=sys.stderr,
+            )
+        for level in curve:
+            samples = [
+                _door_run(app, env, workdir, max(100, count // 4), level, f"c{level}-{n}")
+                for n in range(repetitions)
+            ]
+            by_doors[level] = {
+                p: statistics.median(sample[p] for sample in samples)
+                for p in ("p50", "p95", "p99", "throughput")
+            }
+            print(
+                f"  {level:>2} doors: p95 {by_doors[level]['p95']:.1f} ms, "
+                f"{by_doors[level]['throughput']:.0f} scans/s",
+                file=sys.stderr,
+            )
     med = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     base = {key: statistics.median(b[key] for b in baselines) for key in baselines[0]}
     ratio = med["throughput"] / base["throughput"]
