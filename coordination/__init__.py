@@ -55,6 +55,7 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.door.manage import bp as door_admin_bp
     from coordination.door.views import bp as door_bp
     from coordination.events.views import bp as events_bp
+    from coordination.minutes.views import bp as minutes_bp
     from coordination.ops.health import bp as health_bp
     from coordination.paperwork.views import bp as paperwork_bp
     from coordination.registration.manage import bp as participants_bp
@@ -69,6 +70,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(door_bp)
     app.register_blueprint(door_admin_bp)
     app.register_blueprint(paperwork_bp)
+    app.register_blueprint(minutes_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     register_error_pages(app)

@@ -1,0 +1,1 @@
+"""Minutes (notulen): the editor, its rules and the signed PDF."""

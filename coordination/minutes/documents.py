@@ -1,0 +1,84 @@
+"""The minutes PDF: the notulen in the official layout, the daftar hadir as its last pages."""
+
+from dataclasses import astuple
+from hashlib import sha256
+from io import BytesIO
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from pypdf import PdfWriter
+
+from coordination.badges.services import logo_data_uri
+from coordination.documents.cache import cached_document, document_key
+from coordination.documents.pdf import StaticOnlyFetcher, render_pdf
+from coordination.events.models import Event
+from coordination.paperwork.documents import attendance_pdf
+
+from .services import minutes_of
+from .summary import attendance_summary
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal: the page label goes into an @page rule, not into HTML."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,-:/()" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def page_label_css() -> str:
+    """ "Halaman 2 dari 5" in the user's language, whatever order that language puts it in."""
+    text = _("Page %(page)s of %(pages)s", page="\0page\0", pages="\0pages\0")
+    parts = []
+    for piece in text.split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    minutes = minutes_of(event)
+    summary = attendance_summary(event)
+    attachment = attendance_pdf(event, kind="record", sort="name", fetcher=fetcher)
+    logo = logo_data_uri(event)
+    key = document_key(
+        "minutes-v1",
+        str(get_locale()),
+        minutes.id,
+        minutes.version,
+        str(minutes.status),
+        [event.title, event.organising_body, event.venue_name, event.venue_address],
+        [event.starts_at, event.ends_at, event.timezone, logo],
+        [
+            (item.id, item.title, [(s.name, s.office) for s in item.speakers])
+            for item in event.agenda
+        ],
+        astuple(summary.quorum) if summary.quorum else None,
+        (summary.invited, summary.registered, summary.present, summary.represented),
+        sha256(attachment).hexdigest(),
+    )
+
+    def render() -> bytes:
+        body = render_pdf(
+            "minutes/minutes.html",
+            "minutes.css",
+            fetcher=fetcher,
+            event=event,
+            minutes=minutes,
+            summary=summary,
+            logo=logo,
+            page_label=page_label_css(),
+        )
+        return append_pdf(body, attachment, title=f"{_('Minutes')} · {event.title}")
+
+    return cached_document(key, render)
+
+
+def append_pdf(first: bytes, second: bytes, title: str) -> bytes:
+    writer = PdfWriter()
+    writer.append(BytesIO(first))
+    writer.append(BytesIO(second))
+    writer.add_metadata({"/Title": title})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()

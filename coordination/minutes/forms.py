@@ -1,0 +1,195 @@
+"""The minutes editor: one form, sections per agenda item, rows for decisions and actions.
+
+Rows are added by a submit button that saves nothing and shows the form again with an empty
+row, so the editor works without JavaScript and no typed word is lost on the way.
+"""
+
+from types import SimpleNamespace
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
+from coordination.forms import FlaskForm
+
+from .models import Minutes
+from .services import ActionText, DecisionText, MinutesText, SectionText
+
+LONG_TEXT = 20_000
+EXTRA_ROWS = 5
+
+
+def _votes(label):
+    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=1_000_000)])
+
+
+class SectionForm(Form):
+    section_id = HiddenField()
+    discussion = TextAreaField(_l("Discussion"), validators=[Length(max=LONG_TEXT)])
+    conclusions = TextAreaField(_l("Conclusions"), validators=[Length(max=LONG_TEXT)])
+
+
+class DecisionForm(Form):
+    text = TextAreaField(_l("Decision"), validators=[Length(max=LONG_TEXT)])
+    votes_for = _votes(_l("In favour"))
+    votes_against = _votes(_l("Against"))
+    abstentions = _votes(_l("Abstained"))
+    remove = BooleanField(_l("Remove"))
+
+
+class ActionForm(Form):
+    what = StringField(_l("Task"), validators=[Length(max=500)])
+    who = StringField(_l("Responsible"), validators=[Length(max=200)])
+    due_on = DateField(_l("By when"), validators=[Optional()])
+    remove = BooleanField(_l("Remove"))
+
+
+class MinutesForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+    letterhead_address = StringField(
+        _l("Address of the organising body (letterhead)"),
+        validators=[Length(max=300)],
+        description=_l("For example Jl. Panglima Sudirman No. 1, Kraksaan, Probolinggo."),
+    )
+    opened_by = StringField(
+        _l("Opened by"),
+        validators=[Length(max=120)],
+        description=_l("Who opened the meeting, e.g. the chair."),
+    )
+    opened_at = DateTimeLocalField(_l("Opened at"), format=TIME_FORMAT, validators=[Optional()])
+    opening = TextAreaField(_l("Opening"), validators=[Length(max=LONG_TEXT)])
+    sections = FieldList(FormField(SectionForm), max_entries=200)
+    decisions = FieldList(FormField(DecisionForm), max_entries=200)
+    actions = FieldList(FormField(ActionForm), max_entries=200)
+    closing = TextAreaField(_l("Closing"), validators=[Length(max=LONG_TEXT)])
+    closed_at = DateTimeLocalField(_l("Closed at"), format=TIME_FORMAT, validators=[Optional()])
+    next_meeting = StringField(
+        _l("Next meeting"),
+        validators=[Length(max=300)],
+        description=_l("When and where, if agreed."),
+    )
+    chair_name = StringField(_l("Chair of the meeting (pimpinan rapat)"), [Length(max=120)])
+    chair_position = StringField(_l("Position of the chair"), [Length(max=120)])
+    taker_name = StringField(_l("Minute-taker (notulis)"), [Length(max=120)])
+    taker_position = StringField(_l("Position of the minute-taker"), [Length(max=120)])
+    signed_place = StringField(
+        _l("Signed at (place)"),
+        validators=[Length(max=80)],
+        description=_l("The town written above the signatures, e.g. Probolinggo."),
+    )
+    signed_on = DateField(_l("Signed on"), validators=[Optional()])
+    save = SubmitField(_l("Save draft"))
+    add_decision = SubmitField(_l("Add a decision"))
+    add_action = SubmitField(_l("Add an action item"))
+
+    def fill_from(self, minutes: Minutes, tz_name: str) -> None:
+        """Show saved minutes, with a few empty rows ready to type into."""
+        self.version.data = str(minutes.version)
+        for name in (
+            "letterhead_address",
+            "opened_by",
+            "opening",
+            "closing",
+            "next_meeting",
+            "chair_name",
+            "chair_position",
+            "taker_name",
+            "taker_position",
+            "signed_place",
+            "signed_on",
+        ):
+            getattr(self, name).data = getattr(minutes, name)
+        self.opened_at.data = local_in_zone(minutes.opened_at, tz_name)
+        self.closed_at.data = local_in_zone(minutes.closed_at, tz_name)
+        for section in minutes.sections:
+            self.sections.append_entry(
+                SimpleNamespace(
+                    section_id=section.id,
+                    discussion=section.discussion,
+                    conclusions=section.conclusions,
+                )
+            )
+        for decision in minutes.decisions:
+            self.decisions.append_entry(decision)
+        for action in minutes.actions:
+            self.actions.append_entry(action)
+        if not minutes.decisions:
+            self.decisions.append_entry()
+        if not minutes.actions:
+            self.actions.append_entry()
+
+    def add_rows(self) -> None:
+        if self.add_decision.data and len(self.decisions) < 200:
+            self.decisions.append_entry()
+        if self.add_action.data and len(self.actions) < 200:
+            self.actions.append_entry()
+
+    def text(self, tz_name: str) -> MinutesText:
+        return MinutesText(
+            version=int(self.version.data or 0),
+            letterhead_address=self.letterhead_address.data or "",
+            opened_by=self.opened_by.data or "",
+            opened_at=aware_in_zone(self.opened_at.data, tz_name),
+            opening=self.opening.data or "",
+            closed_at=aware_in_zone(self.closed_at.data, tz_name),
+            closing=self.closing.data or "",
+            next_meeting=self.next_meeting.data or "",
+            chair_name=self.chair_name.data or "",
+            chair_position=self.chair_position.data or "",
+            taker_name=self.taker_name.data or "",
+            taker_position=self.taker_position.data or "",
+            signed_place=self.signed_place.data or "",
+            signed_on=self.signed_on.data,
+            sections=[
+                SectionText(
+                    id=int(entry.section_id.data) if (entry.section_id.data or "").isdigit() else 0,
+                    discussion=entry.discussion.data or "",
+                    conclusions=entry.conclusions.data or "",
+                )
+                for entry in self.sections
+            ],
+            decisions=[
+                DecisionText(
+                    text=entry.text.data or "",
+                    votes_for=entry.votes_for.data,
+                    votes_against=entry.votes_against.data,
+                    abstentions=entry.abstentions.data,
+                )
+                for entry in self.decisions
+                if not entry.remove.data
+            ],
+            actions=[
+                ActionText(
+                    what=entry.what.data or "",
+                    who=entry.who.data or "",
+                    due_on=entry.due_on.data,
+                )
+                for entry in self.actions
+                if not entry.remove.data
+            ],
+        )
+
+
+class FinaliseForm(FlaskForm):
+    version = HiddenField(validators=[InputRequired()])
+
+
+class ReopenForm(FlaskForm):
+    reason = StringField(
+        _l("Why reopen the final minutes?"),
+        validators=[InputRequired(), Length(max=500)],
+        description=_l("Kept in the log with your name and the time."),
+    )

@@ -1,0 +1,163 @@
+"""The minutes editor, its final view, and the minutes PDF: for the event's organisers."""
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from coordination.errors import DomainError
+from coordination.events.services import event_for
+from coordination.extensions import db
+
+from . import services
+from .documents import minutes_pdf
+from .forms import FinaliseForm, MinutesForm, ReopenForm
+from .summary import attendance_summary
+from .text import render_markdown
+
+bp = Blueprint("minutes", __name__, url_prefix="/events/<slug>")
+
+MESSAGES = {
+    "minutes_final": _l("These minutes are final. Reopen them to make changes."),
+    "minutes_not_final": _l("These minutes are not final."),
+    "minutes_stale": _l(
+        "Someone else saved these minutes after you opened them. Your text is kept below: "
+        "saving again replaces their changes with yours."
+    ),
+    "reason_required": _l("Say why the minutes are reopened."),
+}
+REQUIRED_FOR_FINAL = {
+    "chair_name": _l("the chair"),
+    "taker_name": _l("the minute-taker"),
+    "signed_place": _l("the place of signing"),
+    "signed_on": _l("the date of signing"),
+}
+
+
+@bp.app_template_filter("format_day")
+def format_day(value) -> str:
+    """23 November 2018: the date as written above signatures."""
+    return format_date(value, "d MMMM y") if value else ""
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str | None):
+    return render_markdown(text)
+
+
+def _page(event, minutes, form=None, status: int = 200, reopen_form=None):
+    if form is None:
+        form = MinutesForm(formdata=None)
+        form.fill_from(minutes, event.timezone)
+    return (
+        render_template(
+            "minutes/edit.html" if not minutes.is_final else "minutes/final.html",
+            event=event,
+            minutes=minutes,
+            form=form,
+            sections={section.id: section for section in minutes.sections},
+            summary=attendance_summary(event),
+            finalise_form=FinaliseForm(version=minutes.version),
+            reopen_form=reopen_form or ReopenForm(formdata=None),
+            log=services.log_of(minutes),
+            missing=[REQUIRED_FOR_FINAL[name] for name in services.missing_for_final(minutes)],
+        ),
+        status,
+    )
+
+
+@bp.get("/minutes")
+@login_required
+def edit(slug: str):
+    event = event_for(current_user, slug)
+    minutes = services.minutes_of(event)
+    form = MinutesForm(formdata=None)
+    form.fill_from(minutes, event.timezone)
+    for _row in range(min(request.args.get("decisions", 0, type=int), 20)):
+        form.decisions.append_entry()
+    for _row in range(min(request.args.get("actions", 0, type=int), 20)):
+        form.actions.append_entry()
+    return _page(event, minutes, form)
+
+
+@bp.post("/minutes")
+@login_required
+def save(slug: str):
+    """Save the draft; the add-row buttons save too, then show one more empty row."""
+    event = event_for(current_user, slug)
+    minutes = services.minutes_of(event)
+    if minutes.is_final:
+        flash(MESSAGES["minutes_final"], "error")
+        return redirect(url_for("minutes.edit", slug=slug))
+    form = MinutesForm()
+    if not form.validate_on_submit():
+        return _page(event, minutes, form, 422)
+    try:
+        services.save(minutes, form.text(event.timezone), current_user)
+    except DomainError as error:
+        db.session.rollback()
+        minutes = services.minutes_of(event)
+        if error.code == "minutes_stale":
+            form.version.data = str(minutes.version)
+        flash(MESSAGES[error.code], "error")
+        return _page(event, minutes, form, 409)
+    flash(_("Minutes saved."), "success")
+    extra = {}
+    if form.add_decision.data:
+        extra, anchor = {"decisions": 1}, "#decisions"
+    elif form.add_action.data:
+        extra, anchor = {"actions": 1}, "#actions"
+    else:
+        anchor = ""
+    return redirect(url_for("minutes.edit", slug=slug, **extra) + anchor)
+
+
+@bp.post("/minutes/finalise")
+@login_required
+def finalise(slug: str):
+    event = event_for(current_user, slug)
+    minutes = services.minutes_of(event)
+    form = FinaliseForm()
+    if form.validate_on_submit():
+        try:
+            services.finalise(minutes, current_user, int(form.version.data or 0))
+            flash(_("The minutes are final. Download the PDF to sign."), "success")
+        except DomainError as error:
+            if error.code == "minutes_incomplete":
+                missing = ", ".join(str(REQUIRED_FOR_FINAL[n]) for n in error.details["missing"])
+                flash(
+                    _("Before the minutes can be final, fill in: %(missing)s.", missing=missing),
+                    "error",
+                )
+            else:
+                flash(MESSAGES.get(error.code, error.code), "error")
+    return redirect(url_for("minutes.edit", slug=slug))
+
+
+@bp.post("/minutes/reopen")
+@login_required
+def reopen(slug: str):
+    event = event_for(current_user, slug)
+    minutes = services.minutes_of(event)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        return _page(event, minutes, status=422, reopen_form=form)
+    try:
+        services.reopen(minutes, current_user, form.reason.data or "")
+        flash(_("The minutes are open for changes again; the reopening is logged."), "success")
+    except DomainError as error:
+        flash(MESSAGES.get(error.code, error.code), "error")
+    return redirect(url_for("minutes.edit", slug=slug))
+
+
+@bp.get("/minutes.pdf")
+@login_required
+def pdf(slug: str):
+    event = event_for(current_user, slug)
+    content = minutes_pdf(event)
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="notulen-{event.slug}.pdf"'},
+    )

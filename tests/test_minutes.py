@@ -1,0 +1,306 @@
+"""Minutes (notulen): the editor, the final lock with its log, and the signed PDF."""
+
+import re
+from datetime import timedelta
+
+import pypdfium2
+import pytest
+import sqlalchemy as sa
+
+from coordination.auth.models import User
+from coordination.documents.pdf import StaticOnlyFetcher
+from coordination.door import services as door
+from coordination.door.services import DoorActor
+from coordination.events.models import Event
+from coordination.events.services import AgendaItemData, SpeakerData, add_agenda_item, add_member
+from coordination.extensions import db
+from coordination.minutes import documents
+from coordination.minutes.documents import minutes_pdf
+from coordination.minutes.models import Minutes, MinutesLogEntry
+from coordination.minutes.text import render_markdown
+from coordination.registration.models import Registration
+
+from . import factories
+
+SLUG = "rakor-notulen"
+
+
+def event_of() -> Event:
+    return db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+
+
+@pytest.fixture
+def event_slug(app, make, organiser):
+    slug = make(factories.make_event, organiser["id"], slug=SLUG, capacity=100)
+    with app.app_context():
+        event = event_of()
+        for hour, title, speakers in (
+            (
+                1,
+                "Sinkronisasi program pemberdayaan koperasi",
+                [("Setiadi Agus Prakoso", "Dinas Koperasi dan Usaha Mikro")],
+            ),
+            (
+                2,
+                "Kelembagaan dan Rapat Anggota Tahunan",
+                [("Joko Rohani Sanjaya", "Ketua Dekopinda")],
+            ),
+        ):
+            add_agenda_item(
+                event,
+                AgendaItemData(
+                    title=title,
+                    starts_at=event.starts_at + timedelta(hours=hour),
+                    speakers=[SpeakerData(name, office) for name, office in speakers],
+                ),
+            )
+        db.session.commit()
+    return slug
+
+
+@pytest.fixture
+def people(app, make, event_slug):
+    """Six confirmed; four came in, one of them sent by an invitee ("diwakili oleh")."""
+    people = make(factories.make_participants, event_slug, 6)
+    with app.app_context():
+        event = event_of()
+        main = door.default_list(event)
+        for person in people[:4]:
+            door.admit(
+                event, main, db.session.get(Registration, person["id"]), DoorActor("Pintu Utara")
+            )
+        db.session.get(Registration, people[3]["id"]).represents_name = "H. Abdul Wahid"
+        db.session.commit()
+    return people
+
+
+def pdf_pages(content: bytes) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(content)]
+
+
+def editor_form(client) -> dict:
+    """The editor's fields as the browser would send them back."""
+    page = client.get(f"/events/{SLUG}/minutes").text
+    fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
+    fields.update({name: "" for name in re.findall(r'<textarea[^>]*name="([^"]+)"', page)})
+    return {
+        k: v
+        for k, v in fields.items()
+        if not k.startswith(("save", "add_")) and not k.endswith("-remove")
+    }
+
+
+FILLED = {
+    "letterhead_address": "Jl. Panglima Sudirman No. 1, Kraksaan",
+    "opened_by": "Joko Rohani Sanjaya",
+    "opened_at": "2030-03-15T09:05",
+    "opening": "Rapat dibuka dengan **doa bersama**.",
+    "sections-0-discussion": "Koperasi harus siap menghadapi *revolusi industri 4.0*.",
+    "sections-0-conclusions": "- Program disinkronkan\n- Pendataan ulang koperasi aktif",
+    "sections-1-discussion": "Baru sekitar 50% koperasi melaksanakan RAT.",
+    "decisions-0-text": "Dekopinda mendata ulang 800 koperasi berbadan hukum.",
+    "decisions-0-votes_for": "38",
+    "decisions-0-votes_against": "2",
+    "decisions-0-abstentions": "1",
+    "actions-0-what": "Pendataan koperasi aktif",
+    "actions-0-who": "Bidang Kelembagaan",
+    "actions-0-due_on": "2030-04-30",
+    "closing": "Rapat ditutup dengan ucapan terima kasih.",
+    "closed_at": "2030-03-15T11:45",
+    "next_meeting": "Jumat, 26 April 2030 di Bale Hinggil",
+    "chair_name": "Joko Rohani Sanjaya",
+    "chair_position": "Ketua Dekopinda Kabupaten Probolinggo",
+    "taker_name": "Siti Rahayu",
+    "taker_position": "Sekretaris",
+    "signed_place": "Probolinggo",
+    "signed_on": "2030-03-15",
+}
+
+
+def save(client, **changes):
+    data = editor_form(client) | FILLED | changes
+    return client.post(f"/events/{SLUG}/minutes", data=data)
+
+
+def test_the_editor_starts_from_the_agenda_and_saves_a_draft(app, as_user, organiser, people):
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/minutes").text
+    assert "Sinkronisasi program pemberdayaan koperasi" in page
+    assert "Setiadi Agus Prakoso (Dinas Koperasi dan Usaha Mikro)" in page
+    assert "Hadir" in page and "draf" in page  # attendance summary, status
+
+    response = save(client)
+    assert response.status_code == 302
+    page = client.get(response.location).text
+    assert "Notulen disimpan." in page
+    assert "revolusi industri 4.0" in page and "Bidang Kelembagaan" in page
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "draft" and minutes.version == 2
+        assert [s.title for s in minutes.sections][0].startswith("Sinkronisasi")
+        assert minutes.decisions[0].votes_for == 38 and minutes.decisions[0].abstentions == 1
+        assert minutes.actions[0].due_on.isoformat() == "2030-04-30"
+        assert minutes.opened_at.hour == 2 and minutes.opened_at.minute == 5  # 09.05 WIB in UTC
+
+
+def test_adding_a_row_keeps_what_was_typed_and_shows_an_empty_row(as_user, organiser, people):
+    client = as_user(organiser)
+    response = save(client, add_decision="1")
+    assert response.status_code == 302 and "decisions=1" in response.location
+    page = client.get(response.location).text
+    assert "800 koperasi" in page
+    assert 'name="decisions-1-text"' in page
+
+
+def test_removing_a_row_and_bad_input_lose_nothing_else(as_user, organiser, people):
+    client = as_user(organiser)
+    save(client)
+    response = save(client, **{"decisions-0-remove": "y", "actions-0-due_on": "kemarin"})
+    assert response.status_code == 422  # the bad date is shown, nothing saved
+    assert "kemarin" in response.text and "revolusi industri 4.0" in response.text
+    assert save(client, **{"decisions-0-remove": "y"}).status_code == 302
+    assert "800 koperasi" not in client.get(f"/events/{SLUG}/minutes").text
+
+
+def test_a_save_from_an_older_page_is_refused_and_the_text_kept(app, as_user, organiser, people):
+    client = as_user(organiser)
+    stale = editor_form(client)
+    save(client)  # a colleague saves first
+    response = client.post(
+        f"/events/{SLUG}/minutes", data=stale | {"opening": "Versi saya yang lama"}
+    )
+    assert response.status_code == 409
+    assert "Orang lain menyimpan notulen ini" in response.text
+    assert "Versi saya yang lama" in response.text
+    with app.app_context():
+        assert "doa bersama" in db.session.scalar(sa.select(Minutes.opening))
+
+
+def test_final_minutes_are_locked_and_reopening_needs_a_reason_and_is_logged(
+    app, as_user, organiser, people
+):
+    client = as_user(organiser)
+    save(client, chair_name="")
+    version = editor_form(client)["version"]
+    refused = client.post(f"/events/{SLUG}/minutes/finalise", data={"version": version})
+    assert "pimpinan rapat" in client.get(refused.location).text  # what is missing is named
+    save(client)
+    version = editor_form(client)["version"]
+    client.post(f"/events/{SLUG}/minutes/finalise", data={"version": version})
+    page = client.get(f"/events/{SLUG}/minutes").text
+    assert "final" in page and "Siti Rahayu" in page and "Buka kembali" in page
+
+    locked = client.post(f"/events/{SLUG}/minutes", data={"version": version, "opening": "x"})
+    assert "Notulen ini sudah final" in client.get(locked.location).text
+    assert client.post(f"/events/{SLUG}/minutes/reopen", data={"reason": ""}).status_code == 422
+    client.post(f"/events/{SLUG}/minutes/reopen", data={"reason": "Salah ketik jumlah suara"})
+    page = client.get(f"/events/{SLUG}/minutes").text
+    assert "Salah ketik jumlah suara" in page and 'name="opening"' in page
+    with app.app_context():
+        log = db.session.scalars(sa.select(MinutesLogEntry).order_by(MinutesLogEntry.id)).all()
+        assert [(e.action, e.user_name) for e in log] == [
+            ("finalised", organiser["name"]),
+            ("reopened", organiser["name"]),
+        ]
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "draft" and minutes.finalised_at is None
+
+
+def test_the_minutes_pdf_is_the_official_layout_with_the_attendance_list_attached(
+    app, as_user, organiser, people
+):
+    client = as_user(organiser)
+    save(client)
+    draft = pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data)
+    assert "DRAF" in draft[0]
+    client.post(
+        f"/events/{SLUG}/minutes/finalise", data={"version": editor_form(client)["version"]}
+    )
+    response = client.get(f"/events/{SLUG}/minutes.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    pages = pdf_pages(response.data)
+    text = "\n".join(pages)
+    first = pages[0]
+    assert "DRAF" not in text
+    assert "DEKOPINDA KABUPATEN PROBOLINGGO" in first and "Jl. Panglima Sudirman" in first
+    assert "NOTULEN RAPAT" in first and "Jumat, 15 Maret 2030" in first
+    assert "09.05 – 11.45" in first and "Aula Bale Hinggil" in first
+    assert re.search(
+        r"diundang 0, terdaftar 6, hadir 4 \(di antaranya 1 diwakili\), tidak hadir 2", text
+    )
+    # The body in agenda order, with speakers, decisions with counts, and the action table.
+    assert text.index("Sinkronisasi program") < text.index("Kelembagaan dan Rapat Anggota")
+    assert "Narasumber: Setiadi Agus Prakoso" in text
+    assert "setuju 38, tidak setuju 2, abstain 1" in text
+    assert "Pendataan koperasi aktif" in text and "30 April 2030" in text
+    # The signature block: place and date, both roles with their names.
+    assert "Probolinggo, 15 Maret 2030" in text
+    assert "Notulis" in text and "Pimpinan Rapat" in text
+    assert text.index("Siti Rahayu", text.index("Pimpinan Rapat")) > 0
+    minutes_pages = [p for p in pages if "DAFTAR HADIR" not in p]
+    total = len(minutes_pages)
+    assert f"Halaman 1 dari {total}" in minutes_pages[0]
+    # The daftar hadir is attached as the last pages, with those present and nobody else.
+    assert "DAFTAR HADIR" in pages[-1] and "DAFTAR HADIR" not in pages[0]
+    attached = "\n".join(pages[total:])
+    assert all(person["name"] in attached for person in people[:4])
+    assert people[4]["name"] not in attached and "H. Abdul Wahid" in attached
+    # Personal data stays off the minutes: masked mobiles, no e-mail.
+    assert "@example.org" not in text and "+62812" not in text
+
+
+def test_a_repeated_download_costs_no_rendering_and_a_change_makes_a_new_one(
+    app, monkeypatch, people
+):
+    renders = []
+    real = documents.render_pdf
+    monkeypatch.setattr(documents, "render_pdf", lambda *a, **k: renders.append(1) or real(*a, **k))
+    with app.test_request_context():
+        event = event_of()
+        first = minutes_pdf(event)
+        assert minutes_pdf(event) == first and len(renders) == 1
+        door.admit(
+            event,
+            door.default_list(event),
+            db.session.get(Registration, people[5]["id"]),
+            DoorActor("Pintu"),
+        )
+        db.session.flush()
+        assert minutes_pdf(event) != first and len(renders) == 2
+
+
+def test_hostile_text_prints_as_text_and_fetches_nothing(app, as_user, organiser, people):
+    hostile = (
+        '<img src="file:///etc/passwd"> <script>alert(1)</script> '
+        "![x](http://example.com/x.png) [klik](http://example.com) <style>*{color:red}</style> "
+        + "A" * 10_000
+        + " 🤝🏽 مرحبا بكم"
+    )
+    client = as_user(organiser)
+    assert save(client, opening=hostile, **{"sections-0-conclusions": hostile}).status_code == 302
+    html = render_markdown(hostile)
+    assert "<img" not in html and "<script" not in html and "href" not in html
+    assert "&lt;script&gt;" in html
+    with app.test_request_context():
+        fetcher = StaticOnlyFetcher()
+        text = "\n".join(pdf_pages(minutes_pdf(event_of(), fetcher=fetcher)))
+    assert fetcher.refused == []
+    assert "<script>alert(1)</script>" in text and "file:///etc/passwd" in text
+
+
+def test_minutes_are_for_the_events_organisers_only(app, make, as_user, organiser, event_slug):
+    stranger = make(factories.make_user, "organiser")
+    staff = make(factories.make_user, "door")
+    with app.app_context():
+        add_member(event_of(), db.session.get(User, staff["id"]), "door")
+        db.session.commit()
+    for user in (stranger, staff):
+        client = as_user(user)
+        for url in ("minutes", "minutes.pdf"):
+            assert client.get(f"/events/{SLUG}/{url}").status_code == 404
+        assert (
+            client.post(f"/events/{SLUG}/minutes/reopen", data={"reason": "x"}).status_code == 404
+        )
+        client.get("/logout")
+    anonymous = app.test_client().get(f"/events/{SLUG}/minutes")
+    assert anonymous.status_code == 302 and "/login" in anonymous.location
