@@ -1,4 +1,6 @@
-"""flask commands: accounts, the demo data and the hall certificate."""
+"""flask commands: accounts, the demo data, the hall certificate and backups."""
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -69,8 +71,6 @@ def demo_command(if_empty: bool) -> None:
 @with_appcontext
 def tls_cert_command(port: int) -> None:
     """Make (once) the self-signed certificate for serving the hall network over HTTPS."""
-    from pathlib import Path
-
     from flask import current_app
 
     from coordination import tls
@@ -82,7 +82,40 @@ def tls_cert_command(port: int) -> None:
         click.echo(f"  Door phones open: https://{address}:{port}")
 
 
+BACKUP_ERRORS = {
+    "target_exists": "{path} exists already; choose another name or add --force to replace it.",
+    "same_file": "{path} is the database itself; choose another file.",
+}
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup_command(path: Path, force: bool) -> None:
+    """Copy the SQLite database to PATH while the app keeps running (PostgreSQL: pg_dump)."""
+    from coordination.ops import backup
+
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        raise click.ClickException(
+            "The database is PostgreSQL; back it up with pg_dump instead:\n  "
+            + backup.pg_dump_command(engine.url, str(path))
+            + "\n(the password comes from PGPASSWORD or ~/.pgpass; restore with pg_restore)"
+        )
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException(f"Cannot back up a {engine.dialect.name} database.")
+    try:
+        result = backup.sqlite_backup(engine, path, overwrite=force)
+    except backup.BackupError as error:
+        raise click.ClickException(BACKUP_ERRORS[error.code].format(path=path)) from error
+    click.echo(f"Backed up the database to {result.path} ({backup.human_size(result.size)})")
+    for table, count in result.rows.items():
+        click.echo(f"  {table:<24} {count:>8} rows")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(tls_cert_command)
+    app.cli.add_command(backup_command)
