@@ -70,11 +70,11 @@ class MinutesForm(FlaskForm):
         description=_l("Who opened the meeting, e.g. the chair."),
     )
     opened_at = DateTimeLocalField(_l("Opened at"), format=TIME_FORMAT, validators=[Optional()])
-    opening = TextAreaField(_l("Opening"), validators=[Length(max=LONG_TEXT)])
+    opening = TextAreaField(_l("Account of the opening"), validators=[Length(max=LONG_TEXT)])
     sections = FieldList(FormField(SectionForm), max_entries=200)
     decisions = FieldList(FormField(DecisionForm), max_entries=200)
     actions = FieldList(FormField(ActionForm), max_entries=200)
-    closing = TextAreaField(_l("Closing"), validators=[Length(max=LONG_TEXT)])
+    closing = TextAreaField(_l("Account of the closing"), validators=[Length(max=LONG_TEXT)])
     closed_at = DateTimeLocalField(_l("Closed at"), format=TIME_FORMAT, validators=[Optional()])
     next_meeting = StringField(
         _l("Next meeting"),

@@ -73,6 +73,7 @@ PAGES = [
     ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi", True),
     ("attendance", f"/events/{DEMO_SLUG}/attendance", True),
     ("door-access", f"/events/{DEMO_SLUG}/door-access", True),
+    ("minutes", f"/events/{DEMO_SLUG}/minutes", True),
 ]
 
 
