@@ -304,3 +304,13 @@ def test_minutes_are_for_the_events_organisers_only(app, make, as_user, organise
         client.get("/logout")
     anonymous = app.test_client().get(f"/events/{SLUG}/minutes")
     assert anonymous.status_code == 302 and "/login" in anonymous.location
+
+
+def test_the_pdf_follows_the_language_of_the_page(as_user, organiser, people):
+    client = as_user(organiser)
+    save(client)
+    client.post("/language", data={"language": "en"})
+    pages = pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data)
+    assert "MINUTES OF THE MEETING" in pages[0] and "DRAFT" in pages[0]
+    assert "Page 1 of" in pages[0] and "Friday, 15 March 2030" in pages[0]
+    assert "Minute-taker" in "".join(pages) and "ATTENDANCE LIST" in pages[-1]
