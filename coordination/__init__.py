@@ -49,6 +49,7 @@ def create_app(config: object | None = None) -> Flask:
     _commit_once_per_request(app)
 
     from coordination.accounts.views import bp as accounts_bp
+    from coordination.api.manage import bp as api_tokens_bp
     from coordination.api.views import bp as api_bp
     from coordination.auth.views import bp as auth_bp
     from coordination.badges.views import bp as badges_bp
@@ -73,6 +74,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(minutes_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(api_tokens_bp)
     register_error_pages(app)
     cli.init_app(app)
     return app

@@ -115,6 +115,9 @@ def backup_command(path: Path, force: bool) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from coordination.api.cli import tokens_cli
+
+    app.cli.add_command(tokens_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_command)
     app.cli.add_command(tls_cert_command)

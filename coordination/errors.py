@@ -1,6 +1,6 @@
 """Domain errors and the app's error pages."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 
@@ -16,6 +16,10 @@ class DomainError(Exception):
 def register_error_pages(app: Flask) -> None:
     def page(status: int):
         def handler(error):
+            if request.path.startswith("/api/"):
+                from coordination.api.errors import from_http_exception
+
+                return from_http_exception(error)  # the API answers JSON, even for no route
             return render_template("errors/error.html", status=status), status
 
         return handler

@@ -1,0 +1,5 @@
+"""The API's blueprint, shared by the resource modules."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -1,0 +1,53 @@
+"""The organiser's page for an event's API tokens: made here, shown once, revoked here."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from coordination.errors import DomainError
+from coordination.events.forms import ConfirmForm
+from coordination.events.services import event_for
+
+from . import services
+from .forms import ROLE_LABELS, TokenForm
+
+bp = Blueprint("api_tokens", __name__, url_prefix="/events/<slug>")
+
+
+@bp.route("/api-tokens", methods=["GET", "POST"])
+@login_required
+def index(slug: str):
+    """The event's tokens; a new token's secret is shown on this answer only."""
+    event = event_for(current_user, slug)
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        token, secret = services.create_token(
+            event, form.role.data, form.name.data, created_by_id=current_user.id
+        )
+        created = {"token": token, "secret": secret}
+        form = TokenForm(formdata=None)
+    return render_template(
+        "api/tokens.html",
+        event=event,
+        form=form,
+        tokens=services.tokens_of(event),
+        created=created,
+        roles=ROLE_LABELS,
+    )
+
+
+@bp.post("/api-tokens/<int:token_id>/revoke")
+@login_required
+def revoke(slug: str, token_id: int):
+    """A revoked token answers 401 from its next request on."""
+    event = event_for(current_user, slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        token = services.token_of(event, token_id)
+    except DomainError:
+        abort(404)
+    services.revoke(token)
+    flash(_("API token %(name)s no longer works.", name=token.name), "success")
+    return redirect(url_for("api_tokens.index", slug=slug))

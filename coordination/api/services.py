@@ -1,0 +1,77 @@
+"""API tokens: made for one event and a role, shown once, stored as a hash, revocable."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from coordination.errors import DomainError
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+
+from .models import ApiToken, TokenRole
+
+TOKEN_PREFIX = "rk_"
+# last_used_at is a hint for the organiser, not an audit log: one write a minute is plenty.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8", "replace")).hexdigest()
+
+
+def create_token(
+    event: Event, role: str, name: str = "", created_by_id: int | None = None
+) -> tuple[ApiToken, str]:
+    """A new token and its secret; the secret is never stored and never shown again."""
+    if role not in set(TokenRole):
+        raise DomainError("invalid_role")
+    name = " ".join(name.split())[:60]
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 256 bits
+    token = ApiToken(
+        event_id=event.id,
+        name=name or role,
+        role=role,
+        token_hash=hash_token(secret),
+        prefix=secret[:10],
+        created_by_id=created_by_id,
+    )
+    db.session.add(token)
+    db.session.flush()
+    return token, secret
+
+
+def token_for_secret(secret: str, now: datetime | None = None) -> ApiToken | None:
+    """The active token with this secret, its last use noted; None for anything else."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
+    if token is None or not token.is_active:
+        return None
+    now = now or utcnow()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        token.last_used_at = now
+    return token
+
+
+def tokens_of(event: Event) -> list[ApiToken]:
+    return list(
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.event_id == event.id)
+            .order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id)
+        )
+    )
+
+
+def token_of(event: Event, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.event_id != event.id:
+        raise DomainError("unknown_token")
+    return token
+
+
+def revoke(token: ApiToken) -> None:
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.flush()
