@@ -278,12 +278,11 @@ def document(server_url: str) -> dict:
         if parameters:
             entry["parameters"] = parameters
         if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {
-                    "application/json": {"schema": {"$ref": REF.format(model=op.body.__name__)}}
-                },
-            }
+            media = {"schema": {"$ref": REF.format(model=op.body.__name__)}}
+            examples = definitions[op.body.__name__].get("examples")
+            if examples:
+                media["example"] = examples[0]
+            entry["requestBody"] = {"required": True, "content": {"application/json": media}}
         paths.setdefault(path, {})[op.method] = entry
 
     return {

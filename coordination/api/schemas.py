@@ -109,6 +109,23 @@ class Error(BaseModel):
 
 
 class EventIn(Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Rakor Sinkronisasi Program Pemberdayaan Koperasi",
+                    "organising_body": "Dekopinda Kabupaten Probolinggo",
+                    "venue_name": "Aula Bale Hinggil",
+                    "starts_at": "2031-11-23T13:00:00+07:00",
+                    "ends_at": "2031-11-23T16:00:00+07:00",
+                    "capacity": 60,
+                    "timezone": "Asia/Jakarta",
+                }
+            ]
+        },
+    )
+
     title: text(200, required=True)
     organising_body: text(200, required=True)
     venue_name: text(200, required=True)
@@ -175,6 +192,21 @@ class EventList(BaseModel):
 
 
 class RegistrationIn(Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "full_name": "Siti Rahayu",
+                    "organisation": "KUD Sumber Rejeki",
+                    "position": "Ketua",
+                    "phone": "0812-3456-7890",
+                    "email": "siti@example.org",
+                }
+            ]
+        },
+    )
+
     full_name: text(120, required=True)
     organisation: text(200) = ""
     position: text(120) = ""
@@ -247,6 +279,13 @@ class CheckinListList(BaseModel):
 
 
 class CheckinIn(Input):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"code": "7KQ2M9XW4R8TZC3HJ6NVB5PDFGA", "nonce": "d1-0042"}]
+        },
+    )
+
     code: text(64, required=True) = Field(description="The badge code, as scanned or typed.")
     nonce: text(64) | None = Field(
         default=None, description="Chosen per scan: the same scan sent again counts once."

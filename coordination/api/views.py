@@ -21,7 +21,7 @@ def _rate_key() -> str:
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
         return "token:" + hash_token(header)[:16]
-    return request.remote_addr or ""
+    return request.remote_addr or "unknown"
 
 
 limiter.limit(
