@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from coordination import cli, i18n, security
+from coordination import cli, i18n, security, tasks
 from coordination.config import ROOT, Config
 from coordination.errors import register_error_pages
 from coordination.extensions import (
@@ -45,6 +45,7 @@ def create_app(config: object | None = None) -> Flask:
     cache.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    tasks.init_app(app)
     _register_database_events(app)
     _commit_once_per_request(app)
 

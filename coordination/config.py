@@ -83,6 +83,8 @@ class Config:
     # every scan would cost each scan and buy nothing.
     SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
+    # Background tasks run after commit (RQ with REDIS_URL, else threads); tests run them inline.
+    TASKS_EAGER = False
     TESTING = False
 
 
@@ -96,4 +98,5 @@ class TestConfig(Config):
         self.CACHE_TYPE = "SimpleCache"  # each test app starts with an empty cache
 
     TESTING = True
+    TASKS_EAGER = True
     WTF_CSRF_ENABLED = False

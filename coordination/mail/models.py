@@ -1,4 +1,8 @@
-"""A copy of every message sent, so organisers can see what went out for their event."""
+"""Every message, queued in the same transaction as what caused it, then delivered by a task.
+
+The row is the outbox: organisers see what went out for their event and whether it was
+delivered; a worker that fails leaves the message queued or failed, never silently lost.
+"""
 
 from datetime import datetime
 
@@ -20,3 +24,8 @@ class OutboxMessage(db.Model):
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     transport: so.Mapped[str] = so.mapped_column(sa.String(8))  # smtp or file
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Rows from before the queue were sent on the spot: "sent" is their server default.
+    status: so.Mapped[str] = so.mapped_column(sa.String(8), default="queued", server_default="sent")
+    attempts: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    error: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")

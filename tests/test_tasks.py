@@ -1,0 +1,145 @@
+"""E-mails leave after the commit: on a thread without Redis, on RQ workers with it."""
+
+import os
+import socket
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from coordination import create_app, tasks
+from coordination.config import TestConfig
+from coordination.extensions import db
+from coordination.mail import services as mail
+from coordination.mail.models import OutboxMessage
+from coordination.registration.models import Registration
+
+from . import factories
+from .conftest import database_url
+from .test_registration_pages import register
+
+
+def background_app(tmp_path, **settings):
+    """The app as it runs for real: tasks after the commit, not inline."""
+    config = TestConfig(database_url(tmp_path))
+    config.TASKS_EAGER = False
+    config.OUTBOX_DIR = str(tmp_path / "outbox")
+    for name, value in settings.items():
+        setattr(config, name, value)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_committed_message_is_delivered_by_a_thread_and_a_rolled_back_one_never(tmp_path):
+    app = background_app(tmp_path)
+    with app.app_context():
+        mail.send("kept@example.org", "Kept", "body")
+        db.session.commit()
+        mail.send("dropped@example.org", "Dropped", "body")
+        db.session.rollback()
+        tasks.wait_for_threads()
+        messages = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert [(m.recipient, m.status, m.attempts) for m in messages] == [
+            ("kept@example.org", "sent", 1)
+        ]
+    files = list((tmp_path / "outbox").glob("*.eml"))
+    assert len(files) == 1 and "kept@example.org" in files[0].read_text()
+
+
+def test_a_registration_stands_when_the_mail_server_is_down(tmp_path, app, make, organiser):
+    """The participant gets their seat and page; the organiser sees the message failed."""
+    slug = make(factories.make_event, organiser["id"])
+    down = background_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        MAIL_SERVER_CONFIGURED=True,
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=closed_port(),
+        MAIL_SUPPRESS_SEND=False,
+    )
+    response = register(down.test_client(), slug, email="budi@example.org")
+    assert response.status_code == 302 and "/r/" in response.location
+    tasks.wait_for_threads()
+    with down.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+        message = db.session.scalar(sa.select(OutboxMessage))
+        assert message.status == "failed" and message.attempts == 1 and message.error
+
+
+def test_with_redis_a_worker_delivers_and_a_retry_never_sends_twice(tmp_path, runner):
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue, SimpleWorker
+
+    app = background_app(tmp_path, REDIS_URL=redis_url)
+    connection = tasks.redis_connection(redis_url)
+    queue = Queue(tasks.QUEUE, connection=connection)
+    queue.empty()
+    with app.app_context():
+        mail.send("worker@example.org", "Via RQ", "body")
+        assert queue.count == 0  # nothing leaves before the commit
+        db.session.commit()
+        assert queue.count == 1
+        [job] = queue.jobs
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        message = db.session.scalar(sa.select(OutboxMessage))
+        db.session.refresh(message)
+        assert message.status == "sent"
+        # The same job run again (a retry after a lost acknowledgement) sends nothing more.
+        tasks.run_task(*job.args)
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_flask_worker_needs_redis_and_says_so(tmp_path):
+    app = background_app(tmp_path, REDIS_URL="")
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1 and "REDIS_URL" in result.output
+
+
+def test_flask_worker_runs_the_queue_in_burst_mode(tmp_path):
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue
+
+    app = background_app(tmp_path, REDIS_URL=redis_url)
+    Queue(tasks.QUEUE, connection=tasks.redis_connection(redis_url)).empty()
+    with app.app_context():
+        mail.send(f"{uuid.uuid4().hex}@example.org", "Burst", "body")
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(sa.select(OutboxMessage.status)) == "sent"
+
+
+def test_the_outbox_page_tells_the_organiser_which_messages_failed(
+    tmp_path, app, make, organiser, as_user
+):
+    slug = make(factories.make_event, organiser["id"])
+    with app.app_context():
+        event_id = db.session.scalar(sa.text("SELECT id FROM events"))
+        db.session.add(
+            OutboxMessage(
+                event_id=event_id,
+                recipient="budi@example.org",
+                subject="Pendaftaran diterima",
+                body="…",
+                transport="smtp",
+                status="failed",
+                attempts=3,
+                error="Connection refused",
+            )
+        )
+        db.session.commit()
+    page = as_user(organiser).get(f"/events/{slug}/outbox").text
+    assert "gagal dikirim setelah 3 percobaan: Connection refused" in page
