@@ -314,3 +314,26 @@ def test_the_pdf_follows_the_language_of_the_page(as_user, organiser, people):
     assert "MINUTES OF THE MEETING" in pages[0] and "DRAFT" in pages[0]
     assert "Page 1 of" in pages[0] and "Friday, 15 March 2030" in pages[0]
     assert "Minute-taker" in "".join(pages) and "ATTENDANCE LIST" in pages[-1]
+
+
+def test_two_organisers_opening_new_minutes_at_once_share_one(app, monkeypatch, event_slug):
+    """The one who looked before the other's insert loses on the unique event, then reads it."""
+    from coordination.minutes import services as minutes_service
+
+    with app.app_context():
+        winner = minutes_service.minutes_of(event_of()).id
+        db.session.commit()
+    with app.app_context():
+        event = event_of()
+        real_scalar = db.session.scalar
+        looks = []
+
+        def stale_first_look(statement, *args, **kwargs):
+            looks.append(statement)
+            return None if len(looks) == 1 else real_scalar(statement, *args, **kwargs)
+
+        monkeypatch.setattr(db.session, "scalar", stale_first_look)
+        assert minutes_service.minutes_of(event).id == winner
+        monkeypatch.undo()
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count(Minutes.id))) == 1

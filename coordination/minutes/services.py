@@ -22,14 +22,19 @@ def minutes_of(event: Event) -> Minutes:
     """The event's minutes, created on first use and kept in step with the agenda."""
     minutes = db.session.scalar(sa.select(Minutes).where(Minutes.event_id == event.id))
     if minutes is None:
-        minutes = Minutes(
-            event_id=event.id,
-            signed_place=event.venue_name,
-            signed_on=event.starts_at.date(),
-            opened_at=event.starts_at,
-            closed_at=event.ends_at,
-        )
-        db.session.add(minutes)
+        try:
+            # Two organisers opening the editor at once: one row wins, the other reads it.
+            with db.session.begin_nested():
+                minutes = Minutes(
+                    event_id=event.id,
+                    signed_place=event.venue_name,
+                    signed_on=event.starts_at.date(),
+                    opened_at=event.starts_at,
+                    closed_at=event.ends_at,
+                )
+                db.session.add(minutes)
+        except sa.exc.IntegrityError:
+            minutes = db.session.scalar(sa.select(Minutes).where(Minutes.event_id == event.id))
     if not minutes.is_final:
         _add_missing_sections(event, minutes)
     db.session.flush()
