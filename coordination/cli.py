@@ -1,4 +1,4 @@
-"""flask commands: accounts, the demo data, the hall certificate and backups."""
+"""flask commands: accounts, the demo data, the hall certificate, backups and purges."""
 
 from pathlib import Path
 
@@ -114,6 +114,88 @@ def backup_command(path: Path, force: bool) -> None:
         click.echo(f"  {table:<24} {count:>8} rows")
 
 
+class Age(click.ParamType):
+    """A period such as 180d or 26w."""
+
+    name = "age"
+
+    def convert(self, value, param, ctx):
+        from coordination.ops.purge import parse_age
+
+        try:
+            return parse_age(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a period such as 180d or 26w (days or weeks).")
+
+
+@click.command("purge-personal-data")
+@click.option(
+    "--older-than",
+    "age",
+    type=Age(),
+    required=True,
+    help="Events that ended longer ago than this, e.g. 180d or 26w.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def purge_personal_data_command(age, dry_run: bool, yes: bool) -> None:
+    """Remove mobiles and e-mails of participants from events that ended long ago.
+
+    Also removes answers to the registration questions, the event's outbox and the personal
+    links. Names, organisations, check-ins and every count stay, so the daftar hadir and the
+    attendance record remain right.
+    """
+    from flask import current_app
+
+    from coordination.extensions import utcnow
+    from coordination.ops import purge
+
+    now = utcnow()
+    cutoff = now - age
+    outbox = Path(current_app.config["OUTBOX_DIR"])
+    planned = purge.plan(cutoff, outbox)
+    if not planned:
+        click.echo(
+            f"Nothing to remove: no event that ended before {cutoff:%Y-%m-%d %H:%M} UTC "
+            "holds personal data."
+        )
+        return
+    click.echo(f"Events that ended before {cutoff:%Y-%m-%d %H:%M} UTC:")
+    _print_purge(planned)
+    if dry_run:
+        db.session.rollback()
+        click.echo("Dry run: nothing was changed.")
+        return
+    if not yes:
+        click.confirm("Remove this personal data? It cannot be brought back.", abort=True)
+    done = purge.purge(cutoff, outbox, now)
+    db.session.commit()
+    cached = purge.forget_cached_documents(current_app.config)
+    click.echo(
+        f"Removed the personal data of {len(done)} event(s); names, organisations and "
+        "check-ins are kept."
+    )
+    if cached:
+        click.echo(f"  and {cached} cached document(s) from Redis")
+
+
+def _print_purge(items) -> None:
+    for item in items:
+        click.echo(f"  {item.slug} (ended {item.ended_at:%Y-%m-%d}) {item.title}")
+        click.echo(
+            f"    {item.contacts} participants' mobile/e-mail, "
+            f"{item.invitation_contacts} invitees' mobile/e-mail, {item.answers} answers, "
+            f"{item.messages} outbox e-mails ({len(item.files)} .eml files), "
+            f"{item.links} personal links"
+        )
+    click.echo(
+        f"  Total: {sum(i.contacts for i in items)} participants and "
+        f"{sum(i.invitation_contacts for i in items)} invitees lose their mobile and e-mail, "
+        f"{sum(i.messages for i in items)} outbox e-mails go, in {len(items)} event(s)."
+    )
+
+
 def init_app(app: Flask) -> None:
     from coordination.api.cli import tokens_cli
 
@@ -122,3 +204,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(tls_cert_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(purge_personal_data_command)

@@ -47,6 +47,8 @@ class Event(db.Model):
     # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
     signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
     signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    # When `flask purge-personal-data` removed the participants' mobiles and e-mails.
+    personal_data_purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
