@@ -273,3 +273,28 @@ def test_rendered_documents_leave_a_shared_redis_cache():
         assert client.get(f"{prefix}limiter") == b"1"
     finally:
         client.delete(f"{prefix}doc:daftar-hadir", f"{prefix}limiter")
+
+
+def test_eml_copies_delivered_late_or_before_the_queue_go_too(app, runner, meetings):
+    """A worker may deliver hours later (<stamp>-<id>.eml); older files carry a recipient hash."""
+    folder = Path(app.config["OUTBOX_DIR"])
+    with app.app_context():
+        event = event_by(meetings[0])
+        rows = db.session.scalars(
+            sa.select(OutboxMessage).where(OutboxMessage.event_id == event.id)
+        ).all()
+        late, legacy = rows[0], rows[1]
+        late_name = f"-{late.id:08d}.eml"
+        (late_file,) = [p for p in folder.glob("*.eml") if p.name.endswith(late_name)]
+        later = late.created_at + timedelta(hours=5)
+        late_file.rename(folder / f"{later:%Y%m%dT%H%M%S%f}{late_name}")
+        (legacy_file,) = [
+            p for p in folder.glob("*.eml") if p.name.endswith(f"-{legacy.id:08d}.eml")
+        ]
+        legacy_file.rename(folder / f"{legacy.created_at:%Y%m%dT%H%M%S%f}-73019246.eml")
+    remaining = len(eml_subjects(app)) - (PEOPLE + 1)
+
+    result = purge_command(runner, "--older-than", "180d", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert len(eml_subjects(app)) == remaining

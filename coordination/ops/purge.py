@@ -38,8 +38,9 @@ from coordination.registration.models import (
 )
 
 AGE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.IGNORECASE)
-EML_STAMP = re.compile(r"^(\d{8}T\d{12})-")
-EML_WINDOW = timedelta(minutes=1)  # between an .eml file's name and its outbox row
+EML_NAME = re.compile(r"^(\d{8}T\d{12})-(\d+)\.eml$")
+# Before the mail queue, files were named <stamp>-<hash of recipient> at the row's creation.
+EML_WINDOW = timedelta(minutes=1)
 
 
 def parse_age(text: str) -> timedelta:
@@ -207,28 +208,37 @@ def forget_cached_documents(config) -> int:
 
 
 def _outbox_files(event: Event, outbox_dir: Path | None) -> list[Path]:
-    """The .eml copies of this event's outbox rows: same recipient and subject, same minute."""
+    """The .eml copies of this event's outbox rows: the same recipient and subject, and the
+    row's id in the file name (<stamp>-<id>.eml) or, for files written before the mail queue,
+    a stamp within a minute of the row."""
     if outbox_dir is None or not outbox_dir.is_dir():
         return []
-    sent: dict[tuple[str, str], list[datetime]] = {}
-    for recipient, subject, created_at in db.session.execute(
-        sa.select(OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.created_at).where(
-            OutboxMessage.event_id == event.id, OutboxMessage.transport == "file"
-        )
+    rows: dict[tuple[str, str], list[tuple[int, datetime]]] = {}
+    for id_, recipient, subject, created_at in db.session.execute(
+        sa.select(
+            OutboxMessage.id,
+            OutboxMessage.recipient,
+            OutboxMessage.subject,
+            OutboxMessage.created_at,
+        ).where(OutboxMessage.event_id == event.id, OutboxMessage.transport == "file")
     ):
-        sent.setdefault((recipient.casefold(), subject), []).append(created_at)
-    if not sent:
+        rows.setdefault(((recipient or "").casefold(), subject), []).append((id_, created_at))
+    if not rows:
         return []
     matches = []
     parser = email.parser.BytesHeaderParser(policy=email.policy.default)
     for path in sorted(outbox_dir.glob("*.eml")):
-        stamp = EML_STAMP.match(path.name)
-        if not stamp:
+        name = EML_NAME.match(path.name)
+        if not name:
             continue
-        written = datetime.strptime(stamp.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+        written = datetime.strptime(name.group(1), "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+        number = int(name.group(2))
         with path.open("rb") as handle:
             headers = parser.parse(handle)
         key = (str(headers.get("To", "")).strip().casefold(), str(headers.get("Subject", "")))
-        if any(abs(written - when) <= EML_WINDOW for when in sent.get(key, ())):
+        if any(
+            number == id_ or abs(written - created_at) <= EML_WINDOW
+            for id_, created_at in rows.get(key, ())
+        ):
             matches.append(path)
     return matches
