@@ -22,6 +22,8 @@ translations: install
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 # HTTPS=1: serve the hall network (all addresses) over HTTPS, so door phones may use the camera.
+# Logs as text here; production (gunicorn) writes JSON lines.
+run: export LOG_FORMAT ?= plain
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty

@@ -1,5 +1,7 @@
 """gunicorn for production: `gunicorn app:app` picks this file up from the working directory.
 
+Logs are JSON lines on stderr (LOG_FORMAT=plain for text).
+
 SQLite (the embedded default) wants few processes, since one writer goes at a time;
 PostgreSQL takes more. WEB_CONCURRENCY and WEB_THREADS override the guesses below.
 """
@@ -19,6 +21,25 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 2000  # recycle workers now and then, so a slow leak never grows
 max_requests_jitter = 200
-accesslog = "-"
+# No access log of gunicorn's own: its request line carries /r/<secret> paths and query
+# strings. The app writes one line per request itself (coordination/ops/logs.py).
+accesslog = None
 errorlog = "-"
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    # gunicorn's own lines (workers booting, timeouts) as JSON too, one object per line.
+    logconfig_dict = {
+        "root": {"level": "WARNING", "handlers": []},
+        "loggers": {
+            "gunicorn.error": {"level": "INFO", "handlers": ["json"], "propagate": False},
+            "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+        },
+        "handlers": {
+            "json": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "stream": "ext://sys.stderr",
+            }
+        },
+        "formatters": {"json": {"()": "coordination.ops.logs.JsonLines"}},
+    }
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -17,6 +17,7 @@ from coordination.extensions import (
     mailer,
     migrate,
 )
+from coordination.ops import logs
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -27,6 +28,8 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config or Config())
+    # First, so its after_request (the request's log line) runs after all the others.
+    logs.init_app(app)
     if proxies := app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -58,6 +58,8 @@ class Config:
         # trusting X-Forwarded-For would let anyone pick the address the rate limit counts.
         self.TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
         self.OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE / "outbox"))
+        # json (one object per line) or plain; unset: json, but plain when debugging or testing.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "")
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
@@ -67,7 +69,8 @@ class Config:
         else:
             self.CACHE_TYPE = "SimpleCache"
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log never shows a mobile or an e-mail.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     CACHE_DEFAULT_TIMEOUT = 6 * 60 * 60
     CACHE_KEY_PREFIX = "rakor:"
     BABEL_DEFAULT_TIMEZONE = "UTC"
