@@ -37,6 +37,9 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "geolocation=(), microphone=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.endpoint != "static":
+        # Pages and documents carry names, badges and contact details: no shared or disk cache.
+        headers.setdefault("Cache-Control", "no-store")
     return response
 
 

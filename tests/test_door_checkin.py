@@ -256,3 +256,26 @@ def test_a_nonce_reused_for_another_person_does_not_swallow_their_check_in(
     services.check_in_code(event, services.default_list(event), second["code"], NORTH, nonce="n")
     services.check_in_code(other, services.default_list(other), elsewhere["code"], NORTH, nonce="n")
     assert db.session.scalar(sa.select(sa.func.count(Checkin.id))) == 3
+
+
+def test_the_arrivals_chart_covers_the_meeting_not_a_stray_check_in_years_away():
+    from datetime import UTC, datetime
+
+    from coordination.door.attendance import arrivals
+
+    start = datetime(2030, 3, 15, 2, 0, tzinfo=UTC)
+    times = [start + timedelta(minutes=m) for m in (-20, 5, 7, 31)]
+    stray = datetime(2018, 11, 23, 6, 0, tzinfo=UTC)  # a paper sheet dated years before
+    chart = arrivals(
+        [*times, stray],
+        "Asia/Jakarta",
+        around=(start - timedelta(hours=3), start + timedelta(hours=6)),
+    )
+    assert chart == [
+        ("08.40", 1),
+        ("08.50", 0),
+        ("09.00", 2),
+        ("09.10", 0),
+        ("09.20", 0),
+        ("09.30", 1),
+    ]

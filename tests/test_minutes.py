@@ -147,6 +147,7 @@ def test_adding_a_row_keeps_what_was_typed_and_shows_an_empty_row(as_user, organ
     client = as_user(organiser)
     response = save(client, add_decision="1")
     assert response.status_code == 302 and "decisions=1" in response.location
+    assert response.location.endswith("#decisions-1-text")  # the browser lands on the new row
     page = client.get(response.location).text
     assert "800 koperasi" in page
     assert 'name="decisions-1-text"' in page
@@ -160,6 +161,19 @@ def test_removing_a_row_and_bad_input_lose_nothing_else(as_user, organiser, peop
     assert "kemarin" in response.text and "revolusi industri 4.0" in response.text
     assert save(client, **{"decisions-0-remove": "y"}).status_code == 302
     assert "800 koperasi" not in client.get(f"/events/{SLUG}/minutes").text
+
+
+def test_half_filled_rows_are_named_not_dropped(app, as_user, organiser, people):
+    client = as_user(organiser)
+    response = save(
+        client,
+        **{"decisions-0-text": "", "actions-0-what": "", "actions-0-who": "Bidang Kelembagaan"},
+    )
+    assert response.status_code == 422
+    assert "Tuliskan keputusannya, atau centang Hapus." in response.text
+    assert 'href="#actions-0-what"' in response.text and 'href="#decisions-0-text"' in response.text
+    with app.app_context():
+        assert db.session.scalar(sa.select(Minutes.version)) == 1  # nothing half-saved
 
 
 def test_a_save_from_an_older_page_is_refused_and_the_text_kept(app, as_user, organiser, people):
@@ -212,7 +226,7 @@ def test_the_minutes_pdf_is_the_official_layout_with_the_attendance_list_attache
     client = as_user(organiser)
     save(client)
     draft = pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data)
-    assert "DRAF" in draft[0]
+    assert all("DRAF" in page for page in draft if "DAFTAR HADIR" not in page)
     client.post(
         f"/events/{SLUG}/minutes/finalise", data={"version": editor_form(client)["version"]}
     )
@@ -337,3 +351,26 @@ def test_two_organisers_opening_new_minutes_at_once_share_one(app, monkeypatch, 
         monkeypatch.undo()
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(Minutes.id))) == 1
+
+
+def test_final_minutes_stay_as_signed_until_reopened(app, as_user, organiser, people):
+    """A late check-in, a new quorum rule or another language change the draft, not the final."""
+    client = as_user(organiser)
+    save(client)
+    client.post(
+        f"/events/{SLUG}/minutes/finalise", data={"version": editor_form(client)["version"]}
+    )
+    signed = client.get(f"/events/{SLUG}/minutes.pdf").data
+    with app.app_context():
+        event = event_of()
+        late = db.session.get(Registration, people[4]["id"])
+        door.admit(event, door.default_list(event), late, DoorActor("Pintu"))
+        event.quorum_rule = "registered"
+        db.session.commit()
+    client.post("/language", data={"language": "en"})
+    assert client.get(f"/events/{SLUG}/minutes.pdf").data == signed
+    page = client.get(f"/events/{SLUG}/minutes").text
+    assert "<dt>Present</dt><dd>4</dd>" in page  # the count it was signed with, not 5
+    client.post(f"/events/{SLUG}/minutes/reopen", data={"reason": "Peserta terlambat"})
+    reopened = "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
+    assert "present 5" in reopened and people[4]["name"] in reopened

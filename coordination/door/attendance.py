@@ -14,6 +14,7 @@ from coordination.registration.models import Invitation, Registration, Registrat
 from .models import Checkin, CheckinList, QuorumRule
 
 BUCKET = timedelta(minutes=10)
+ARRIVALS_MARGIN = timedelta(hours=3)
 
 
 @dataclass
@@ -99,7 +100,11 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
         organisations_invited=len(invited_orgs),
         organisations_invited_present=len(invited_orgs & present_orgs),
         quorum=quorum,
-        arrivals=arrivals([came for _, _, came in people if came is not None], event.timezone),
+        arrivals=arrivals(
+            [came for _, _, came in people if came is not None],
+            event.timezone,
+            around=(event.starts_at - ARRIVALS_MARGIN, event.ends_at + ARRIVALS_MARGIN),
+        ),
         by_organisation=sorted(
             (tuple(row) for row in organisations.values()),
             key=lambda row: (-row[1], row[0].casefold()),
@@ -118,8 +123,16 @@ def _quorum(rule: str, **counts) -> Quorum | None:
     return None
 
 
-def arrivals(times: list[datetime], timezone: str) -> list[tuple[str, int]]:
-    """Arrivals per 10 minutes, labelled with the event's local clock ("13.10")."""
+def arrivals(
+    times: list[datetime], timezone: str, around: tuple[datetime, datetime] | None = None
+) -> list[tuple[str, int]]:
+    """Arrivals per 10 minutes, labelled with the event's local clock ("13.10").
+
+    Only arrivals around the meeting are drawn: a paper sheet dated days earlier, or a late
+    correction, would otherwise stretch the chart over thousands of empty slots.
+    """
+    if around is not None:
+        times = [came for came in times if around[0] <= came <= around[1]]
     if not times:
         return []
     zone = ZoneInfo(timezone)

@@ -14,6 +14,7 @@ from coordination.documents.pdf import StaticOnlyFetcher, render_pdf
 from coordination.events.models import Event
 from coordination.paperwork.documents import attendance_pdf
 
+from .models import Minutes
 from .services import minutes_of
 from .summary import attendance_summary
 
@@ -37,8 +38,22 @@ def page_label_css() -> str:
 
 
 def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes:
+    """The draft as it stands now; final minutes as they were when finalised."""
     minutes = minutes_of(event)
+    if minutes.is_final and minutes.final_pdf is not None:
+        return minutes.final_pdf
+    return _render(event, minutes, fetcher)
+
+
+def freeze(event: Event, minutes: Minutes) -> None:
+    """Keep the finalised document and its attendance: later check-ins change neither."""
     summary = attendance_summary(event)
+    minutes.final_summary = summary.to_json()
+    minutes.final_pdf = _render(event, minutes, None, summary)
+
+
+def _render(event, minutes, fetcher, summary=None) -> bytes:
+    summary = summary or attendance_summary(event)
     attachment = attendance_pdf(event, kind="record", sort="name", fetcher=fetcher)
     logo = logo_data_uri(event)
     key = document_key(
@@ -68,6 +83,7 @@ def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes
             summary=summary,
             logo=logo,
             page_label=page_label_css(),
+            draft_label=css_string(_("DRAFT — NOT FINAL")),
         )
         return append_pdf(body, attachment, title=f"{_('Minutes')} · {event.title}")
 

@@ -20,7 +20,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
 from coordination.forms import FlaskForm
@@ -49,12 +49,26 @@ class DecisionForm(Form):
     abstentions = _votes(_l("Abstained"))
     remove = BooleanField(_l("Remove"))
 
+    def validate_text(self, field):
+        counts = (self.votes_for.data, self.votes_against.data, self.abstentions.data)
+        if (
+            not self.remove.data
+            and not (field.data or "").strip()
+            and any(n is not None for n in counts)
+        ):
+            raise ValidationError(_l("Write the decision, or tick Remove."))
+
 
 class ActionForm(Form):
     what = StringField(_l("Task"), validators=[Length(max=500)])
     who = StringField(_l("Responsible"), validators=[Length(max=200)])
     due_on = DateField(_l("By when"), validators=[Optional()])
     remove = BooleanField(_l("Remove"))
+
+    def validate_what(self, field):
+        started = (self.who.data or "").strip() or self.due_on.data
+        if started and not self.remove.data and not (field.data or "").strip():
+            raise ValidationError(_l("Write the task, or tick Remove."))
 
 
 class MinutesForm(FlaskForm):
@@ -70,11 +84,21 @@ class MinutesForm(FlaskForm):
         description=_l("Who opened the meeting, e.g. the chair."),
     )
     opened_at = DateTimeLocalField(_l("Opened at"), format=TIME_FORMAT, validators=[Optional()])
-    opening = TextAreaField(_l("Account of the opening"), validators=[Length(max=LONG_TEXT)])
-    sections = FieldList(FormField(SectionForm), max_entries=200)
-    decisions = FieldList(FormField(DecisionForm), max_entries=200)
-    actions = FieldList(FormField(ActionForm), max_entries=200)
-    closing = TextAreaField(_l("Account of the closing"), validators=[Length(max=LONG_TEXT)])
+    opening = TextAreaField(
+        _l("Account of the opening"),
+        validators=[Length(max=LONG_TEXT)],
+        description=_l(
+            "The PDF begins with “The meeting was opened at … by …”; write what followed."
+        ),
+    )
+    sections = FieldList(FormField(SectionForm), _l("Agenda item"), max_entries=200)
+    decisions = FieldList(FormField(DecisionForm), _l("Decision"), max_entries=200)
+    actions = FieldList(FormField(ActionForm), _l("Action item"), max_entries=200)
+    closing = TextAreaField(
+        _l("Account of the closing"),
+        validators=[Length(max=LONG_TEXT)],
+        description=_l("The PDF ends this part with “The meeting was closed at …”."),
+    )
     closed_at = DateTimeLocalField(_l("Closed at"), format=TIME_FORMAT, validators=[Optional()])
     next_meeting = StringField(
         _l("Next meeting"),
@@ -131,11 +155,25 @@ class MinutesForm(FlaskForm):
         if not minutes.actions:
             self.actions.append_entry()
 
-    def add_rows(self) -> None:
-        if self.add_decision.data and len(self.decisions) < 200:
-            self.decisions.append_entry()
-        if self.add_action.data and len(self.actions) < 200:
-            self.actions.append_entry()
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(field id, label, message) of every field with an error, for the summary on top."""
+        found = []
+
+        def walk(field, prefix=""):
+            if field.type == "FieldList":
+                for n, entry in enumerate(field.entries, start=1):
+                    walk(entry, f"{field.label.text} {n}: ")
+            elif field.type == "FormField":
+                for sub in field.form:
+                    walk(sub, prefix)
+            elif field.errors:
+                found.append(
+                    (field.id, f"{prefix}{field.label.text}", " ".join(map(str, field.errors)))
+                )
+
+        for field in self:
+            walk(field)
+        return found
 
     def text(self, tz_name: str) -> MinutesText:
         return MinutesText(

@@ -41,6 +41,10 @@ class Minutes(db.Model):
     finalised_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
+    # The document as finalised: what was signed stays the same, whatever happens after.
+    final_pdf: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary, deferred=True)
+    # Attendance as it stood when finalised (JSON of AttendanceSummary), for the final page.
+    final_summary: so.Mapped[str | None] = so.mapped_column(sa.Text)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")

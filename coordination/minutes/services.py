@@ -27,7 +27,6 @@ def minutes_of(event: Event) -> Minutes:
             with db.session.begin_nested():
                 minutes = Minutes(
                     event_id=event.id,
-                    signed_place=event.venue_name,
                     signed_on=event.starts_at.date(),
                     opened_at=event.starts_at,
                     closed_at=event.ends_at,
@@ -181,7 +180,7 @@ def finalise(minutes: Minutes, user: User, version: int) -> Minutes:
         raise DomainError("minutes_incomplete", missing=missing)
     minutes.status = MinutesStatus.FINAL
     minutes.finalised_at = utcnow()
-    minutes.finalised_by_id = user.id
+    minutes.finalised_by = user
     _log(minutes, "finalised", user)
     _touch(minutes, user)
     return minutes
@@ -196,6 +195,8 @@ def reopen(minutes: Minutes, user: User, reason: str) -> Minutes:
     minutes.status = MinutesStatus.DRAFT
     minutes.finalised_at = None
     minutes.finalised_by_id = None
+    minutes.final_pdf = None
+    minutes.final_summary = None
     _log(minutes, "reopened", user, reason.strip())
     _touch(minutes, user)
     return minutes

@@ -1,6 +1,7 @@
 """The attendance paragraph of the minutes: how many were asked, came, or sent someone."""
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
 import sqlalchemy as sa
 
@@ -20,6 +21,23 @@ class AttendanceSummary:
     represented: int
     absent: int
     quorum: Quorum | None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> "AttendanceSummary":
+        data = json.loads(text)
+        quorum = Quorum(**data.pop("quorum")) if data.get("quorum") else None
+        data.pop("quorum", None)
+        return cls(**data, quorum=quorum)
+
+
+def summary_for(event: Event, minutes) -> AttendanceSummary:
+    """Final minutes keep the attendance they were signed with; drafts show it live."""
+    if minutes.is_final and minutes.final_summary:
+        return AttendanceSummary.from_json(minutes.final_summary)
+    return attendance_summary(event)
 
 
 def attendance_summary(event: Event) -> AttendanceSummary:

@@ -11,9 +11,9 @@ from coordination.events.services import event_for
 from coordination.extensions import db
 
 from . import services
-from .documents import minutes_pdf
+from .documents import freeze, minutes_pdf
 from .forms import FinaliseForm, MinutesForm, ReopenForm
-from .summary import attendance_summary
+from .summary import summary_for
 from .text import render_markdown
 
 bp = Blueprint("minutes", __name__, url_prefix="/events/<slug>")
@@ -57,7 +57,7 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None):
             minutes=minutes,
             form=form,
             sections={section.id: section for section in minutes.sections},
-            summary=attendance_summary(event),
+            summary=summary_for(event, minutes),
             finalise_form=FinaliseForm(version=minutes.version),
             reopen_form=reopen_form or ReopenForm(formdata=None),
             log=services.log_of(minutes),
@@ -103,13 +103,12 @@ def save(slug: str):
         flash(MESSAGES[error.code], "error")
         return _page(event, minutes, form, 409)
     flash(_("Minutes saved."), "success")
-    extra = {}
+    # The new empty row comes after the saved ones (or after the one empty row shown).
+    extra, anchor = {}, ""
     if form.add_decision.data:
-        extra, anchor = {"decisions": 1}, "#decisions"
+        extra, anchor = {"decisions": 1}, f"#decisions-{max(len(minutes.decisions), 1)}-text"
     elif form.add_action.data:
-        extra, anchor = {"actions": 1}, "#actions"
-    else:
-        anchor = ""
+        extra, anchor = {"actions": 1}, f"#actions-{max(len(minutes.actions), 1)}-what"
     return redirect(url_for("minutes.edit", slug=slug, **extra) + anchor)
 
 
@@ -122,6 +121,7 @@ def finalise(slug: str):
     if form.validate_on_submit():
         try:
             services.finalise(minutes, current_user, int(form.version.data or 0))
+            freeze(event, minutes)
             flash(_("The minutes are final. Download the PDF to sign."), "success")
         except DomainError as error:
             if error.code == "minutes_incomplete":

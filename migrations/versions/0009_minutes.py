@@ -55,6 +55,8 @@ def upgrade():
         sa.Column("signed_on", sa.Date(), nullable=True),
         sa.Column("finalised_at", sa.DateTime(), nullable=True),
         sa.Column("finalised_by_id", sa.Integer(), nullable=True),
+        sa.Column("final_pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("final_summary", sa.Text(), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=True),
         sa.CheckConstraint("status in ('draft', 'final')", name=op.f("ck_minutes_status")),
