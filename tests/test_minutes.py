@@ -1,5 +1,6 @@
 """Minutes (notulen): the editor, the final lock with its log, and the signed PDF."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -81,8 +82,15 @@ def pdf_pages(content: bytes) -> list[str]:
 def editor_form(client) -> dict:
     """The editor's fields as the browser would send them back."""
     page = client.get(f"/events/{SLUG}/minutes").text
+    return form_fields(page)
+
+
+def form_fields(page: str) -> dict:
     fields = dict(re.findall(r'name="([^"]+)"[^>]*value="([^"]*)"', page))
-    fields.update({name: "" for name in re.findall(r'<textarea[^>]*name="([^"]+)"', page)})
+    fields.update(
+        re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(?:\r?\n)?(.*?)</textarea>', page, re.S)
+    )
+    fields = {name: html.unescape(value) for name, value in fields.items()}
     return {
         k: v
         for k, v in fields.items()
@@ -176,18 +184,40 @@ def test_half_filled_rows_are_named_not_dropped(app, as_user, organiser, people)
         assert db.session.scalar(sa.select(Minutes.version)) == 1  # nothing half-saved
 
 
-def test_a_save_from_an_older_page_is_refused_and_the_text_kept(app, as_user, organiser, people):
+def test_saves_from_two_pages_merge_and_only_a_real_clash_is_put_to_the_user(
+    app, as_user, organiser, people
+):
     client = as_user(organiser)
-    stale = editor_form(client)
-    save(client)  # a colleague saves first
-    response = client.post(
-        f"/events/{SLUG}/minutes", data=stale | {"opening": "Versi saya yang lama"}
+    save(client)
+    page_a, page_b = editor_form(client), editor_form(client)  # two tabs, same version
+    first = client.post(
+        f"/events/{SLUG}/minutes",
+        data=page_a | {"closed_at": "2030-03-15T12:10", "opening": "Versi rekan"},
     )
-    assert response.status_code == 409
-    assert "Orang lain menyimpan notulen ini" in response.text
-    assert "Versi saya yang lama" in response.text
+    assert first.status_code == 302
+    # B only touched the next meeting: saved, and A's closing time stays.
+    second = client.post(f"/events/{SLUG}/minutes", data=page_b | {"next_meeting": "Mei 2030"})
+    assert second.status_code == 302
+    assert "bersama perubahan rekan" in client.get(second.location).text
     with app.app_context():
-        assert "doa bersama" in db.session.scalar(sa.select(Minutes.opening))
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.next_meeting == "Mei 2030" and minutes.closed_at.hour == 5  # 12.10 WIB
+        assert minutes.closed_at.minute == 10
+
+    # Both change the opening: the colleague's text stays saved, B sees both and decides.
+    clash = client.post(
+        f"/events/{SLUG}/minutes", data=page_b | {"opening": "Versi saya", "closing": "Tutup"}
+    )
+    assert clash.status_code == 409
+    assert "Rekan Anda mengubah bagian yang sama" in clash.text
+    assert "Versi saya" in clash.text and "Versi rekan" in clash.text
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.opening == "Versi rekan" and minutes.closing == "Tutup"
+    # The page now shows the merged minutes with B's text in the clash: saving keeps B's.
+    assert client.post(f"/events/{SLUG}/minutes", data=form_fields(clash.text)).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(sa.select(Minutes.opening)) == "Versi saya"
 
 
 def test_final_minutes_are_locked_and_reopening_needs_a_reason_and_is_logged(

@@ -4,6 +4,7 @@ Rows are added by a submit button that saves nothing and shows the form again wi
 row, so the editor works without JavaScript and no typed word is lost on the way.
 """
 
+import json
 from types import SimpleNamespace
 
 from flask_babel import lazy_gettext as _l
@@ -26,7 +27,7 @@ from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
 from coordination.forms import FlaskForm
 
 from .models import Minutes
-from .services import ActionText, DecisionText, MinutesText, SectionText
+from .services import ActionText, DecisionText, MinutesText, SectionText, fingerprints
 
 LONG_TEXT = 20_000
 EXTRA_ROWS = 5
@@ -73,6 +74,7 @@ class ActionForm(Form):
 
 class MinutesForm(FlaskForm):
     version = HiddenField(validators=[InputRequired()])
+    base = HiddenField()
     letterhead_address = StringField(
         _l("Address of the organising body (letterhead)"),
         validators=[Length(max=300)],
@@ -122,6 +124,7 @@ class MinutesForm(FlaskForm):
     def fill_from(self, minutes: Minutes, tz_name: str) -> None:
         """Show saved minutes, with a few empty rows ready to type into."""
         self.version.data = str(minutes.version)
+        self.base.data = json.dumps(fingerprints(minutes), separators=(",", ":"))
         for name in (
             "letterhead_address",
             "opened_by",
@@ -175,9 +178,39 @@ class MinutesForm(FlaskForm):
             walk(field)
         return found
 
+    def base_fingerprints(self) -> dict[str, str] | None:
+        try:
+            base = json.loads(self.base.data or "null")
+        except ValueError:
+            return None
+        return base if isinstance(base, dict) else None
+
+    def show_mine(self, text: MinutesText, keys: list[str], tz_name: str) -> None:
+        """Put this editor's text back into the parts a colleague also changed."""
+        sent = {section.id: section for section in text.sections}
+        for key in keys:
+            if key in ("opened_at", "closed_at"):
+                self[key].data = local_in_zone(getattr(text, key), tz_name)
+            elif key == "decisions":
+                self.decisions.entries = []
+                for decision in text.decisions:
+                    self.decisions.append_entry(decision)
+            elif key == "actions":
+                self.actions.entries = []
+                for action in text.actions:
+                    self.actions.append_entry(action)
+            elif key.startswith("sections."):
+                _, section_id, name = key.split(".")
+                for entry in self.sections:
+                    if str(entry.section_id.data) == section_id:
+                        entry[name].data = getattr(sent[int(section_id)], name)
+            else:
+                self[key].data = getattr(text, key)
+
     def text(self, tz_name: str) -> MinutesText:
         return MinutesText(
             version=int(self.version.data or 0),
+            base=self.base_fingerprints(),
             letterhead_address=self.letterhead_address.data or "",
             opened_by=self.opened_by.data or "",
             opened_at=aware_in_zone(self.opened_at.data, tz_name),

@@ -1,12 +1,14 @@
 """The rules of the minutes: one per event, drafts saved freely, final ones locked.
 
-Every save carries the version it was edited from; a save from an older version is refused
-(the editor keeps the typed text), so two organisers never overwrite each other unseen.
+Every save carries the version it was edited from and fingerprints of what the editor showed;
+a save from an older version is merged part by part, so two organisers never overwrite each
+other unseen.
 Finalising and reopening are logged with who and when, and a reopen needs a reason.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from hashlib import sha256
 
 import sqlalchemy as sa
 
@@ -97,6 +99,8 @@ class MinutesText:
     sections: list[SectionText] = field(default_factory=list)
     decisions: list[DecisionText] = field(default_factory=list)
     actions: list[ActionText] = field(default_factory=list)
+    # Fingerprints of what the editor showed (see fingerprints()), to merge a stale save.
+    base: dict[str, str] | None = None
 
 
 PLAIN_FIELDS = (
@@ -125,36 +129,98 @@ def _lock(minutes: Minutes) -> Minutes:
     return minutes
 
 
-def save(minutes: Minutes, text: MinutesText, user: User) -> Minutes:
+def _decision_rows(decisions) -> tuple:
+    return tuple(
+        (d.text, d.votes_for, d.votes_against, d.abstentions) for d in decisions if d.text.strip()
+    )
+
+
+def _action_rows(actions) -> tuple:
+    return tuple((a.what, a.who, a.due_on) for a in actions if a.what.strip())
+
+
+def parts(source: "Minutes | MinutesText") -> dict:
+    """The minutes as separately mergeable parts: each field, each section's text, each list."""
+    found = {name: getattr(source, name) for name in PLAIN_FIELDS}
+    for section in source.sections:
+        found[f"sections.{section.id}.discussion"] = section.discussion
+        found[f"sections.{section.id}.conclusions"] = section.conclusions
+    found["decisions"] = _decision_rows(source.decisions)
+    found["actions"] = _action_rows(source.actions)
+    return found
+
+
+def _normal(value):
+    """The same text or moment however it arrived: CRLF from a browser, any time zone."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, tuple):
+        return tuple(_normal(part) for part in value)
+    return value
+
+
+def fingerprint(value) -> str:
+    return sha256(repr(_normal(value)).encode()).hexdigest()[:16]
+
+
+def fingerprints(minutes: Minutes) -> dict[str, str]:
+    return {key: fingerprint(value) for key, value in parts(minutes).items()}
+
+
+def _apply(minutes: Minutes, changes: dict) -> None:
+    by_id = {section.id: section for section in minutes.sections}
+    for key, value in changes.items():
+        if key in PLAIN_FIELDS:
+            setattr(minutes, key, value)
+        elif key == "decisions":
+            minutes.decisions = [
+                Decision(
+                    position=n, text=text, votes_for=yes, votes_against=no, abstentions=abstained
+                )
+                for n, (text, yes, no, abstained) in enumerate(value)
+            ]
+        elif key == "actions":
+            minutes.actions = [
+                ActionItem(position=n, what=what, who=who, due_on=due_on)
+                for n, (what, who, due_on) in enumerate(value)
+            ]
+        else:
+            _, section_id, name = key.split(".")
+            if section := by_id.get(int(section_id)):
+                setattr(section, name, value)
+
+
+def save(minutes: Minutes, text: MinutesText, user: User) -> list[str]:
+    """Save the editor's text; returns the parts both this editor and a colleague changed.
+
+    A save from an older version is merged part by part: what this editor left alone keeps
+    the colleague's newer text, what only this editor changed is taken, and a part both
+    changed keeps the colleague's text and is returned, so the editor can decide.
+    """
     _lock(minutes)
     if minutes.is_final:
         raise DomainError("minutes_final")
+    mine = parts(text)
+    conflicts = []
     if text.version != minutes.version:
-        raise DomainError("minutes_stale", saved_by=minutes.updated_by_id)
-    for name in PLAIN_FIELDS:
-        setattr(minutes, name, getattr(text, name))
-    by_id = {section.id: section for section in minutes.sections}
-    for sent in text.sections:
-        if section := by_id.get(sent.id):
-            section.discussion, section.conclusions = sent.discussion, sent.conclusions
-    minutes.decisions = [
-        Decision(
-            position=n,
-            text=d.text,
-            votes_for=d.votes_for,
-            votes_against=d.votes_against,
-            abstentions=d.abstentions,
-        )
-        for n, d in enumerate(text.decisions)
-        if d.text.strip()
-    ]
-    minutes.actions = [
-        ActionItem(position=n, what=a.what, who=a.who, due_on=a.due_on)
-        for n, a in enumerate(text.actions)
-        if a.what.strip()
-    ]
+        if text.base is None:
+            raise DomainError("minutes_stale")
+        theirs = parts(minutes)
+        changes = {}
+        for key, value in mine.items():
+            base = text.base.get(key)
+            if fingerprint(value) in (base, fingerprint(theirs.get(key))):
+                continue
+            if fingerprint(theirs.get(key)) == base:
+                changes[key] = value
+            else:
+                conflicts.append(key)
+        mine = changes
+    _apply(minutes, mine)
     _touch(minutes, user)
-    return minutes
+    return conflicts
 
 
 def _touch(minutes: Minutes, user: User) -> None:

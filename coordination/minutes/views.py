@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from coordination.errors import DomainError
 from coordination.events.services import event_for
 from coordination.extensions import db
+from coordination.i18n import format_event_time
 
 from . import services
 from .documents import freeze, minutes_pdf
@@ -24,6 +25,11 @@ MESSAGES = {
     "minutes_stale": _l(
         "Someone else saved these minutes after you opened them. Your text is kept below: "
         "saving again replaces their changes with yours."
+    ),
+    "minutes_conflict": _l(
+        "A colleague changed the same parts while you were writing. Everything else is saved. "
+        "Below, those parts show your text; their saved text is listed here. Save again to "
+        "keep yours."
     ),
     "reason_required": _l("Say why the minutes are reopened."),
 }
@@ -46,7 +52,33 @@ def markdown_filter(text: str | None):
     return render_markdown(text)
 
 
-def _page(event, minutes, form=None, status: int = 200, reopen_form=None):
+def _conflict_notes(event, minutes, keys: list[str]) -> list[tuple[str, str]]:
+    """(what, the colleague's saved text) for each part both changed."""
+    form = MinutesForm(formdata=None)
+    saved = services.parts(minutes)
+    titles = {section.id: section.title for section in minutes.sections}
+    notes = []
+    for key in keys:
+        value = saved.get(key)
+        if key == "decisions":
+            label, value = _("Decisions"), "\n".join(row[0] for row in value)
+        elif key == "actions":
+            label = _("Action items")
+            value = "\n".join(" · ".join(str(part or "") for part in row) for row in value)
+        elif key.startswith("sections."):
+            _prefix, section_id, name = key.split(".")
+            label = f"{titles.get(int(section_id), '')} — " + (
+                _("Discussion") if name == "discussion" else _("Conclusions")
+            )
+        else:
+            label = str(form[key].label.text)
+            if key in ("opened_at", "closed_at") and value:
+                value = format_event_time(value, event.timezone, "short")
+        notes.append((label, "" if value is None else str(value)))
+    return notes
+
+
+def _page(event, minutes, form=None, status: int = 200, reopen_form=None, conflicts=None):
     if form is None:
         form = MinutesForm(formdata=None)
         form.fill_from(minutes, event.timezone)
@@ -60,6 +92,7 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None):
             summary=summary_for(event, minutes),
             finalise_form=FinaliseForm(version=minutes.version),
             reopen_form=reopen_form or ReopenForm(formdata=None),
+            conflicts=conflicts or [],
             log=services.log_of(minutes),
             missing=[REQUIRED_FOR_FINAL[name] for name in services.missing_for_final(minutes)],
         ),
@@ -93,16 +126,34 @@ def save(slug: str):
     form = MinutesForm()
     if not form.validate_on_submit():
         return _page(event, minutes, form, 422)
+    text = form.text(event.timezone)
     try:
-        services.save(minutes, form.text(event.timezone), current_user)
+        conflicts = services.save(minutes, text, current_user)
     except DomainError as error:
         db.session.rollback()
         minutes = services.minutes_of(event)
         if error.code == "minutes_stale":
             form.version.data = str(minutes.version)
+            form.base.data = ""
         flash(MESSAGES[error.code], "error")
         return _page(event, minutes, form, 409)
-    flash(_("Minutes saved."), "success")
+    stale = text.version != minutes.version - 1
+    if conflicts:
+        # Saved: everything but the parts a colleague changed too. Show those with our text.
+        db.session.commit()  # a 409 answer would otherwise roll the merged save back
+        fresh = MinutesForm(formdata=None)
+        fresh.fill_from(minutes, event.timezone)
+        fresh.show_mine(text, conflicts, event.timezone)
+        flash(MESSAGES["minutes_conflict"], "error")
+        return _page(
+            event, minutes, fresh, 409, conflicts=_conflict_notes(event, minutes, conflicts)
+        )
+    flash(
+        _("Minutes saved, together with a colleague's changes made meanwhile.")
+        if stale
+        else _("Minutes saved."),
+        "success",
+    )
     # The new empty row comes after the saved ones (or after the one empty row shown).
     extra, anchor = {}, ""
     if form.add_decision.data:
