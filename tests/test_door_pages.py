@@ -308,5 +308,8 @@ def test_a_representatives_name_is_on_the_verdict_and_in_the_log(app, as_user, o
     client.post(
         f"/events/{SLUG}/door/admit/{people[4]['id']}", data={"representative": "Ahmad Zaini"}
     )
-    assert "diwakili oleh Ahmad Zaini" in client.get(f"/events/{SLUG}/door").text
+    page = client.get(f"/events/{SLUG}/door").text
+    assert "diwakili oleh Ahmad Zaini" in page
+    # The door greets the one standing there, not the invitee who sent them.
+    assert f"Selamat datang, Ahmad Zaini, atas nama {people[4]['name']}" in page
     assert "Ahmad Zaini" in client.get(f"/events/{SLUG}/attendance/log").text

@@ -14,7 +14,7 @@ from coordination.registration.models import Invitation, Registration, Registrat
 from .models import Checkin, CheckinList, QuorumRule
 
 BUCKET = timedelta(minutes=10)
-ARRIVALS_MARGIN = timedelta(hours=3)
+ARRIVALS_SPAN = timedelta(hours=24)
 
 
 @dataclass
@@ -100,11 +100,7 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
         organisations_invited=len(invited_orgs),
         organisations_invited_present=len(invited_orgs & present_orgs),
         quorum=quorum,
-        arrivals=arrivals(
-            [came for _, _, came in people if came is not None],
-            event.timezone,
-            around=(event.starts_at - ARRIVALS_MARGIN, event.ends_at + ARRIVALS_MARGIN),
-        ),
+        arrivals=arrivals([came for _, _, came in people if came is not None], event.timezone),
         by_organisation=sorted(
             (tuple(row) for row in organisations.values()),
             key=lambda row: (-row[1], row[0].casefold()),
@@ -123,18 +119,16 @@ def _quorum(rule: str, **counts) -> Quorum | None:
     return None
 
 
-def arrivals(
-    times: list[datetime], timezone: str, around: tuple[datetime, datetime] | None = None
-) -> list[tuple[str, int]]:
+def arrivals(times: list[datetime], timezone: str) -> list[tuple[str, int]]:
     """Arrivals per 10 minutes, labelled with the event's local clock ("13.10").
 
-    Only arrivals around the meeting are drawn: a paper sheet dated days earlier, or a late
-    correction, would otherwise stretch the chart over thousands of empty slots.
+    Only the last day before the latest arrival is drawn: a paper sheet dated days earlier
+    would otherwise stretch the chart over thousands of empty slots.
     """
-    if around is not None:
-        times = [came for came in times if around[0] <= came <= around[1]]
     if not times:
         return []
+    latest = max(times)
+    times = [came for came in times if came > latest - ARRIVALS_SPAN]
     zone = ZoneInfo(timezone)
     counts = Counter(
         came.replace(minute=came.minute - came.minute % 10, second=0, microsecond=0)

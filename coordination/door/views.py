@@ -134,6 +134,13 @@ def verdict(
             )
         if checkin.representative_name:
             answer["representative"] = checkin.representative_name
+            if code == "checked_in":
+                # The person at the door is the representative: greet them, not the absentee.
+                answer["title"] = _(
+                    "Welcome, %(name)s, on behalf of %(person)s",
+                    name=checkin.representative_name,
+                    person=person.full_name if person is not None else "",
+                )
             stand_in = _("represented by %(name)s", name=checkin.representative_name)
             answer["detail"] = " — ".join(filter(None, (answer["detail"], stand_in)))
     if window is not None:
