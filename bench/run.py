@@ -129,8 +129,14 @@ class Server:
     def __init__(self, app_spec: str, env: dict, probe: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The app logs a line per request, as in production: to a scratch file, not the screen.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [*GUNICORN, "--bind", f"127.0.0.1:{self.port}", app_spec], cwd=ROOT, env=env
+            [*GUNICORN, "--bind", f"127.0.0.1:{self.port}", app_spec],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -145,6 +151,7 @@ class Server:
     def stop(self):
         self.process.terminate()
         self.process.wait(timeout=30)
+        self.log.close()
 
     def __enter__(self):
         return self
