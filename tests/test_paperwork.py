@@ -152,8 +152,10 @@ def test_a_list_downloaded_again_is_not_rendered_again_until_something_changes(
 
     people = make(factories.make_participants, event_slug, 3)
     renders = []
-    real = documents.render_pdf
-    monkeypatch.setattr(documents, "render_pdf", lambda *a, **k: renders.append(1) or real(*a, **k))
+    real = documents.render_pdf_parts
+    monkeypatch.setattr(
+        documents, "render_pdf_parts", lambda *a, **k: renders.append(1) or real(*a, **k)
+    )
     client = as_user(organiser)
     url = f"/events/{SLUG}/attendance-list.pdf?kind=record"
     first = client.get(url).data

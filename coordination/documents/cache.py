@@ -6,9 +6,12 @@ participant, a check-in or the minutes yields a new key, hence a fresh rendering
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from hashlib import sha256
 
 from coordination.extensions import cache
+
+from .parallel import Progress
 
 
 def document_key(*parts) -> str:
@@ -22,3 +25,18 @@ def cached_document(key: str, render: Callable[[], bytes]) -> bytes:
     content = render()
     cache.set(key, content)
     return content
+
+
+@dataclass
+class Document:
+    """A PDF known by its key before anyone renders it, with a guess of what rendering costs."""
+
+    key: str
+    seconds: float  # cold, on the 2-core machine `make bench` runs on
+    render: Callable[[Progress | None], bytes]
+
+    def cached(self) -> bytes | None:
+        return cache.get(self.key)
+
+    def content(self, progress: Progress | None = None) -> bytes:
+        return cached_document(self.key, lambda: self.render(progress))

@@ -1,72 +1,55 @@
-"""The one PDF service: WeasyPrint reading only the static folder and data: URIs.
+"""The one PDF service: templates rendered by Flask, typeset by WeasyPrint (engine.py), which
+reads only the static folder and data: URIs.
 
-Templates refer to static files as /static/...; they resolve against STATIC_BASE, which this
-fetcher maps onto the static folder. file://, http(s):// to anywhere else, and paths that climb
-out of the static folder are refused and logged, so a participant named
-<img src="file:///etc/passwd"> prints as text and fetches nothing.
+Big documents are rendered in parts, on every core (parallel.py), with progress after each.
 """
 
-import logging
-import mimetypes
-from functools import cache
-from pathlib import Path
+from flask import current_app, render_template
 
-from flask import render_template
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from .engine import STATIC, STATIC_BASE, StaticOnlyFetcher, font_config, html_to_pdf, stylesheet
+from .parallel import Progress, default_processes, render_parts
 
-from coordination.config import ROOT
-
-STATIC = (ROOT / "static").resolve()
-STATIC_BASE = "https://rakor.invalid/"
-log = logging.getLogger(__name__)
-
-
-class StaticOnlyFetcher(URLFetcher):
-    """Serves /static/... from disk and data: URIs; refuses everything else."""
-
-    def __init__(self):
-        super().__init__(allowed_protocols={"data", "https"})
-        self.refused: list[str] = []
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith(STATIC_BASE + "static/"):
-            relative = url[len(STATIC_BASE + "static/") :].split("?")[0].split("#")[0]
-            path = (STATIC / relative).resolve()
-            if path.is_relative_to(STATIC) and path.is_file():
-                mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-        self.refused.append(url)
-        log.warning("PDF rendering refused to fetch %s", url)
-        raise ValueError(f"refused: {url}")
-
-
-@cache
-def font_config() -> FontConfiguration:
-    return FontConfiguration()
-
-
-@cache
-def stylesheet(name: str) -> CSS:
-    """Parsed once per process: fonts and rules are shared by every document."""
-    return CSS(
-        filename=str(STATIC / "pdf" / name),
-        base_url=STATIC_BASE + f"static/pdf/{name}",
-        font_config=font_config(),
-        url_fetcher=StaticOnlyFetcher(),
-    )
+__all__ = [
+    "STATIC",
+    "STATIC_BASE",
+    "Progress",
+    "StaticOnlyFetcher",
+    "font_config",
+    "render_pdf",
+    "render_pdf_parts",
+    "static_path",
+    "stylesheet",
+]
 
 
 def render_pdf(
     template: str, css: str, fetcher: StaticOnlyFetcher | None = None, **context
 ) -> bytes:
-    html = render_template(template, **context)
-    document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())
-    return document.write_pdf(stylesheets=[stylesheet(css)], font_config=font_config())
+    return html_to_pdf(render_template(template, **context), css, fetcher)
 
 
-def static_path(path: str) -> Path:
+def render_pdf_parts(
+    template: str,
+    css: str,
+    parts: list[dict],
+    fetcher: StaticOnlyFetcher | None = None,
+    progress: Progress | None = None,
+    **context,
+) -> bytes:
+    """One document, the template rendered once per part with that part's context added.
+
+    A single part renders here; several go to render_parts, on every core. PDF_PROCESSES in
+    the app's config sets how many render processes help (0: this thread alone).
+    """
+    if len(parts) == 1:
+        content = render_pdf(template, css, fetcher, **context, **parts[0])
+        if progress:
+            progress(1, 1)
+        return content
+    processes = current_app.config.get("PDF_PROCESSES", default_processes())
+    pages = (render_template(template, **context, **part) for part in parts)
+    return render_parts(pages, css, fetcher, progress, processes)
+
+
+def static_path(path: str):
     return STATIC / path

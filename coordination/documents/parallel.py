@@ -1,0 +1,184 @@
+"""Large PDFs in parts, on every core: this thread renders parts from the front while render
+processes take them from the back; pypdf joins them in order.
+
+WeasyPrint is pure Python, so a second thread would only share the first one's core; a process
+renders beside it. A part belongs to whoever first creates its claim file (O_EXCL): no part is
+rendered twice, and the two ends meet wherever the work balances, however long a process takes
+to start. If a process cannot start, stalls or dies, this thread renders what it left.
+
+A render process runs this file by path (`python .../parallel.py WORKDIR`), reads
+{"css": name, "parts": n} on stdin and writes {"done": i} and {"refused": url} lines on stdout.
+It is not started as coordination.documents.parallel: importing the package would load the
+whole app, half a second more before its first page.
+"""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+if __package__:
+    from .engine import StaticOnlyFetcher, html_to_pdf
+else:  # a render process, run by path
+    from engine import StaticOnlyFetcher, html_to_pdf
+
+Progress = Callable[[int, int], None]
+# A render process that reports nothing for this long is stopped; this thread takes over.
+STALL_SECONDS = 120
+log = logging.getLogger(__name__)
+
+
+def default_processes() -> int:
+    """Render processes beside the calling thread: one per further core, at most three."""
+    return max(0, min(os.cpu_count() or 1, 4) - 1)
+
+
+def render_parts(
+    parts: Iterable[str],
+    css: str,
+    fetcher: StaticOnlyFetcher | None = None,
+    progress: Progress | None = None,
+    processes: int = 0,
+) -> bytes:
+    """The PDF of HTML parts in their order; progress(done, total) after each part."""
+    fetcher = fetcher or StaticOnlyFetcher()
+    with tempfile.TemporaryDirectory(prefix="rakor-pdf-") as name:
+        workdir = Path(name)
+        # Started first, so they import WeasyPrint while the parts are written.
+        helpers = [_start(workdir, n) for n in range(processes)]
+        helpers = [helper for helper in helpers if helper is not None]
+        total = 0
+        for total, html in enumerate(parts, start=1):
+            (workdir / f"{total - 1}.html").write_text(html, encoding="utf-8")
+        counter = _Counter(total, progress)
+        watchers = [_watch(helper, total, css, fetcher, counter) for helper in helpers]
+        for index in range(total):
+            if _claim(workdir, index):
+                fetcher.refused += _render_part(workdir, index, css)
+                counter.add()
+        for helper, watcher in zip(helpers, watchers, strict=True):
+            _finish(helper, watcher, counter)
+        for index in range(total):
+            if not (workdir / f"{index}.pdf").exists():  # left by a render process that failed
+                fetcher.refused += _render_part(workdir, index, css)
+                counter.add()
+        return _join([workdir / f"{index}.pdf" for index in range(total)])
+
+
+class _Counter:
+    """Parts done, reported from this thread and from the threads reading render processes."""
+
+    def __init__(self, total: int, progress: Progress | None):
+        self.total, self.done, self.progress = total, 0, progress
+        self.lock = threading.Lock()
+        self.last = time.monotonic()
+
+    def add(self) -> None:
+        with self.lock:
+            self.done += 1
+            self.last = time.monotonic()
+            if self.progress:
+                self.progress(min(self.done, self.total), self.total)
+
+
+def _claim(workdir: Path, index: int) -> bool:
+    try:
+        os.close(os.open(workdir / f"{index}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def _render_part(workdir: Path, index: int, css: str) -> list[str]:
+    """Renders part `index` to index.pdf; returns the URLs its fetcher refused."""
+    fetcher = StaticOnlyFetcher()
+    html = (workdir / f"{index}.html").read_text(encoding="utf-8")
+    partial = workdir / f"{index}.pdf.partial"
+    partial.write_bytes(html_to_pdf(html, css, fetcher))
+    partial.rename(workdir / f"{index}.pdf")
+    return fetcher.refused
+
+
+def _start(workdir: Path, number: int) -> subprocess.Popen | None:
+    try:
+        with open(workdir / f"process-{number}.log", "wb") as errors:
+            return subprocess.Popen(
+                [sys.executable, str(Path(__file__).resolve()), str(workdir)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                close_fds=True,
+            )
+    except OSError:
+        log.exception("could not start a PDF render process; rendering in one thread")
+        return None
+
+
+def _watch(helper: subprocess.Popen, total: int, css: str, fetcher, counter) -> threading.Thread:
+    """Hands the render process its work, then counts the parts it reports."""
+
+    def read() -> None:
+        try:
+            helper.stdin.write(json.dumps({"css": css, "parts": total}).encode())
+            helper.stdin.close()
+        except OSError:
+            return  # it died before reading; its parts stay unclaimed or are redone
+        for line in helper.stdout:
+            message = json.loads(line)
+            if "refused" in message:
+                fetcher.refused.append(message["refused"])
+                log.warning("PDF rendering refused to fetch %s", message["refused"])
+            else:
+                counter.add()
+
+    watcher = threading.Thread(target=read, name="rakor-pdf-watch", daemon=True)
+    watcher.start()
+    return watcher
+
+
+def _finish(helper: subprocess.Popen, watcher: threading.Thread, counter: _Counter) -> None:
+    while helper.poll() is None:
+        watcher.join(timeout=1)
+        if time.monotonic() - counter.last > STALL_SECONDS:
+            log.error("PDF render process %s stalled; stopping it", helper.pid)
+            helper.kill()
+    helper.wait()
+    watcher.join()
+    if helper.returncode != 0:
+        log.error("PDF render process %s ended with %s", helper.pid, helper.returncode)
+
+
+def _join(paths: list[Path]) -> bytes:
+    if len(paths) == 1:
+        return paths[0].read_bytes()
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for path in paths:
+        writer.append(str(path))
+    writer.add_metadata(PdfReader(paths[0]).metadata or {})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _serve(workdir: Path) -> None:
+    """A render process: parts from the back until the calling thread's claims are met."""
+    job = json.loads(sys.stdin.read())
+    for index in reversed(range(job["parts"])):
+        if _claim(workdir, index):
+            for url in _render_part(workdir, index, job["css"]):
+                print(json.dumps({"refused": url}), flush=True)
+            print(json.dumps({"done": index}), flush=True)
+
+
+if __name__ == "__main__":
+    _serve(Path(sys.argv[1]))
