@@ -29,6 +29,7 @@ from coordination.extensions import db
 
 QUEUE = "rakor"
 PENDING = "rakor_pending_tasks"
+SWEEP = "coordination.mail.services:requeue_stuck"
 RETRY_INTERVALS = [10, 60, 300]
 log = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
@@ -67,13 +68,16 @@ def _dispatch(app: Flask, path: str, args: tuple) -> None:
         queue = Queue(QUEUE, connection=redis_connection(redis_url))
         queue.enqueue(run_task, path, *args, retry=Retry(max=3, interval=RETRY_INTERVALS))
     else:
-        _thread_pool().submit(_run_in_app, app, path, args)
+        _thread_pool(app).submit(_run_in_app, app, path, args)
 
 
-def _thread_pool() -> ThreadPoolExecutor:
+def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rakor-task")
+        # Without Redis nothing else resends what a crashed process left queued: the first
+        # task of each process sweeps for it.
+        _pool.submit(_run_in_app, app, SWEEP, ())
     return _pool
 
 
@@ -128,6 +132,12 @@ def worker_command(burst: bool) -> None:
         sys.exit(1)
     from rq import Queue, SimpleWorker
 
+    from coordination.mail.services import requeue_stuck
+
+    # Messages left behind by a process that died between its commit and the queue.
+    if stuck := requeue_stuck():
+        click.echo(f"{stuck} undelivered message(s) queued again")
+    db.session.commit()
     connection = redis_connection(url)
     # SimpleWorker runs jobs in this process, inside the app context `flask` set up.
     worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)

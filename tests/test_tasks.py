@@ -143,3 +143,35 @@ def test_the_outbox_page_tells_the_organiser_which_messages_failed(
         db.session.commit()
     page = as_user(organiser).get(f"/events/{slug}/outbox").text
     assert "gagal dikirim setelah 3 percobaan: Connection refused" in page
+
+
+def test_mail_left_queued_by_a_crashed_process_is_sent_once_by_the_next(tmp_path):
+    """The process died after its commit, before delivering; the next one sweeps it up."""
+    from datetime import timedelta
+
+    from coordination.extensions import utcnow
+
+    app = background_app(tmp_path)
+    with app.app_context():
+        long_ago = utcnow() - timedelta(minutes=30)
+        for n in range(2):
+            db.session.add(
+                OutboxMessage(
+                    recipient=f"lost{n}@example.org",
+                    subject="Pendaftaran diterima",
+                    body="…",
+                    transport="file",
+                    status="queued",
+                    created_at=long_ago,
+                )
+            )
+        db.session.commit()
+        mail.send("fresh@example.org", "Baru", "body")  # the first task of the new process
+        db.session.commit()
+        tasks.wait_for_threads()
+        assert set(db.session.scalars(sa.select(OutboxMessage.status))) == {"sent"}
+        # Another sweep, or the same job twice, sends nothing more.
+        assert mail.requeue_stuck() == 0
+        mail.deliver(1)
+        db.session.commit()
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
