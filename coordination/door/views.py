@@ -95,7 +95,12 @@ def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]
 @bp.errorhandler(NoDoorAccess)
 def _no_access(_error):
     if request.is_json or request.path.endswith(".json"):
-        return jsonify(code="no_access", tone="error", title=str(LINK_ERRORS["link_ended"])), 403
+        if session.get(SESSION_LINK) and not current_user.is_authenticated:
+            # A door phone whose link ended: the page tells its volunteer so.
+            title = str(LINK_ERRORS["link_ended"])
+            return jsonify(code="no_access", tone="error", title=title), 403
+        # Anyone else learns nothing, not even that the event exists.
+        return jsonify(code="not_found"), 404
     if not current_user.is_authenticated and session.get(SESSION_LINK):
         # A volunteer whose door link was revoked or ran out: say so, not "not found".
         return render_template("door/ended.html"), 403

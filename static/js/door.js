@@ -226,7 +226,7 @@
     if (navigator.onLine !== false) {
       try {
         const response = await post(cfg.scanUrl, scanData);
-        if (response.status === 403 || response.status === 400) {
+        if ([400, 403, 404].includes(response.status)) {
           show({tone: "error", code: "no_access", title: words.session_ended}, startedAt);
           return;
         }
