@@ -31,6 +31,7 @@ from coordination import create_app
 from coordination.api import services as api
 from coordination.auth.models import User
 from coordination.config import TestConfig
+from coordination.documents import jobs
 from coordination.door import access
 from coordination.door import services as door
 from coordination.door.models import CheckinList
@@ -38,6 +39,7 @@ from coordination.door.services import DoorActor
 from coordination.events.models import Event
 from coordination.events.services import AgendaItemData, add_agenda_item, add_member
 from coordination.extensions import db, utcnow
+from coordination.paperwork.certificates import certificates_document
 from coordination.registration.models import Invitation
 from coordination.registration.questions import QuestionData, add_question
 from coordination.registration.services import ParticipantData, register
@@ -106,6 +108,8 @@ MATRIX = {
     ("GET", "/events/<slug>/checkin-lists"):                                 (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/checkin-lists"):                                (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/checkin-lists/<int:list_id>/remove"):           (302, 302, 404, 404, 302, 404, 302, 302),
+    ("GET", "/events/<slug>/documents/<job_id>"):                            (302, 302, 404, 404, 302, 404, 200, 200),
+    ("GET", "/events/<slug>/documents/<job_id>/download"):                   (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/door"):                                          (302, 302, 404, 200, 200, 404, 200, 200),
     ("POST", "/events/<slug>/door"):                                         (302, 302, 404, 302, 302, 404, 302, 302),
     ("GET", "/events/<slug>/door-access"):                                   (302, 302, 404, 404, 302, 404, 200, 200),
@@ -306,6 +310,11 @@ def world() -> dict:
         "tok_oth": api.create_token(event_b, "organiser", "Lain")[1],
     }
     db.session.commit()
+    # A certificates file rendered in the background, as a big event's would be.
+    job = jobs.submit(
+        event.id, "certificates", certificates_document, {}, "sertifikat.pdf", "matrix", locale="id"
+    )
+    jobs.wait_for_jobs()
     return {
         "users": {
             "d_oth": door_other,
@@ -338,6 +347,7 @@ def world() -> dict:
             "api_checkin": api_checkin.id,
             "api_person": api_person.id,
             "token_id": spare_token.id,
+            "job_id": job.id,
             "user_id": spare_door["id"],
             "action": "cancel",
             "format": "csv",

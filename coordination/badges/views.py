@@ -6,15 +6,15 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from coordination.documents.responses import document_response
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
 from coordination.events.services import event_for
-from coordination.extensions import db
 from coordination.registration import services as registration
 from coordination.registration.models import RegistrationStatus
 
 from . import services
-from .documents import badges_pdf
+from .documents import badges_pdf, selected_badges_document
 from .forms import BadgeDownloadForm, BadgeStyleForm
 from .qr import qr_png
 
@@ -54,17 +54,16 @@ def own_qr_png(token: str):
 def event_badges(slug: str):
     """Badges of the confirmed participants the list's filters select (all by default)."""
     event = event_for(current_user, slug)
-    layout = BadgeDownloadForm(request.args).layout.data or "a6"
-    query = registration.participant_query(
-        event,
-        text=request.args.get("q", ""),
-        status=RegistrationStatus.CONFIRMED,
-        invited=request.args.get("invited", ""),
-        present=request.args.get("present", ""),
-        sort=request.args.get("sort", "name"),
+    options = {
+        "layout": BadgeDownloadForm(request.args).layout.data or "a6",
+        "text": request.args.get("q", ""),
+        "invited": request.args.get("invited", ""),
+        "present": request.args.get("present", ""),
+        "sort": request.args.get("sort", "name"),
+    }
+    return document_response(
+        event, "badges", selected_badges_document, options, f"badges-{event.slug}.pdf"
     )
-    people = list(db.session.scalars(query))
-    return _pdf(badges_pdf(event, people, layout), f"badges-{event.slug}.pdf")
 
 
 @bp.get("/events/<slug>/participants/<int:registration_id>/badge.pdf")

@@ -1,15 +1,26 @@
 """Organiser downloads: attendance lists (PDF) and participant exports (CSV, XLSX)."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from coordination.documents import jobs
+from coordination.documents.responses import document_response, pdf_response
 from coordination.errors import DomainError
 from coordination.events.services import event_for
 from coordination.registration import services as registration
 
 from . import certificates, exports
-from .documents import attendance_pdf
+from .documents import attendance_document
 from .forms import SignerForm
 
 bp = Blueprint("paperwork", __name__, url_prefix="/events/<slug>")
@@ -22,19 +33,46 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attendance_list(slug: str):
     """The sign sheet for the door (kind=sheet) or the record of arrivals (kind=record)."""
     event = event_for(current_user, slug)
-    kind = request.args.get("kind", "sheet")
-    content = attendance_pdf(
-        event,
-        kind=kind,
-        sort=request.args.get("sort", "name"),
-        full_phone=request.args.get("phone") == "full",
-    )
+    kind = "record" if request.args.get("kind") == "record" else "sheet"
+    options = {
+        "kind": kind,
+        "sort": request.args.get("sort", "name"),
+        "full_phone": request.args.get("phone") == "full",
+    }
     name = "daftar-hadir" if kind != "record" else "rekap-kehadiran"
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}-{event.slug}.pdf"'},
+    return document_response(
+        event, "attendance", attendance_document, options, f"{name}-{event.slug}.pdf"
     )
+
+
+@bp.get("/documents/<job_id>")
+@login_required
+def document_job(slug: str, job_id: str):
+    """A document rendering in the background: its progress, then its download."""
+    event = event_for(current_user, slug)
+    job = jobs.job_of(event.id, job_id)
+    if job is None:
+        abort(404)
+    return render_template(
+        "paperwork/document_job.html",
+        event=event,
+        job=job,
+        kept=jobs.kept(job),
+        auto=request.args.get("auto") == "1",
+    )
+
+
+@bp.get("/documents/<job_id>/download")
+@login_required
+def document_download(slug: str, job_id: str):
+    event = event_for(current_user, slug)
+    job = jobs.job_of(event.id, job_id)
+    if job is None:
+        abort(404)
+    content = jobs.result(job)
+    if content is None:  # not ready yet, or no longer kept: the progress page says which
+        return redirect(url_for(".document_job", slug=slug, job_id=job_id))
+    return pdf_response(content, job.filename, attachment=True)
 
 
 @bp.get("/export")
@@ -69,17 +107,18 @@ def certificates_pdf(slug: str, registration_id: int | None = None):
     event = event_for(current_user, slug)
     if registration_id is not None:
         registration.participant_of(event, registration_id)  # 404 for another event's person
+    name = f"sertifikat-{event.slug}" + (f"-{registration_id}" if registration_id else "")
     try:
-        content = certificates.certificates_pdf(event, registration_id)
+        return document_response(
+            event,
+            "certificates",
+            certificates.certificates_document,
+            {"registration_id": registration_id},
+            f"{name}.pdf",
+        )
     except DomainError:
         flash(_("Nobody has been checked in yet, so there is no certificate to print."), "error")
         return redirect(url_for("paperwork.export_page", slug=slug) + "#certificates")
-    name = f"sertifikat-{event.slug}" + (f"-{registration_id}" if registration_id else "")
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}.pdf"'},
-    )
 
 
 @bp.get("/export.<any(csv, xlsx):format>")

@@ -1,0 +1,48 @@
+"""How a view answers a document request: the PDF now, or the page that waits for it.
+
+A document found in the cache, or small enough to render within about two seconds, is sent at
+once. A bigger one goes to a background job (jobs.py) and the organiser is sent to its progress
+page, which starts the download when the document is ready.
+"""
+
+from collections.abc import Callable
+
+from flask import Response, current_app, redirect, request, url_for
+
+from coordination.events.models import Event
+
+from . import jobs
+from .cache import Document
+
+# Documents expected to take longer than this render in the background (config overrides).
+BACKGROUND_SECONDS = 2.0
+
+
+def pdf_response(content: bytes, filename: str, attachment: bool = False) -> Response:
+    disposition = "attachment" if attachment else "inline"
+    return Response(
+        content,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )
+
+
+def document_response(
+    event: Event,
+    kind: str,
+    builder: Callable[..., Document],
+    options: dict,
+    filename: str,
+) -> Response:
+    """`builder(event, **options)`'s PDF, or a redirect to the job that is rendering it."""
+    document = builder(event, **options)
+    content = document.cached()
+    threshold = current_app.config.get("DOCUMENT_BACKGROUND_SECONDS", BACKGROUND_SECONDS)
+    if content is None and document.seconds <= threshold:
+        content = document.content()
+    if content is not None:
+        return pdf_response(content, filename)
+    job = jobs.submit(
+        event.id, kind, builder, options, filename, document.key, source=request.full_path
+    )
+    return redirect(url_for("paperwork.document_job", slug=event.slug, job_id=job.id, auto=1))

@@ -1,0 +1,251 @@
+"""Big documents: rendered in parts on every core, and in the background with a progress page."""
+
+import io
+import threading
+
+import pypdfium2
+import pytest
+import sqlalchemy as sa
+import zxingcpp
+from pypdf import PdfReader
+
+from coordination.documents import jobs, parallel
+from coordination.door import services as door
+from coordination.events.models import Event
+from coordination.extensions import db
+
+from . import factories
+
+SLUG = "rakor-besar"
+
+
+@pytest.fixture
+def event_slug(make, organiser):
+    return make(factories.make_event, organiser["id"], slug=SLUG, capacity=500)
+
+
+@pytest.fixture(autouse=True)
+def finish_jobs():
+    yield
+    jobs.wait_for_jobs()
+
+
+@pytest.fixture
+def in_parts(app, monkeypatch):
+    """Small parts and one render process beside the test's thread, as on a 2-core server."""
+    from coordination.badges import documents as badges
+    from coordination.paperwork import certificates
+    from coordination.paperwork import documents as paperwork
+
+    monkeypatch.setattr(paperwork, "PAGES_PER_PART", 2)
+    monkeypatch.setattr(badges, "SHEETS_PER_PART", 2)
+    monkeypatch.setattr(certificates, "PAGES_PER_PART", 2)
+    app.config["PDF_PROCESSES"] = 1
+
+
+@pytest.fixture
+def in_background(app):
+    """Every document counts as big."""
+    app.config["DOCUMENT_BACKGROUND_SECONDS"] = 0
+
+
+def pages_text(content: bytes) -> list[str]:
+    return [page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(content)]
+
+
+def check_in(app, people):
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        for person in people:
+            door.check_in_code(event, door.default_list(event), person["code"], door.DoorActor("P"))
+        db.session.commit()
+
+
+def test_a_list_in_parts_has_every_page_in_order_with_letterhead_and_numbers(
+    app, make, as_user, organiser, event_slug, in_parts
+):
+    people = make(factories.make_participants, event_slug, 75)  # 7 pages of 12, parts of 2
+    check_in(app, people)
+    client = as_user(organiser)
+    response = client.get(f"/events/{SLUG}/attendance-list.pdf?kind=record&sort=name")
+    pages = pages_text(response.data)
+    assert len(pages) == 7
+    for number, page in enumerate(pages, start=1):
+        assert "DAFTAR HADIR" in page and "DEKOPINDA KABUPATEN PROBOLINGGO" in page
+        assert "Nama" in page and "Instansi / koperasi" in page  # the column heads again
+        assert f"Halaman {number} dari 7" in page
+    text = "\n".join(pages)
+    names = sorted(person["name"] for person in people)
+    assert [text.index(name + "\r\n") for name in names] == sorted(
+        text.index(name + "\r\n") for name in names
+    )
+    assert "75 hadir" in pages[-1]
+
+
+def test_badges_in_parts_carry_every_code_once(app, make, as_user, organiser, event_slug, in_parts):
+    people = make(factories.make_participants, event_slug, 18)  # 5 sheets of 4, parts of 2
+    client = as_user(organiser)
+    content = client.get(f"/events/{SLUG}/badges.pdf").data
+    assert len(PdfReader(io.BytesIO(content)).pages) == 5
+    codes = []
+    for page in pypdfium2.PdfDocument(content):
+        image = page.render(scale=150 / 72).to_pil()
+        codes += [result.text for result in zxingcpp.read_barcodes(image)]
+    assert sorted(codes) == sorted(person["code"] for person in people)
+
+
+def test_a_render_process_that_dies_leaves_its_parts_to_the_caller(
+    app, make, as_user, organiser, event_slug, in_parts, monkeypatch
+):
+    people = make(factories.make_participants, event_slug, 40)
+    real_start = parallel._start
+
+    def dying(workdir, number):
+        helper = real_start(workdir, number)
+        helper.kill()
+        return helper
+
+    monkeypatch.setattr(parallel, "_start", dying)
+    client = as_user(organiser)
+    pages = pages_text(client.get(f"/events/{SLUG}/attendance-list.pdf").data)
+    assert len(pages) == 3 and "Halaman 3 dari 3" in pages[2]
+    assert all(person["name"] in "\n".join(pages) for person in people)
+
+
+def test_the_render_process_needs_no_app_to_start(tmp_path):
+    """It runs by path with WeasyPrint alone; a part with a hostile URL is refused there too."""
+    (tmp_path / "0.html").write_text('<p>Satu</p><img src="file:///etc/passwd">')
+    (tmp_path / "1.html").write_text("<p>Dua</p>")
+    fetcher = parallel.StaticOnlyFetcher()
+    content = parallel.render_parts(
+        [(tmp_path / f"{n}.html").read_text() for n in range(2)],
+        "attendance.css",
+        fetcher,
+        processes=1,
+    )
+    assert [text.strip() for text in pages_text(content)] == ["Satu", "Dua"]
+    assert fetcher.refused == ["file:///etc/passwd"]
+
+
+def test_a_big_list_shows_progress_then_downloads(
+    app, make, as_user, organiser, event_slug, in_background, monkeypatch
+):
+    from coordination.paperwork import documents
+
+    people = make(factories.make_participants, event_slug, 20)
+    check_in(app, people)
+    go_on = threading.Event()
+    real = documents.attendance_document
+
+    def held(*args, **kwargs):
+        document = real(*args, **kwargs)
+        go_on.wait(timeout=30)
+        return document
+
+    monkeypatch.setattr(documents, "attendance_document", held)
+    client = as_user(organiser)
+    asked = client.get(f"/events/{SLUG}/attendance-list.pdf?kind=record")
+    assert asked.status_code == 302 and f"/events/{SLUG}/documents/" in asked.location
+    waiting = client.get(asked.location)
+    assert waiting.status_code == 200
+    assert "Menyiapkan dokumen" in waiting.text and "<progress" in waiting.text
+    assert 'http-equiv="refresh"' in waiting.text
+    go_on.set()
+    jobs.wait_for_jobs()
+    ready = client.get(asked.location)
+    assert "Dokumen siap" in ready.text
+    download = ready.text.split('content="0; url=')[1].split('"')[0]
+    response = client.get(download)
+    assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert all(person["name"] in "\n".join(pages_text(response.data)) for person in people)
+    # Asked again while nothing changed: straight from the cache, no second job.
+    again = client.get(f"/events/{SLUG}/attendance-list.pdf?kind=record")
+    assert again.status_code == 200 and again.data == response.data
+
+
+def test_the_same_document_asked_twice_is_one_job(
+    app, make, as_user, organiser, event_slug, in_background, monkeypatch
+):
+    from coordination.badges import documents
+
+    make(factories.make_participants, event_slug, 3)
+    go_on = threading.Event()
+    real = documents.selected_badges_document
+    monkeypatch.setattr(
+        documents,
+        "selected_badges_document",
+        lambda *a, **k: go_on.wait(timeout=30) and real(*a, **k),
+    )
+    client = as_user(organiser)
+    first = client.get(f"/events/{SLUG}/badges.pdf?layout=a7").location
+    second = client.get(f"/events/{SLUG}/badges.pdf?layout=a7").location
+    go_on.set()
+    assert first == second
+
+
+def test_another_organiser_cannot_see_or_fetch_the_job(
+    app, make, as_user, organiser, event_slug, in_background, client
+):
+    people = make(factories.make_participants, event_slug, 3)
+    check_in(app, people)
+    as_user(organiser)
+    page = client.get(f"/events/{SLUG}/certificates.pdf").location.split("?")[0]
+    jobs.wait_for_jobs()
+    assert client.get(page + "/download").status_code == 200
+    client.post("/logout")
+
+    stranger = make(factories.make_user, "organiser")
+    make(factories.make_event, stranger["id"], slug="rakor-lain")
+    as_user(stranger)
+    assert client.get(page).status_code == 404
+    assert client.get(page + "/download").status_code == 404
+    # Their own event's address with this job's id: still not theirs.
+    elsewhere = page.replace(f"/events/{SLUG}/", "/events/rakor-lain/")
+    assert client.get(elsewhere).status_code == 404
+    assert client.get(elsewhere + "/download").status_code == 404
+    assert client.get(f"/events/{SLUG}/documents/not-a-job").status_code == 404
+
+
+def test_a_failed_rendering_says_so_and_offers_to_try_again(
+    app, make, as_user, organiser, event_slug, in_background, monkeypatch
+):
+    make(factories.make_participants, event_slug, 3)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the printer caught fire")
+
+    # The view sizes the document up, then the background rendering breaks.
+    monkeypatch.setattr(jobs, "_builder", lambda path: broken)
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/attendance-list.pdf").location.split("?")[0]
+    jobs.wait_for_jobs()
+    failed = client.get(page)
+    assert "Dokumen gagal dibuat" in failed.text and 'role="alert"' in failed.text
+    assert f'href="/events/{SLUG}/attendance-list.pdf' in failed.text
+    assert "refresh" not in failed.text
+    assert client.get(page + "/download").status_code == 302  # back to the page that explains
+    client.post("/language", data={"language": "en", "next": page})
+    assert "The document could not be made" in client.get(page).text
+
+
+def test_a_document_cleared_from_the_cache_is_made_again(
+    app, make, as_user, organiser, event_slug, in_background
+):
+    from coordination.extensions import cache
+
+    make(factories.make_participants, event_slug, 3)
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/badges.pdf").location.split("?")[0]
+    jobs.wait_for_jobs()
+    with app.app_context():  # the cache drops the PDF but keeps the job's record
+        record = cache.get(f"job:{page.rsplit('/', 1)[1]}")
+        cache.clear()
+        cache.set(f"job:{record['id']}", record)
+    cleared = client.get(page)
+    assert "Dokumen tidak disimpan lagi" in cleared.text and "refresh" not in cleared.text
+    assert client.get(page + "/download").status_code == 302
+    again = client.get(f"/events/{SLUG}/badges.pdf").location.split("?")[0]
+    assert again != page
+    jobs.wait_for_jobs()
+    assert client.get(again + "/download").mimetype == "application/pdf"
