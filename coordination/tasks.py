@@ -75,8 +75,10 @@ def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rakor-task")
+    if not app.extensions.get("rakor_swept"):
         # Without Redis nothing else resends what a crashed process left queued: the first
-        # task of each process sweeps for it.
+        # task of each app process sweeps for it.
+        app.extensions["rakor_swept"] = True
         _pool.submit(_run_in_app, app, SWEEP, ())
     return _pool
 
