@@ -17,7 +17,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 import click
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ SWEEP = "coordination.mail.services:requeue_stuck"
 RETRY_INTERVALS = [10, 60, 300]
 log = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
+_running: set[Future] = set()
 
 
 def task_path(function: Callable) -> str:
@@ -68,7 +69,7 @@ def _dispatch(app: Flask, path: str, args: tuple) -> None:
         queue = Queue(QUEUE, connection=redis_connection(redis_url))
         queue.enqueue(run_task, path, *args, retry=Retry(max=3, interval=RETRY_INTERVALS))
     else:
-        _thread_pool(app).submit(_run_in_app, app, path, args)
+        _submit(app, path, args)
 
 
 def _thread_pool(app: Flask) -> ThreadPoolExecutor:
@@ -79,13 +80,24 @@ def _thread_pool(app: Flask) -> ThreadPoolExecutor:
         # Without Redis nothing else resends what a crashed process left queued: the first
         # task of each app process sweeps for it.
         app.extensions["rakor_swept"] = True
-        _pool.submit(_run_in_app, app, SWEEP, ())
+        _track(_pool.submit(_run_in_app, app, SWEEP, ()))
     return _pool
 
 
+def _submit(app: Flask, path: str, args: tuple) -> None:
+    _track(_thread_pool(app).submit(_run_in_app, app, path, args))
+
+
+def _track(future: Future) -> None:
+    _running.add(future)
+    future.add_done_callback(_running.discard)
+
+
 def wait_for_threads() -> None:
-    """Let queued thread tasks finish (tests, and a clean shutdown)."""
+    """Let thread tasks finish, and those they queue in turn (tests, a clean shutdown)."""
     global _pool
+    while _running:
+        wait(list(_running))
     if _pool is not None:
         _pool.shutdown(wait=True)
         _pool = None
