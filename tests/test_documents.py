@@ -2,6 +2,7 @@
 
 import io
 import threading
+import time
 
 import pypdfium2
 import pytest
@@ -249,3 +250,28 @@ def test_a_document_cleared_from_the_cache_is_made_again(
     assert again != page
     jobs.wait_for_jobs()
     assert client.get(again + "/download").mimetype == "application/pdf"
+
+
+def test_progress_counts_the_parts_of_both_renderers(
+    app, make, as_user, organiser, event_slug, in_parts, in_background, monkeypatch
+):
+    people = make(factories.make_participants, event_slug, 60)  # 5 pages, parts of 2: 3 parts
+    check_in(app, people)
+    saved = []
+    real_save = jobs._save
+    monkeypatch.setattr(
+        jobs, "_save", lambda job: saved.append((job.done, job.total)) or real_save(job)
+    )
+    real_part = parallel._render_part
+
+    def slow_start(workdir, index, css):  # so the render process surely gets parts
+        time.sleep(2 if index == 0 else 0)
+        return real_part(workdir, index, css)
+
+    monkeypatch.setattr(parallel, "_render_part", slow_start)
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/attendance-list.pdf?kind=record").location.split("?")[0]
+    jobs.wait_for_jobs()
+    progress = [step for step in saved if step[1]]
+    assert progress[:3] == [(1, 3), (2, 3), (3, 3)]  # every part counted, whoever rendered it
+    assert len(pages_text(client.get(page + "/download").data)) == 5

@@ -9,12 +9,21 @@ from coordination.extensions import db
 from coordination.registration import services as registration
 from coordination.registration.models import Registration, RegistrationStatus
 
-from .services import LAYOUTS, badge_of, logo_data_uri, sheets
+from .services import LAYOUTS, Badge, badge_of, logo_data_uri, sheets
 
 # Sheets per part when a set renders in parts: small enough to share out and show progress.
 SHEETS_PER_PART = 25
 # A badge takes about this long, cold, rendered on two cores (make bench).
 SECONDS_PER_BADGE = 0.005
+
+
+STAMPS = ["heads", "ribbons"]
+
+
+def _stamp_for(sheet: list[Badge], per_sheet: int) -> str | None:
+    if len(sheet) < per_sheet:
+        return None
+    return "ribbons" if all(badge.role == "participant" for badge in sheet) else "heads"
 
 
 def badges_document(
@@ -35,9 +44,16 @@ def badges_document(
     )
 
     def render(progress: Progress | None) -> bytes:
+        per_sheet = LAYOUTS[layout]
         cut = sheets([badge_of(r) for r in registrations], layout)
+        # What full sheets share (heads, cut lines; the ribbon where all are participants) is
+        # one stamp drawn under them; a partly filled last sheet prints it all itself.
+        stamped_as = [_stamp_for(sheet, per_sheet) for sheet in cut]
         parts = [
-            {"sheets": cut[start : start + SHEETS_PER_PART]}
+            {
+                "sheets": cut[start : start + SHEETS_PER_PART],
+                "stamped_as": stamped_as[start : start + SHEETS_PER_PART],
+            }
             for start in range(0, len(cut), SHEETS_PER_PART)
         ] or [{"sheets": []}]
         return render_pdf_parts(
@@ -46,9 +62,12 @@ def badges_document(
             parts,
             fetcher=fetcher,
             progress=progress,
+            stamps=[{"stamp": name} for name in STAMPS],
+            stamp_of=[STAMPS.index(name) if name else None for name in stamped_as],
             event=event,
             layout=layout,
             logo=logo,
+            per_sheet=per_sheet,
         )
 
     return Document(key, SECONDS_PER_BADGE * len(registrations), render)

@@ -123,9 +123,11 @@ def run(job_id: str) -> None:
     job.state = RUNNING
     _save(job)
     lock = threading.Lock()
+    app = current_app._get_current_object()
 
     def progress(done: int, total: int) -> None:
-        with lock:
+        """Also called from the threads that watch render processes: no app context there."""
+        with lock, app.app_context():
             job.done, job.total = max(job.done, done), total
             _save(job)
 

@@ -12,6 +12,7 @@ It is not started as coordination.documents.parallel: importing the package woul
 whole app, half a second more before its first page.
 """
 
+import gc
 import json
 import logging
 import os
@@ -20,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 if __package__:
@@ -45,8 +46,15 @@ def render_parts(
     fetcher: StaticOnlyFetcher | None = None,
     progress: Progress | None = None,
     processes: int = 0,
+    stamps: Sequence[str] = (),
+    stamp_of: Sequence[int | None] | None = None,
 ) -> bytes:
-    """The PDF of HTML parts in their order; progress(done, total) after each part."""
+    """The PDF of HTML parts in their order; progress(done, total) after each part.
+
+    Each of `stamps`, the HTML of one page, is rendered once and drawn under the pages whose
+    entry in `stamp_of` names it (every page gets the first when `stamp_of` is None): what
+    pages share (a letterhead, column heads) is laid out and embedded once, not on each page.
+    """
     fetcher = fetcher or StaticOnlyFetcher()
     with tempfile.TemporaryDirectory(prefix="rakor-pdf-") as name:
         workdir = Path(name)
@@ -56,19 +64,31 @@ def render_parts(
         total = 0
         for total, html in enumerate(parts, start=1):
             (workdir / f"{total - 1}.html").write_text(html, encoding="utf-8")
+        for number, stamp in enumerate(stamps):
+            (workdir / f"stamp-{number}.pdf").write_bytes(html_to_pdf(stamp, css, fetcher))
         counter = _Counter(total, progress)
         watchers = [_watch(helper, total, css, fetcher, counter) for helper in helpers]
         for index in range(total):
             if _claim(workdir, index):
                 fetcher.refused += _render_part(workdir, index, css)
                 counter.add()
+
+        def finished() -> bool:
+            return all((workdir / f"{index}.pdf").exists() for index in range(total))
+
         for helper, watcher in zip(helpers, watchers, strict=True):
-            _finish(helper, watcher, counter)
+            _finish(helper, watcher, counter, finished)
         for index in range(total):
             if not (workdir / f"{index}.pdf").exists():  # left by a render process that failed
                 fetcher.refused += _render_part(workdir, index, css)
                 counter.add()
-        return _join([workdir / f"{index}.pdf" for index in range(total)])
+        paths = [workdir / f"{index}.pdf" for index in range(total)]
+        stamp_paths = [workdir / f"stamp-{number}.pdf" for number in range(len(stamps))]
+        content = _join(paths, stamp_paths, stamp_of)
+    # WeasyPrint leaves its box trees behind as cyclic garbage: collected here, it costs this
+    # rendering a tenth of a second instead of pausing some later request for as long.
+    gc.collect()
+    return content
 
 
 class _Counter:
@@ -134,28 +154,44 @@ def _watch(helper: subprocess.Popen, total: int, css: str, fetcher, counter) -> 
             if "refused" in message:
                 fetcher.refused.append(message["refused"])
                 log.warning("PDF rendering refused to fetch %s", message["refused"])
+            elif "peak_mb" in message:
+                log.debug(
+                    "PDF render process %s peaked at %s MB",
+                    helper.pid,
+                    message["peak_mb"],
+                    extra={"peak_mb": message["peak_mb"]},
+                )
             else:
+                helper.parts_done += 1
                 counter.add()
 
+    helper.parts_done = 0
     watcher = threading.Thread(target=read, name="rakor-pdf-watch", daemon=True)
     watcher.start()
     return watcher
 
 
-def _finish(helper: subprocess.Popen, watcher: threading.Thread, counter: _Counter) -> None:
+def _finish(helper: subprocess.Popen, watcher, counter: _Counter, finished) -> None:
+    """Waits for the render process while it has a part to finish; one that is still starting
+    when every part is done is not waited for."""
     while helper.poll() is None:
-        watcher.join(timeout=1)
+        if finished() and not helper.parts_done:
+            helper.kill()
+            break
+        watcher.join(timeout=0.05)
         if time.monotonic() - counter.last > STALL_SECONDS:
             log.error("PDF render process %s stalled; stopping it", helper.pid)
             helper.kill()
     helper.wait()
     watcher.join()
-    if helper.returncode != 0:
+    if helper.returncode not in (0, -9):
         log.error("PDF render process %s ended with %s", helper.pid, helper.returncode)
 
 
-def _join(paths: list[Path]) -> bytes:
-    if len(paths) == 1:
+def _join(
+    paths: list[Path], stamps: list[Path], stamp_of: Sequence[int | None] | None = None
+) -> bytes:
+    if len(paths) == 1 and not stamps:
         return paths[0].read_bytes()
     from io import BytesIO
 
@@ -165,9 +201,51 @@ def _join(paths: list[Path]) -> bytes:
     for path in paths:
         writer.append(str(path))
     writer.add_metadata(PdfReader(paths[0]).metadata or {})
+    if stamps:
+        forms = [_form(writer, PdfReader(path).pages[0]) for path in stamps]
+        for number, page in enumerate(writer.pages):
+            chosen = 0 if stamp_of is None else stamp_of[number]
+            if chosen is not None:
+                _draw_under(writer, page, *forms[chosen])
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def _form(writer, page) -> tuple:
+    """`page` as a form XObject in `writer`, and a content stream that draws it."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+
+    content = DecodedStreamObject()
+    content.set_data(page.get_contents().get_data())
+    form = content.flate_encode()
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(page.mediabox),
+            NameObject("/Resources"): page["/Resources"].clone(writer),
+        }
+    )
+    draw = DecodedStreamObject()
+    draw.set_data(b"q /RakorStamp Do Q\n")
+    return writer._add_object(form), writer._add_object(draw)
+
+
+def _draw_under(writer, page, form_ref, draw_ref) -> None:
+    """Page content that first draws the form: WeasyPrint's own drawing goes over it."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+    resources = page["/Resources"]
+    if NameObject("/XObject") not in resources:
+        resources[NameObject("/XObject")] = DictionaryObject()
+    resources["/XObject"].get_object()[NameObject("/RakorStamp")] = form_ref
+    contents = page.raw_get("/Contents")
+    existing = contents.get_object() if hasattr(contents, "get_object") else contents
+    if isinstance(existing, ArrayObject):
+        page[NameObject("/Contents")] = ArrayObject([draw_ref, *existing])
+    else:
+        page[NameObject("/Contents")] = ArrayObject([draw_ref, contents])
 
 
 def _serve(workdir: Path) -> None:
@@ -178,6 +256,20 @@ def _serve(workdir: Path) -> None:
             for url in _render_part(workdir, index, job["css"]):
                 print(json.dumps({"refused": url}), flush=True)
             print(json.dumps({"done": index}), flush=True)
+    print(json.dumps({"peak_mb": _peak_mb()}), flush=True)
+
+
+def _peak_mb() -> int:
+    """This process's peak resident memory since it started this program.
+
+    Not getrusage's ru_maxrss: after a vfork and exec it still counts the parent's pages."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:")[1].split()[0]) // 1024
+    except (OSError, IndexError, ValueError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 if __name__ == "__main__":

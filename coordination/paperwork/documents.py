@@ -6,7 +6,7 @@ and this halves them. A cell that might not fit on one line (metrics.py decides,
 gets a box of its own that wraps within its row. Big lists render in parts on every core.
 """
 
-from dataclasses import astuple, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -197,7 +197,7 @@ def attendance_document(
         str(get_locale()),
         [event.title, event.organising_body, event.venue_name, event.venue_address],
         [event.starts_at, event.ends_at, event.timezone, logo],
-        [astuple(line) for line in lines],
+        lines,  # dataclasses: their repr names every field
     )
 
     def render(progress: Progress | None) -> bytes:
@@ -220,6 +220,7 @@ def attendance_document(
             parts,
             fetcher=fetcher,
             progress=progress,
+            stamps=[{"stamp": True}],
             event=event,
             kind=kind,
             columns=COLUMNS[kind],
