@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 from bench.fixture import event_with_people
+from bench.render_memory import watch
 
 NAIVE_CSS = """
 @font-face {
@@ -37,6 +38,7 @@ NAIVE_HTML = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 
 
 def main(count: int, naive: bool) -> dict:
+    render_processes = watch()
     from coordination.door import services as door
     from coordination.extensions import db, utcnow
 
@@ -62,7 +64,15 @@ def main(count: int, naive: bool) -> dict:
             cached = time.perf_counter() - again
         seconds = time.perf_counter() - started if naive else seconds
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "cached_seconds": cached, "peak_rss_mb": peak_mb, "bytes": len(pdf)}
+    render_peak = max(render_processes.peaks, default=0)
+    return {
+        "seconds": seconds,
+        "cached_seconds": cached,
+        "peak_rss_mb": peak_mb,
+        "render_processes": len(render_processes.peaks),
+        "render_process_peak_rss_mb": render_peak,
+        "bytes": len(pdf),
+    }
 
 
 def naive_render(event) -> bytes:

@@ -15,9 +15,11 @@ from base64 import b64encode
 from datetime import timedelta
 
 from bench.fixture import event_with_people
+from bench.render_memory import watch
 
 
 def main(count: int, naive: bool) -> dict:
+    render_processes = watch()
     with event_with_people(count, starts_in=timedelta(days=5)) as (event, _people):
         from coordination.badges.services import confirmed_of
 
@@ -31,7 +33,14 @@ def main(count: int, naive: bool) -> dict:
             pdf = badges_pdf(event, people, "a6")
         seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "peak_rss_mb": peak_mb, "bytes": len(pdf)}
+    render_peak = max(render_processes.peaks, default=0)
+    return {
+        "seconds": seconds,
+        "peak_rss_mb": peak_mb,
+        "render_processes": len(render_processes.peaks),
+        "render_process_peak_rss_mb": render_peak,
+        "bytes": len(pdf),
+    }
 
 
 def naive_render(event, people) -> bytes:

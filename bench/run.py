@@ -531,7 +531,7 @@ def badge_sheets(count: int, repetitions: int) -> list[dict]:
         )
     seconds = statistics.median(r["seconds"] for r in runs["rakor"])
     naive = statistics.median(r["seconds"] for r in runs["naive"])
-    peak = max(r["peak_rss_mb"] for r in runs["rakor"])
+    peak, helpers = peaks(runs["rakor"])
     naive_peak = max(r["peak_rss_mb"] for r in runs["naive"])
     name = f"badges: {count} on A4 sheets (A6), cold"
     return [
@@ -545,7 +545,7 @@ def badge_sheets(count: int, repetitions: int) -> list[dict]:
             "met": seconds < 4 or count != 800,
         },
         {
-            "name": f"{name}: peak RSS",
+            "name": f"{name}: peak RSS, with its render processes",
             "value": round(peak),
             "unit": "MB",
             "baseline": round(naive_peak),
@@ -553,7 +553,26 @@ def badge_sheets(count: int, repetitions: int) -> list[dict]:
             "target": "< 400 MB",
             "met": peak < 400,
         },
+        helpers,
     ]
+
+
+def peaks(runs: list[dict]) -> tuple[float, dict]:
+    """The worst peak RSS of the benchmark process plus its render processes, and a row for the
+    render processes alone (they run beside the process, so their peaks add up)."""
+    total = max(
+        r["peak_rss_mb"] + r["render_processes"] * r["render_process_peak_rss_mb"] for r in runs
+    )
+    helper = max(r["render_process_peak_rss_mb"] for r in runs)
+    return total, {
+        "name": f"  of which each of {max(r['render_processes'] for r in runs)} render process(es)",
+        "value": round(helper),
+        "unit": "MB",
+        "baseline": None,
+        "ratio": None,
+        "target": "reported",
+        "met": True,
+    }
 
 
 def attendance_lists(count: int, repetitions: int) -> list[dict]:
@@ -575,7 +594,7 @@ def attendance_lists(count: int, repetitions: int) -> list[dict]:
     seconds = statistics.median(r["seconds"] for r in runs["rakor"])
     cached = statistics.median(r["cached_seconds"] for r in runs["rakor"])
     naive = statistics.median(r["seconds"] for r in runs["naive"])
-    peak = max(r["peak_rss_mb"] for r in runs["rakor"])
+    peak, helpers = peaks(runs["rakor"])
     naive_peak = max(r["peak_rss_mb"] for r in runs["naive"])
     name = f"daftar hadir: {count} attendees"
     return [
@@ -598,7 +617,7 @@ def attendance_lists(count: int, repetitions: int) -> list[dict]:
             "met": cached < 0.05,
         },
         {
-            "name": f"{name}, cold: peak RSS",
+            "name": f"{name}, cold: peak RSS, with its render processes",
             "value": round(peak),
             "unit": "MB",
             "baseline": round(naive_peak),
@@ -606,6 +625,7 @@ def attendance_lists(count: int, repetitions: int) -> list[dict]:
             "target": "< 300 MB",
             "met": peak < 300,
         },
+        helpers,
     ]
 
 
