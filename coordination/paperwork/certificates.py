@@ -17,7 +17,7 @@ from coordination.registration.models import Registration, RegistrationStatus
 # Pages per part when many certificates render in parts: shared out, with progress.
 PAGES_PER_PART = 20
 # A certificate takes about this long, cold, rendered on two cores (make bench).
-SECONDS_PER_PAGE = 0.02
+SECONDS_PER_PAGE = 0.01
 
 
 @dataclass
