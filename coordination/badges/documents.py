@@ -3,7 +3,7 @@
 from flask_babel import get_locale
 
 from coordination.documents.cache import Document, document_key
-from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts
+from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.registration import services as registration
@@ -11,7 +11,7 @@ from coordination.registration.models import Registration, RegistrationStatus
 
 from .services import LAYOUTS, Badge, badge_of, logo_data_uri, sheets
 
-# Sheets per part when a set renders in parts: small enough to share out and show progress.
+# Sheets per part (on average) when a set renders in parts: shared out, with progress.
 SHEETS_PER_PART = 25
 # A badge takes about this long, cold, rendered on two cores (make bench).
 SECONDS_PER_BADGE = 0.005
@@ -50,12 +50,9 @@ def badges_document(
         # one stamp drawn under them; a partly filled last sheet prints it all itself.
         stamped_as = [_stamp_for(sheet, per_sheet) for sheet in cut]
         parts = [
-            {
-                "sheets": cut[start : start + SHEETS_PER_PART],
-                "stamped_as": stamped_as[start : start + SHEETS_PER_PART],
-            }
-            for start in range(0, len(cut), SHEETS_PER_PART)
-        ] or [{"sheets": []}]
+            {"sheets": [sheet for sheet, _ in chunk], "stamped_as": [how for _, how in chunk]}
+            for chunk in tapered(list(zip(cut, stamped_as, strict=True)), SHEETS_PER_PART)
+        ]
         return render_pdf_parts(
             "badges/sheet.html",
             "badges.css",

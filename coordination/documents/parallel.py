@@ -1,5 +1,5 @@
 """Large PDFs in parts, on every core: this thread renders parts from the front while render
-processes take them from the back; pypdf joins them in order.
+processes take them from the back; pikepdf joins them in order (join.py).
 
 WeasyPrint is pure Python, so a second thread would only share the first one's core; a process
 renders beside it. A part belongs to whoever first creates its claim file (O_EXCL): no part is
@@ -7,9 +7,9 @@ rendered twice, and the two ends meet wherever the work balances, however long a
 to start. If a process cannot start, stalls or dies, this thread renders what it left.
 
 A render process runs this file by path (`python .../parallel.py WORKDIR`), reads
-{"css": name, "parts": n} on stdin and writes {"done": i} and {"refused": url} lines on stdout.
-It is not started as coordination.documents.parallel: importing the package would load the
-whole app, half a second more before its first page.
+{"css": name, "parts": n} on stdin and writes {"done": i} and {"refused": url} lines on stdout,
+then {"peak_mb": n}. It is not started as coordination.documents.parallel: importing the
+package would load the whole app, half a second more before its first page.
 """
 
 import gc
@@ -26,13 +26,33 @@ from pathlib import Path
 
 if __package__:
     from .engine import StaticOnlyFetcher, html_to_pdf
-else:  # a render process, run by path
+    from .join import join_parts
+else:  # a render process, run by path: it renders, it does not join
     from engine import StaticOnlyFetcher, html_to_pdf
 
 Progress = Callable[[int, int], None]
 # A render process that reports nothing for this long is stopped; this thread takes over.
 STALL_SECONDS = 120
 log = logging.getLogger(__name__)
+
+
+def tapered(items: Sequence, size: int) -> list[Sequence]:
+    """`items` cut into parts of `size` on average, bigger at both ends and smaller towards the
+    middle, where this thread and a render process meet: whichever finishes first then waits
+    for a small part, not a big one."""
+    count = max(1, round(len(items) / size))
+    if count < 3:
+        return [items[start : start + size] for start in range(0, len(items), size)] or [items]
+    middle = (count - 1) / 2
+    weights = [1 + abs(n - middle) for n in range(count)]
+    parts, start, done = [], 0, 0.0
+    for weight in weights:
+        done += weight
+        end = round(len(items) * done / sum(weights))
+        if end > start:
+            parts.append(items[start:end])
+        start = end
+    return parts
 
 
 def default_processes() -> int:
@@ -73,21 +93,25 @@ def render_parts(
                 fetcher.refused += _render_part(workdir, index, css)
                 counter.add()
 
+        # WeasyPrint leaves its box trees behind as cyclic garbage: collected now, while a
+        # render process may still be finishing, rather than by some later request.
+        gc.collect()
+
         def finished() -> bool:
             return all((workdir / f"{index}.pdf").exists() for index in range(total))
 
-        for helper, watcher in zip(helpers, watchers, strict=True):
-            _finish(helper, watcher, counter, finished)
+        for number, (helper, watcher) in enumerate(zip(helpers, watchers, strict=True)):
+            _finish(helper, watcher, counter, finished, workdir / f"process-{number}.log")
         for index in range(total):
             if not (workdir / f"{index}.pdf").exists():  # left by a render process that failed
                 fetcher.refused += _render_part(workdir, index, css)
                 counter.add()
         paths = [workdir / f"{index}.pdf" for index in range(total)]
         stamp_paths = [workdir / f"stamp-{number}.pdf" for number in range(len(stamps))]
-        content = _join(paths, stamp_paths, stamp_of)
-    # WeasyPrint leaves its box trees behind as cyclic garbage: collected here, it costs this
-    # rendering a tenth of a second instead of pausing some later request for as long.
-    gc.collect()
+        if len(paths) == 1 and not stamps:
+            content = paths[0].read_bytes()
+        else:
+            content = join_parts(paths, stamp_paths, stamp_of)
     return content
 
 
@@ -150,7 +174,11 @@ def _watch(helper: subprocess.Popen, total: int, css: str, fetcher, counter) -> 
         except OSError:
             return  # it died before reading; its parts stay unclaimed or are redone
         for line in helper.stdout:
-            message = json.loads(line)
+            try:
+                message = json.loads(line)
+            except ValueError:
+                log.info("PDF render process %s said: %r", helper.pid, line)
+                continue
             if "refused" in message:
                 fetcher.refused.append(message["refused"])
                 log.warning("PDF rendering refused to fetch %s", message["refused"])
@@ -171,7 +199,7 @@ def _watch(helper: subprocess.Popen, total: int, css: str, fetcher, counter) -> 
     return watcher
 
 
-def _finish(helper: subprocess.Popen, watcher, counter: _Counter, finished) -> None:
+def _finish(helper: subprocess.Popen, watcher, counter: _Counter, finished, errors: Path) -> None:
     """Waits for the render process while it has a part to finish; one that is still starting
     when every part is done is not waited for."""
     while helper.poll() is None:
@@ -185,67 +213,8 @@ def _finish(helper: subprocess.Popen, watcher, counter: _Counter, finished) -> N
     helper.wait()
     watcher.join()
     if helper.returncode not in (0, -9):
-        log.error("PDF render process %s ended with %s", helper.pid, helper.returncode)
-
-
-def _join(
-    paths: list[Path], stamps: list[Path], stamp_of: Sequence[int | None] | None = None
-) -> bytes:
-    if len(paths) == 1 and not stamps:
-        return paths[0].read_bytes()
-    from io import BytesIO
-
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for path in paths:
-        writer.append(str(path))
-    writer.add_metadata(PdfReader(paths[0]).metadata or {})
-    if stamps:
-        forms = [_form(writer, PdfReader(path).pages[0]) for path in stamps]
-        for number, page in enumerate(writer.pages):
-            chosen = 0 if stamp_of is None else stamp_of[number]
-            if chosen is not None:
-                _draw_under(writer, page, *forms[chosen])
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _form(writer, page) -> tuple:
-    """`page` as a form XObject in `writer`, and a content stream that draws it."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
-
-    content = DecodedStreamObject()
-    content.set_data(page.get_contents().get_data())
-    form = content.flate_encode()
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(page.mediabox),
-            NameObject("/Resources"): page["/Resources"].clone(writer),
-        }
-    )
-    draw = DecodedStreamObject()
-    draw.set_data(b"q /RakorStamp Do Q\n")
-    return writer._add_object(form), writer._add_object(draw)
-
-
-def _draw_under(writer, page, form_ref, draw_ref) -> None:
-    """Page content that first draws the form: WeasyPrint's own drawing goes over it."""
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
-
-    resources = page["/Resources"]
-    if NameObject("/XObject") not in resources:
-        resources[NameObject("/XObject")] = DictionaryObject()
-    resources["/XObject"].get_object()[NameObject("/RakorStamp")] = form_ref
-    contents = page.raw_get("/Contents")
-    existing = contents.get_object() if hasattr(contents, "get_object") else contents
-    if isinstance(existing, ArrayObject):
-        page[NameObject("/Contents")] = ArrayObject([draw_ref, *existing])
-    else:
-        page[NameObject("/Contents")] = ArrayObject([draw_ref, contents])
+        said = errors.read_text(errors="replace")[-2000:] if errors.exists() else ""
+        log.error("PDF render process %s ended with %s: %s", helper.pid, helper.returncode, said)
 
 
 def _serve(workdir: Path) -> None:

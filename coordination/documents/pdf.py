@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from flask import current_app, render_template
 
 from .engine import STATIC, STATIC_BASE, StaticOnlyFetcher, font_config, html_to_pdf, stylesheet
-from .parallel import Progress, default_processes, render_parts
+from .parallel import Progress, default_processes, render_parts, tapered
 
 __all__ = [
     "STATIC",
@@ -21,6 +21,7 @@ __all__ = [
     "render_pdf_parts",
     "static_path",
     "stylesheet",
+    "tapered",
 ]
 
 

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 
 from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
-from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts
+from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.door.models import Checkin, CheckinList
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -68,10 +68,7 @@ def certificates_document(
     )
 
     def render(progress: Progress | None) -> bytes:
-        parts = [
-            {"people": people[start : start + PAGES_PER_PART]}
-            for start in range(0, len(people), PAGES_PER_PART)
-        ]
+        parts = [{"people": chunk} for chunk in tapered(people, PAGES_PER_PART)]
         return render_pdf_parts(
             "paperwork/certificate.html",
             "certificate.css",

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
 from coordination.documents.metrics import fits_on_one_line
-from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts
+from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.events.models import Event
 from coordination.i18n import format_event_time
 
@@ -26,7 +26,7 @@ from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
 ROW_MM = {"sheet": 14.0, "record": 10.5}
 PADDING_MM = 1.2
 FONT_PT = 9
-# Pages per part when a list renders in parts: small enough to share out and show progress.
+# Pages per part (on average) when a list renders in parts: shared out, with progress.
 PAGES_PER_PART = 8
 # A page of the list takes about this long, cold, rendered on two cores (make bench).
 SECONDS_PER_PAGE = 0.03
@@ -210,10 +210,7 @@ def attendance_document(
             }
             for n, page in enumerate(cut, start=1)
         ]
-        parts = [
-            {"pages": numbered[start : start + PAGES_PER_PART]}
-            for start in range(0, len(numbered), PAGES_PER_PART)
-        ]
+        parts = [{"pages": chunk} for chunk in tapered(numbered, PAGES_PER_PART)]
         return render_pdf_parts(
             "paperwork/attendance.html",
             "attendance.css",
