@@ -275,3 +275,19 @@ def test_progress_counts_the_parts_of_both_renderers(
     progress = [step for step in saved if step[1]]
     assert progress[:3] == [(1, 3), (2, 3), (3, 3)]  # every part counted, whoever rendered it
     assert len(pages_text(client.get(page + "/download").data)) == 5
+
+
+def test_a_job_lost_with_its_process_shows_the_error_page(
+    app, make, as_user, organiser, event_slug, in_background, monkeypatch
+):
+    from coordination.extensions import cache
+
+    make(factories.make_participants, event_slug, 3)
+    monkeypatch.setattr(jobs, "_worker", lambda: type("Lost", (), {"submit": lambda *a: None})())
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/badges.pdf").location.split("?")[0]
+    assert "Menunggu giliran" in client.get(page).text  # queued; nothing will ever run it
+    with app.app_context():  # a restart later: the record says nothing moved for an hour
+        key = f"job:{page.rsplit('/', 1)[1]}"
+        cache.set(key, {**cache.get(key), "updated": time.time() - 3600})
+    assert "Dokumen gagal dibuat" in client.get(page).text

@@ -27,12 +27,12 @@ def qr_svg(code: str) -> str:
     return qr.make_image().to_string(encoding="unicode")
 
 
-def qr_png(code: str, box_size: int = 12) -> bytes:
+def qr_png(code: str, box_size: int = 12, mode: str = "1") -> bytes:
     """A PNG of `box_size` pixels per module, error correction Q, a quiet zone of 4 modules."""
     symbol = zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level="Q")
     pixels = memoryview(symbol.to_image(scale=box_size, add_quiet_zones=True))
     height, width = pixels.shape
-    image = Image.frombytes("L", (width, height), pixels.tobytes()).convert("1")
+    image = Image.frombytes("L", (width, height), pixels.tobytes()).convert(mode)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -42,6 +42,8 @@ def qr_data_uri(code: str) -> str:
     """The QR as a PNG data: URI of one pixel per module, for PDFs that may fetch nothing.
 
     A bitmap this small costs WeasyPrint far less to place than an SVG path of hundreds of
-    squares; the stylesheet scales it up without smoothing (image-rendering: pixelated).
+    squares; the stylesheet scales it up without smoothing (image-rendering: pixelated). It is
+    grey (8 bits a pixel), not black and white: WeasyPrint takes such a PNG as it is, where a
+    1-bit one would be converted to RGB and encoded again for each badge.
     """
-    return "data:image/png;base64," + b64encode(qr_png(code, box_size=1)).decode()
+    return "data:image/png;base64," + b64encode(qr_png(code, box_size=1, mode="L")).decode()

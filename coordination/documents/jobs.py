@@ -31,8 +31,9 @@ from .cache import Document
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # Kept this long after the last change: enough to come back to a finished download.
 RECORD_SECONDS = 2 * 60 * 60
-# A job that has not moved for this long was lost with its process (a restart, a crash).
-STALL_SECONDS = 5 * 60
+# A job that has not moved for this long was lost with its process (a restart, a crash):
+# a running one reports every part, a queued one may wait behind others of its process.
+STALL_SECONDS = {RUNNING: 2 * 60, QUEUED: 10 * 60}
 log = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
 _pool_lock = threading.Lock()
@@ -56,9 +57,8 @@ class Job:
 
     @property
     def failed(self) -> bool:
-        return self.state == FAILED or (
-            self.state in (QUEUED, RUNNING) and time.time() - self.updated > STALL_SECONDS
-        )
+        stalled = time.time() - self.updated > STALL_SECONDS.get(self.state, float("inf"))
+        return self.state == FAILED or stalled
 
     @property
     def ready(self) -> bool:
