@@ -404,3 +404,25 @@ def test_final_minutes_stay_as_signed_until_reopened(app, as_user, organiser, pe
     client.post(f"/events/{SLUG}/minutes/reopen", data={"reason": "Peserta terlambat"})
     reopened = "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
     assert "present 5" in reopened and people[4]["name"] in reopened
+
+
+def test_a_big_events_draft_renders_in_the_background_and_the_final_one_at_once(
+    app, as_user, organiser, people
+):
+    from coordination.documents import jobs
+
+    app.config["DOCUMENT_BACKGROUND_SECONDS"] = 0  # every rendering counts as big
+    client = as_user(organiser)
+    save(client)
+    waiting = client.get(f"/events/{SLUG}/minutes.pdf")
+    assert waiting.status_code == 302 and "/documents/" in waiting.location
+    assert "Notulen" in client.get(waiting.location).text  # the progress page names it
+    jobs.wait_for_jobs()
+    download = client.get(waiting.location.split("?")[0] + "/download")
+    pages = pdf_pages(download.data)
+    assert "NOTULEN RAPAT" in pages[0] and "DAFTAR HADIR" in pages[-1]
+    client.post(
+        f"/events/{SLUG}/minutes/finalise", data={"version": editor_form(client)["version"]}
+    )
+    signed = client.get(f"/events/{SLUG}/minutes.pdf")  # kept since finalising: no wait
+    assert signed.status_code == 200 and signed.mimetype == "application/pdf"

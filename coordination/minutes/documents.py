@@ -1,7 +1,6 @@
 """The minutes PDF: the notulen in the official layout, the daftar hadir as its last pages."""
 
 from dataclasses import astuple
-from hashlib import sha256
 from io import BytesIO
 
 from flask_babel import get_locale
@@ -9,10 +8,10 @@ from flask_babel import gettext as _
 from pypdf import PdfWriter
 
 from coordination.badges.services import logo_data_uri
-from coordination.documents.cache import cached_document, document_key
+from coordination.documents.cache import Document, document_key
 from coordination.documents.pdf import StaticOnlyFetcher, render_pdf
 from coordination.events.models import Event
-from coordination.paperwork.documents import attendance_pdf
+from coordination.paperwork.documents import attendance_document
 
 from .models import Minutes
 from .services import minutes_of
@@ -37,27 +36,41 @@ def page_label_css() -> str:
     return " ".join(parts)
 
 
+# Laying out the minutes themselves (a few pages); the attached list is estimated on its own.
+BODY_SECONDS = 0.5
+
+
 def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """The draft as it stands now; final minutes as they were when finalised."""
+    return minutes_document(event, fetcher).content()
+
+
+def minutes_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> Document:
+    """The minutes PDF before anyone renders it: its key, its cost, its rendering."""
     minutes = minutes_of(event)
     if minutes.is_final and minutes.final_pdf is not None:
-        return minutes.final_pdf
-    return _render(event, minutes, fetcher)
+        signed = minutes.final_pdf
+        return Document(
+            key=f"minutes-final:{minutes.id}:{minutes.version}",
+            seconds=0.0,
+            render=lambda progress: signed,
+        )
+    return _draft_document(event, minutes, fetcher)
 
 
 def freeze(event: Event, minutes: Minutes) -> None:
     """Keep the finalised document and its attendance: later check-ins change neither."""
     summary = attendance_summary(event)
     minutes.final_summary = summary.to_json()
-    minutes.final_pdf = _render(event, minutes, None, summary)
+    minutes.final_pdf = _draft_document(event, minutes, None, summary).content()
 
 
-def _render(event, minutes, fetcher, summary=None) -> bytes:
+def _draft_document(event, minutes, fetcher, summary=None) -> Document:
     summary = summary or attendance_summary(event)
-    attachment = attendance_pdf(event, kind="record", sort="name", fetcher=fetcher)
+    attachment = attendance_document(event, kind="record", sort="name", fetcher=fetcher)
     logo = logo_data_uri(event)
     key = document_key(
-        "minutes-v1",
+        "minutes-v2",
         str(get_locale()),
         minutes.id,
         minutes.version,
@@ -70,10 +83,11 @@ def _render(event, minutes, fetcher, summary=None) -> bytes:
         ],
         astuple(summary.quorum) if summary.quorum else None,
         (summary.invited, summary.registered, summary.present, summary.represented),
-        sha256(attachment).hexdigest(),
+        attachment.key,  # the attendance list's own key: every line that shaped it
     )
 
-    def render() -> bytes:
+    def render(progress=None) -> bytes:
+        listed = attachment.content(progress)
         body = render_pdf(
             "minutes/minutes.html",
             "minutes.css",
@@ -85,9 +99,10 @@ def _render(event, minutes, fetcher, summary=None) -> bytes:
             page_label=page_label_css(),
             draft_label=css_string(_("DRAFT — NOT FINAL")),
         )
-        return append_pdf(body, attachment, title=f"{_('Minutes')} · {event.title}")
+        return append_pdf(body, listed, title=f"{_('Minutes')} · {event.title}")
 
-    return cached_document(key, render)
+    listed_seconds = 0.0 if attachment.cached() is not None else attachment.seconds
+    return Document(key=key, seconds=listed_seconds + BODY_SECONDS, render=render)
 
 
 def append_pdf(first: bytes, second: bytes, title: str) -> bytes:

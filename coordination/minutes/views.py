@@ -1,18 +1,19 @@
 """The minutes editor, its final view, and the minutes PDF: for the event's organisers."""
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from coordination.documents.responses import document_response
 from coordination.errors import DomainError
 from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.i18n import format_event_time
 
 from . import services
-from .documents import freeze, minutes_pdf
+from .documents import freeze, minutes_document
 from .forms import FinaliseForm, MinutesForm, ReopenForm
 from .summary import summary_for
 from .text import render_markdown
@@ -205,10 +206,6 @@ def reopen(slug: str):
 @bp.get("/minutes.pdf")
 @login_required
 def pdf(slug: str):
+    """The PDF at once when it is quick (or final); a big event's goes to the background."""
     event = event_for(current_user, slug)
-    content = minutes_pdf(event)
-    return Response(
-        content,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="notulen-{event.slug}.pdf"'},
-    )
+    return document_response(event, "minutes", minutes_document, {}, f"notulen-{event.slug}.pdf")
