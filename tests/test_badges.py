@@ -187,3 +187,8 @@ def test_badges_are_404_for_other_organisers(client, make, as_user, event):
     as_user(make(factories.make_user, "organiser"))
     assert client.get("/events/rakor-badge/badges.pdf").status_code == 404
     assert client.get("/events/rakor-badge/badge-style").status_code == 404
+
+
+def test_a_selection_of_nobody_is_an_empty_sheet(event):
+    add_people(event, ["Siti"])
+    assert len(PdfReader(io.BytesIO(badges_pdf(event, [], "a6"))).pages) == 1

@@ -59,7 +59,7 @@ def badges_document(
             parts,
             fetcher=fetcher,
             progress=progress,
-            stamps=[{"stamp": name} for name in STAMPS],
+            stamps=[{"stamp": name} for name in STAMPS] if any(stamped_as) else [],
             stamp_of=[STAMPS.index(name) if name else None for name in stamped_as],
             event=event,
             layout=layout,

@@ -28,7 +28,10 @@ def join_parts(
                 with pikepdf.open(path) as stamp:
                     forms.append(joined.copy_foreign(stamp.pages[0].as_form_xobject()))
             for number, page in enumerate(joined.pages):
-                chosen = (0 if stamps else None) if stamp_of is None else stamp_of[number]
+                if stamp_of is None:
+                    chosen = 0 if stamps else None
+                else:
+                    chosen = stamp_of[number] if number < len(stamp_of) else None
                 if chosen is not None:
                     _draw_under(joined, page, forms[chosen])
             out = BytesIO()
