@@ -175,3 +175,30 @@ def test_mail_left_queued_by_a_crashed_process_is_sent_once_by_the_next(tmp_path
         mail.deliver(1)
         db.session.commit()
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 3
+
+
+def test_with_redis_a_worker_renders_big_documents_and_the_page_offers_them(
+    tmp_path, make, organiser
+):
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue, SimpleWorker
+
+    from .conftest import login
+
+    app = background_app(tmp_path, REDIS_URL=redis_url, DOCUMENT_BACKGROUND_SECONDS=0)
+    with app.app_context():  # the same database as the organiser's
+        slug = factories.make_event(organiser["id"])
+        factories.make_participants(slug, 3)
+    connection = tasks.redis_connection(redis_url)
+    queue = Queue(tasks.QUEUE, connection=connection)
+    queue.empty()
+    client = app.test_client()
+    login(client, organiser)
+    waiting = client.get(f"/events/{slug}/attendance-list.pdf")
+    assert waiting.status_code == 302 and queue.count == 1  # for a worker, not this process
+    with app.app_context():
+        SimpleWorker([queue], connection=connection).work(burst=True)
+    download = client.get(waiting.location.split("?")[0] + "/download")
+    assert download.mimetype == "application/pdf" and b"%PDF" in download.data[:8]

@@ -5,8 +5,8 @@ worker thread of this process. The thread rebuilds the document from plain value
 id, a builder named by import path, its options, the language), renders it in parts, writes
 the parts done into the record as it goes, and leaves the PDF in the document cache under its
 key. Since the record lives in the cache, any app process can answer the progress page when
-the cache is Redis. run(job_id) is the whole of the background work and takes only the id, so
-an RQ worker can take the thread's place by running it instead.
+the cache is Redis. run(job_id) is the whole of the background work and takes only the id:
+with REDIS_URL it goes on the RQ queue (coordination.tasks) and `flask worker` runs it.
 
 A job id is 128 random bits and belongs to one event: the pages serve it only to an organiser
 of that event, as they would the document itself.
@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from flask import Flask, current_app
 from flask_babel import force_locale, get_locale
 
+from coordination import tasks
 from coordination.extensions import cache, db
 
 from .cache import Document
@@ -95,7 +96,12 @@ def submit(
     )
     _save(job)
     cache.set(f"job-of:{key}", job.id, timeout=RECORD_SECONDS)
-    _worker().submit(_run_in_app, current_app._get_current_object(), job.id)
+    if current_app.config.get("REDIS_URL") and not current_app.config.get("TASKS_EAGER"):
+        # An RQ worker (flask worker) renders it; any app server answers the progress page.
+        tasks.enqueue(run, job.id)
+        db.session.commit()  # the task leaves on commit; this request may have nothing else
+    else:
+        _worker().submit(_run_in_app, current_app._get_current_object(), job.id)
     return job
 
 
