@@ -291,3 +291,36 @@ def test_a_job_lost_with_its_process_shows_the_error_page(
         key = f"job:{page.rsplit('/', 1)[1]}"
         cache.set(key, {**cache.get(key), "updated": time.time() - 3600})
     assert "Dokumen gagal dibuat" in client.get(page).text
+
+
+def test_any_app_process_answers_the_job_page_when_the_cache_is_redis(
+    tmp_path, make, organiser, event_slug
+):
+    """Two app processes on one Redis: one takes the request and renders, the other answers."""
+    import os
+    import uuid
+
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from coordination import create_app
+    from coordination.config import TestConfig
+
+    from .conftest import database_url, login
+
+    make(factories.make_participants, event_slug, 5)
+    prefix = f"rakor-test-{uuid.uuid4().hex}:"
+    servers = []
+    for _ in range(2):
+        config = TestConfig(database_url(tmp_path))
+        config.CACHE_TYPE, config.CACHE_REDIS_URL = "RedisCache", redis_url
+        config.CACHE_KEY_PREFIX = prefix
+        config.DOCUMENT_BACKGROUND_SECONDS = 0
+        servers.append(create_app(config).test_client())
+    for client in servers:
+        assert login(client, organiser).status_code == 302
+    page = servers[0].get(f"/events/{SLUG}/badges.pdf").location.split("?")[0]
+    jobs.wait_for_jobs()
+    assert "Dokumen siap" in servers[1].get(page).text
+    content = servers[1].get(page + "/download").data
+    assert len(PdfReader(io.BytesIO(content)).pages) == 2
