@@ -27,9 +27,17 @@ from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
 from coordination.forms import FlaskForm
 
 from .models import Minutes
-from .services import ActionText, DecisionText, MinutesText, SectionText, fingerprints
+from .services import (
+    PLAIN_FIELDS,
+    ActionText,
+    DecisionText,
+    MinutesText,
+    SectionText,
+    fingerprints,
+)
 
 LONG_TEXT = 20_000
+LOCAL_TIMES = ("opened_at", "closed_at")
 EXTRA_ROWS = 5
 
 
@@ -125,22 +133,11 @@ class MinutesForm(FlaskForm):
         """Show saved minutes, with a few empty rows ready to type into."""
         self.version.data = str(minutes.version)
         self.base.data = json.dumps(fingerprints(minutes), separators=(",", ":"))
-        for name in (
-            "letterhead_address",
-            "opened_by",
-            "opening",
-            "closing",
-            "next_meeting",
-            "chair_name",
-            "chair_position",
-            "taker_name",
-            "taker_position",
-            "signed_place",
-            "signed_on",
-        ):
-            getattr(self, name).data = getattr(minutes, name)
-        self.opened_at.data = local_in_zone(minutes.opened_at, tz_name)
-        self.closed_at.data = local_in_zone(minutes.closed_at, tz_name)
+        for name in PLAIN_FIELDS:
+            if name not in LOCAL_TIMES:
+                self[name].data = getattr(minutes, name)
+        for name in LOCAL_TIMES:  # typed in the event's zone, stored in UTC
+            self[name].data = local_in_zone(getattr(minutes, name), tz_name)
         for section in minutes.sections:
             self.sections.append_entry(
                 SimpleNamespace(
@@ -189,7 +186,7 @@ class MinutesForm(FlaskForm):
         """Put this editor's text back into the parts a colleague also changed."""
         sent = {section.id: section for section in text.sections}
         for key in keys:
-            if key in ("opened_at", "closed_at"):
+            if key in LOCAL_TIMES:
                 self[key].data = local_in_zone(getattr(text, key), tz_name)
             elif key == "decisions":
                 self.decisions.entries = []
