@@ -201,6 +201,12 @@ def app_env(workdir: Path) -> dict:
     return env
 
 
+def fresh_process(args: list[str]) -> dict:
+    """One cold document benchmark in its own process: the JSON it prints."""
+    out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 def python(code: str, env: dict) -> str:
     return subprocess.run(
         [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
@@ -522,8 +528,7 @@ def badge_sheets(count: int, repetitions: int) -> list[dict]:
                 *(["--naive"] if kind == "naive" else []),
                 str(count),
             ]
-            out = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=True)
-            runs[kind].append(json.loads(out.stdout))
+            runs[kind].append(fresh_process(args))
         print(
             f"  badges run {n + 1}: {runs['rakor'][-1]['seconds']:.2f} s, "
             f"naive {runs['naive'][-1]['seconds']:.2f} s",
@@ -581,10 +586,7 @@ def attendance_lists(count: int, repetitions: int) -> list[dict]:
     for n in range(repetitions):
         for kind in ("rakor", "naive"):
             args = [PYTHON, "-m", "bench.attendance", *(["--naive"] if kind == "naive" else [])]
-            out = subprocess.run(
-                [*args, str(count)], cwd=ROOT, capture_output=True, text=True, check=True
-            )
-            runs[kind].append(json.loads(out.stdout))
+            runs[kind].append(fresh_process([*args, str(count)]))
         print(
             f"  daftar hadir run {n + 1}: {runs['rakor'][-1]['seconds']:.2f} s, "
             f"cached {1000 * runs['rakor'][-1]['cached_seconds']:.0f} ms, "
@@ -635,14 +637,7 @@ def minutes_document(repetitions: int) -> list[dict]:
     for n in range(repetitions):
         for kind in runs:
             extra = ["--attachment-only"] if kind == "attachment" else []
-            out = subprocess.run(
-                [PYTHON, "-m", "bench.minutes", *extra],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            runs[kind].append(json.loads(out.stdout))
+            runs[kind].append(fresh_process([PYTHON, "-m", "bench.minutes", *extra]))
         print(
             f"  minutes run {n + 1}: {runs['minutes'][-1]['seconds']:.2f} s, "
             f"cached {1000 * runs['minutes'][-1]['cached_seconds']:.1f} ms, "
