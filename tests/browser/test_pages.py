@@ -164,7 +164,7 @@ def test_participant_registers_on_a_phone_cancels_and_the_waiting_person_moves_u
     qr = page.locator(".qr img")
     expect(qr).to_be_visible()
     # Visible is not loaded: wait for the bitmap itself (fails if the image is broken).
-    page.wait_for_function("document.querySelector('.qr img').naturalWidth > 0")
+    page.wait_for_function("() => document.querySelector('.qr img').naturalWidth > 0")
     personal_link = page.url.split("?")[0]
     page.screenshot(path=str(SCREENSHOTS / "registered-phone.png"))
 
