@@ -2,6 +2,7 @@
 
 from flask import render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from coordination.events.models import Event
 from coordination.extensions import db
@@ -11,7 +12,8 @@ from coordination.urls import public_url
 from .models import Registration
 
 
-def _send(registration: Registration, subject: str, template: str) -> None:
+def _send(registration: Registration, subject, template: str) -> None:
+    """Subjects are lazy: someone without an e-mail costs no translation lookup."""
     if not registration.email:
         return
     event = db.session.get(Event, registration.event_id)
@@ -21,15 +23,15 @@ def _send(registration: Registration, subject: str, template: str) -> None:
 
 
 def registered(registration: Registration) -> None:
-    _send(registration, _("Registration received"), "mail/registered.txt")
+    _send(registration, _l("Registration received"), "mail/registered.txt")
 
 
 def link_again(registration: Registration) -> None:
-    _send(registration, _("Your registration link"), "mail/link_again.txt")
+    _send(registration, _l("Your registration link"), "mail/link_again.txt")
 
 
 def promoted(registration: Registration) -> None:
-    _send(registration, _("You have a seat"), "mail/promoted.txt")
+    _send(registration, _l("You have a seat"), "mail/promoted.txt")
 
 
 def invited(invitation) -> bool:

@@ -23,14 +23,16 @@ class QuestionData:
     options: list[str] | None = None
 
 
+# Built once: every view of the public form, and every registration, asks for them.
+_QUESTIONS_OF = (
+    sa.select(Question)
+    .where(Question.event_id == sa.bindparam("event_id"))
+    .order_by(Question.position, Question.id)
+)
+
+
 def questions_of(event: Event) -> list[Question]:
-    return list(
-        db.session.scalars(
-            sa.select(Question)
-            .where(Question.event_id == event.id)
-            .order_by(Question.position, Question.id)
-        )
-    )
+    return list(db.session.scalars(_QUESTIONS_OF, {"event_id": event.id}))
 
 
 def _apply(question: Question, data: QuestionData) -> None:
@@ -94,6 +96,8 @@ def clean_answers(questions: list[Question], answers: dict[int, object]) -> dict
 
 
 def save_answers(registration: Registration, cleaned: dict[int, str]) -> None:
+    if not cleaned:
+        return  # answers given before (a cancelled registration coming back) stay as they were
     existing = {
         a.question_id: a
         for a in db.session.scalars(

@@ -4,6 +4,11 @@ Capacity holds by construction: every change that can take or free a seat first 
 event's seats_version. On PostgreSQL that UPDATE locks the event row; on SQLite it is the
 transaction's first statement, so the write lock is taken before anything is counted. Either
 way the count-then-insert below runs for one registration of that event at a time.
+
+A public registration is the burst path (hundreds in a minute when the link goes out), so its
+statements are built once at import and the new row goes in with one plain INSERT: building
+and keying a statement, or the unit of work's flush, costs more than SQLite running it, and
+everything between the seat lock and the commit holds every other registrant up.
 """
 
 from dataclasses import dataclass
@@ -11,6 +16,7 @@ from datetime import datetime
 
 import phonenumbers
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
 from coordination.auth.services import normalise_email
@@ -18,8 +24,41 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import BadgeRole, Invitation, Registration, RegistrationStatus
+from .models import (
+    BadgeRole,
+    Invitation,
+    Registration,
+    RegistrationStatus,
+    new_checkin_code,
+    new_link_token,
+)
 from .questions import clean_answers, questions_of, save_answers
+
+_events = Event.__table__
+_registrations = Registration.__table__
+_BUMP_SEATS = (
+    sa.update(_events)
+    .where(_events.c.id == sa.bindparam("event_id"))
+    .values(seats_version=_events.c.seats_version + 1)
+)
+_COUNT = sa.select(sa.func.count(_registrations.c.id)).where(
+    _registrations.c.event_id == sa.bindparam("event_id"),
+    _registrations.c.status == sa.bindparam("status"),
+)
+# A missing mobile or e-mail is bound as NULL, which equals nothing.
+_SAME_PERSON_IDS = (
+    sa.select(_registrations.c.id)
+    .where(
+        _registrations.c.event_id == sa.bindparam("event_id"),
+        sa.or_(
+            _registrations.c.phone == sa.bindparam("phone"),
+            _registrations.c.email == sa.bindparam("email"),
+        ),
+    )
+    .order_by(_registrations.c.id)
+)
+_INSERT = _registrations.insert()
+_EVENT_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
 
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -61,20 +100,11 @@ def registration_state(event: Event, now: datetime | None = None) -> str:
 
 
 def _lock_seats(event: Event) -> None:
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event.id)
-        .values(seats_version=Event.seats_version + 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_BUMP_SEATS, {"event_id": event.id})
 
 
 def _count(event: Event, status: str) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == status
-        )
-    )
+    return db.session.scalar(_COUNT, {"event_id": event.id, "status": status})
 
 
 def _clean(data: ParticipantData) -> ParticipantData:
@@ -108,6 +138,25 @@ def _same_person(
     return list(db.session.scalars(query.order_by(Registration.id)))
 
 
+def _same_person_for_new(event: Event, data: ParticipantData) -> list[Registration]:
+    """_same_person for a new registration: one cheap query when, as usual, nobody matches."""
+    ids = db.session.scalars(
+        _SAME_PERSON_IDS,
+        {"event_id": event.id, "phone": data.phone or None, "email": data.email or None},
+    ).all()
+    return [db.session.get(Registration, id_) for id_ in ids]
+
+
+def _insert(registration: Registration) -> None:
+    """INSERT the new row directly, then let the session hold it as if it had loaded it."""
+    values = {column.key: getattr(registration, column.key) for column in _registrations.c}
+    del values["id"]
+    result = db.session.execute(_INSERT, values)
+    registration.id = result.inserted_primary_key[0]
+    so.make_transient_to_detached(registration)
+    db.session.add(registration)
+
+
 def _status_for_new_seat(event: Event) -> str:
     if _count(event, RegistrationStatus.CONFIRMED) < event.capacity:
         return RegistrationStatus.CONFIRMED
@@ -139,19 +188,31 @@ def register(
         questions = questions_of(event)
     cleaned_answers = clean_answers(questions, answers or {})
     _lock_seats(event)
-    same = _same_person(event, data)
+    same = _same_person_for_new(event, data)
     if any(r.is_active for r in same) or len(same) > 1:
         first = next((r for r in same if r.is_active), same[0])
         raise DomainError("already_registered", registration=first)
-    # Someone who cancelled and comes back takes up their old row again.
-    registration = same[0] if same else Registration(event_id=event.id)
     status = _status_for_new_seat(event)
+    now = utcnow()
+    if same:
+        # Someone who cancelled and comes back takes up their old row again.
+        registration = same[0]
+    else:
+        registration = Registration(
+            event_id=event.id,
+            link_token=new_link_token(),
+            checkin_code=new_checkin_code(),
+            created_at=now,
+            role=BadgeRole.PARTICIPANT.value,
+        )
     _apply(registration, data)
     registration.status = status
-    registration.status_changed_at = utcnow()
+    registration.status_changed_at = now
     registration.represents_name = represents_name
-    db.session.add(registration)
-    db.session.flush()
+    if same:
+        db.session.flush()
+    else:
+        _insert(registration)
     save_answers(registration, cleaned_answers)
     return registration
 
@@ -264,7 +325,7 @@ def by_link_token(token: str) -> Registration:
 
 def public_event(slug: str) -> Event:
     """An event the public may see: it exists and is not archived."""
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    event = db.session.scalar(_EVENT_BY_SLUG, {"slug": slug})
     if event is None or event.is_archived:
         raise NotFound()
     return event
