@@ -89,10 +89,13 @@ def _commit_once_per_request(app: Flask) -> None:
 
     @app.after_request
     def commit(response):
+        session = db.session()
+        if not (session.in_transaction() or session.new or session.dirty or session.deleted):
+            return response  # nothing read or written, or already committed
         if response.status_code < 400:
-            db.session.commit()
+            session.commit()
         else:
-            db.session.rollback()
+            session.rollback()
         return response
 
 
