@@ -68,3 +68,79 @@ def test_upgrading_yesterdays_database_keeps_every_row(ctx):
     assert agenda == 1
     downgrade(revision="base")
     _drop_version_table()
+
+
+def test_the_door_log_reads_the_same_once_check_ins_are_their_own_log_lines(ctx):
+    """0012: a check-in standing loses its duplicate log line; one undone keeps both lines."""
+    from datetime import UTC, timedelta
+
+    from coordination.auth.services import create_user
+    from coordination.door import services as door
+    from coordination.door.models import Checkin, CheckinLogEntry
+    from coordination.events.services import EventData, create_event
+    from coordination.registration.models import Registration
+
+    db.drop_all()
+    upgrade(revision="0011_mail_queue")
+    organiser = create_user("panitia@example.org", "organiser", "correct-horse-9")
+    start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
+    event = create_event(
+        EventData(
+            title="Rakor",
+            slug="rakor",
+            organising_body="Dekopinda",
+            venue_name="Aula",
+            starts_at=start,
+            ends_at=start + timedelta(hours=3),
+            capacity=50,
+        ),
+        organiser,
+    )
+    ani, budi = (
+        Registration(event_id=event.id, full_name=n, phone=p)
+        for n, p in (("Ani", "+6281200000001"), ("Budi", "+6281200000002"))
+    )
+    db.session.add_all([ani, budi])
+    checkin_list = door.default_list(event)
+    db.session.flush()
+    at = [start + timedelta(minutes=m) for m in (1, 2, 3)]
+
+    def logged(person, action, when, came_in):
+        return CheckinLogEntry(
+            event_id=event.id,
+            list_id=checkin_list.id,
+            registration_id=person.id,
+            action=action,
+            at=when,
+            checked_in_at=came_in,
+            actor="Pintu Utara",
+            source="scan",
+        )
+
+    # As 0011's code wrote them: Ani came in and stayed; Budi's check-in was undone.
+    db.session.add_all(
+        [
+            Checkin(
+                list_id=checkin_list.id,
+                registration_id=ani.id,
+                checked_in_at=at[0],
+                recorded_at=at[0],
+                door_name="Pintu Utara",
+                source="scan",
+            ),
+            logged(ani, "check_in", at[0], at[0]),
+            logged(budi, "check_in", at[1], at[1]),
+            logged(budi, "undo", at[2], at[1]),
+        ]
+    )
+    db.session.commit()
+
+    upgrade()
+    lines = [(entry.action, person.full_name) for entry, person in door.log_of(event)]
+    assert lines == [("undo", "Budi"), ("check_in", "Budi"), ("check_in", "Ani")]
+    downgrade(revision="0011_mail_queue")
+    check_ins = sa.select(sa.func.count()).where(CheckinLogEntry.action == "check_in")
+    assert db.session.scalar(check_ins) == 2
+    db.session.rollback()
+    downgrade(revision="base")
+    _drop_version_table()

@@ -5,7 +5,7 @@ from flask import jsonify
 from flask_babel import gettext as _
 
 from coordination.door import services
-from coordination.door.models import Checkin, CheckinList
+from coordination.door.models import Checkin, CheckinList, CheckinSource
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
@@ -101,11 +101,13 @@ def create_checkin(event: Event, body: schemas.CheckinIn):
     if body.scanned_at is not None:
         at = services.moment(body.scanned_at.timestamp() * 1000)
     try:
-        checkin = services.check_in_code(
+        person = services.person_for_code(event, body.code)
+        checkin = services.admit(
             event,
             checkin_list,
-            body.code,
+            person,
             principal().actor(),
+            source=CheckinSource.SCAN,
             nonce=body.nonce or None,
             at=at,
             offline=at is not None,
@@ -124,7 +126,6 @@ def create_checkin(event: Event, body: schemas.CheckinIn):
                 checkin=present.checkin(earlier, error.details["registration"]),
             ) from error
         raise ApiError(error.code) from error
-    person = checkin.registration
     fresh = sa.inspect(checkin).transient
     response = jsonify(
         code="checked_in",

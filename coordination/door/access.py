@@ -6,6 +6,7 @@ PINs so guessing is pointless.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import DoorLink
+from .models import DoorLink, link_usable
 
 PIN_LENGTH = 6
 MAX_FAILED_PINS = 10
@@ -60,6 +61,53 @@ def link_of(event: Event, link_id: int) -> DoorLink:
 def revoke(link: DoorLink) -> None:
     link.revoked_at = link.revoked_at or utcnow()
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class EventAtDoor:
+    """What a scan needs of its event; loading the whole Event would cost more than the scan."""
+
+    id: int
+    slug: str
+    timezone: str
+
+
+_events = Event.__table__
+_links = DoorLink.__table__
+# Built once: SQLAlchemy then compiles it once, and every scan runs it.
+_PHONE_AT_DOOR = (
+    sa.select(
+        _events.c.id,
+        _events.c.slug,
+        _events.c.timezone,
+        _links.c.name,
+        _links.c.revoked_at,
+        _links.c.expires_at,
+        _links.c.failed_attempts,
+    )
+    .join_from(_events, _links, _links.c.event_id == _events.c.id)
+    .where(_events.c.slug == sa.bindparam("slug"), _links.c.id == sa.bindparam("link_id"))
+)
+
+
+def phone_at_door(
+    slug: str, link_id: int, allow_ended: bool = False, connection: sa.Connection | None = None
+):
+    """(EventAtDoor, link name, valid_until) for a door phone's link on this event, or None.
+
+    valid_until is None for a usable link; for a revoked or expired one (when allow_ended)
+    it is when the link ended, so that only scans made before then count.
+    """
+    found = (connection or db.session).execute(_PHONE_AT_DOOR, {"slug": slug, "link_id": link_id})
+    row = found.first()
+    if row is None:
+        return None
+    event = EventAtDoor(row.id, row.slug, row.timezone)
+    if link_usable(row):
+        return event, row.name, None
+    if allow_ended and row.failed_attempts < MAX_FAILED_PINS:
+        return event, row.name, min(filter(None, (row.revoked_at, row.expires_at)))
+    return None
 
 
 def link_by_token(token: str) -> DoorLink | None:

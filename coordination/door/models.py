@@ -73,8 +73,13 @@ class DoorLink(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     def usable(self, now: datetime | None = None) -> bool:
-        now = now or utcnow()
-        return self.revoked_at is None and now < self.expires_at and self.failed_attempts < 10
+        return link_usable(self, now)
+
+
+def link_usable(link, now: datetime | None = None) -> bool:
+    """For a DoorLink or a row with its revoked_at, expires_at and failed_attempts."""
+    now = now or utcnow()
+    return link.revoked_at is None and now < link.expires_at and link.failed_attempts < 10
 
 
 class Checkin(db.Model):

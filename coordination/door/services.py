@@ -7,6 +7,8 @@ re-uploaded scan answer the same as the first time instead of counting twice.
 """
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from coordination.errors import DomainError
 from coordination.events.models import Event
-from coordination.extensions import db, utcnow
+from coordination.extensions import UTCDateTime, db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
 
 from .models import Checkin, CheckinList, CheckinLogEntry, CheckinSource, RetiredCode
@@ -124,6 +126,91 @@ def moment(at_ms: int | float | None, now: datetime | None = None) -> datetime:
     return min(max(when, now - OFFLINE_HORIZON), now)
 
 
+_registrations = Registration.__table__
+_retired = RetiredCode.__table__
+_lists = CheckinList.__table__
+# The door's reads are Core statements built once: SQLAlchemy compiles each once, and a
+# scan, on the hot path of a queue at the door, reads rows instead of loading objects.
+_PERSON = sa.select(
+    _registrations.c.id,
+    _registrations.c.event_id,
+    _registrations.c.status,
+    _registrations.c.full_name,
+    _registrations.c.organisation,
+    _registrations.c.role,
+)
+_PERSON_BY_CODE = _PERSON.where(_registrations.c.checkin_code == sa.bindparam("code"))
+_PERSON_BY_RETIRED_CODE = _PERSON.join_from(
+    _registrations, _retired, _retired.c.registration_id == _registrations.c.id
+).where(_retired.c.code == sa.bindparam("code"))
+_LIST = sa.select(
+    _lists.c.id,
+    _lists.c.event_id,
+    _lists.c.name,
+    _lists.c.is_default,
+    _lists.c.opens_at,
+    _lists.c.closes_at,
+)
+_LIST_BY_ID = _LIST.where(
+    _lists.c.id == sa.bindparam("list_id"), _lists.c.event_id == sa.bindparam("event_id")
+)
+_DEFAULT_LIST = _LIST.where(
+    _lists.c.event_id == sa.bindparam("event_id"), _lists.c.is_default.is_(True)
+)
+
+
+@contextmanager
+def scan_connection() -> Iterator[sa.Connection]:
+    """A connection of its own, in autocommit, for a door's scans.
+
+    A scan writes one row in one statement, committed as it runs. On SQLite, where the doors'
+    writes queue one after another, each holds the queue for that statement alone, not for
+    the rest of its request (the answer's wording, the JSON, the request log).
+    """
+    with db.engine.connect() as connection:
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> CheckinList:
+    """The list a door asked for by id, else the event's main list: a row, read per scan."""
+    read = (connection or db.session).execute
+    try:
+        list_id = int(raw_id or 0)
+    except (ValueError, TypeError):
+        list_id = 0
+    if list_id:
+        row = read(_LIST_BY_ID, {"list_id": list_id, "event_id": event.id}).first()
+        if row is not None:
+            return row
+    row = read(_DEFAULT_LIST, {"event_id": event.id}).first()
+    if row is None:
+        # The event's first scan makes its main list, on the scan's own connection.
+        insert = _dialect_insert()(CheckinList).values(event_id=event.id, name="", is_default=True)
+        read(insert.on_conflict_do_nothing())
+        row = read(_DEFAULT_LIST, {"event_id": event.id}).first()
+    return row
+
+
+def person_for_code(event: Event, raw_code: str, connection: sa.Connection | None = None):
+    """The person a badge code belongs to (a row); DomainError with the reason to refuse."""
+    code = normalise_code(raw_code)
+    if not code:
+        raise DomainError("unknown_code")
+    read = (connection or db.session).execute
+    person = read(_PERSON_BY_CODE, {"code": code}).first()
+    if person is None:
+        retired_for = read(_PERSON_BY_RETIRED_CODE, {"code": code}).first()
+        if retired_for is None:
+            raise DomainError("unknown_code")
+        if retired_for.event_id != event.id:
+            raise DomainError("wrong_event")
+        raise DomainError("revoked_code", registration=retired_for)
+    if person.event_id != event.id:
+        # Nothing about a person of another event is told to this door.
+        raise DomainError("wrong_event")
+    return person
+
+
 def check_in_code(
     event: Event,
     checkin_list: CheckinList,
@@ -133,41 +220,19 @@ def check_in_code(
     nonce: str | None = None,
     at: datetime | None = None,
     offline: bool = False,
+    connection: sa.Connection | None = None,
 ) -> Checkin:
     """A scanned or typed badge code. Raises DomainError with the reason it is refused."""
-    code = normalise_code(raw_code)
-    person = (
-        db.session.scalar(sa.select(Registration).where(Registration.checkin_code == code))
-        if code
-        else None
-    )
-    if person is None:
-        retired_for = (
-            db.session.scalar(
-                sa.select(Registration)
-                .join(RetiredCode, RetiredCode.registration_id == Registration.id)
-                .where(RetiredCode.code == code)
-            )
-            if code
-            else None
-        )
-        if retired_for is None:
-            raise DomainError("unknown_code")
-        if retired_for.event_id != event.id:
-            raise DomainError("wrong_event")
-        raise DomainError("revoked_code", registration=retired_for)
-    if person.event_id != event.id:
-        # Nothing about a person of another event is told to this door.
-        raise DomainError("wrong_event")
     return admit(
         event,
         checkin_list,
-        person,
+        person_for_code(event, raw_code, connection),
         actor,
         source=CheckinSource.SCAN,
         nonce=nonce,
         at=at,
         offline=offline,
+        connection=connection,
     )
 
 
@@ -182,8 +247,13 @@ def admit(
     at: datetime | None = None,
     offline: bool = False,
     representative_name: str | None = None,
+    connection: sa.Connection | None = None,
 ) -> Checkin:
-    """Put a person of this event on the list, once."""
+    """Put a person of this event on the list, once.
+
+    The check-in row is itself the log's record of it (see log_of): one statement writes it,
+    so a scan on its own autocommit connection (scan_connection) commits at once.
+    """
     if person.event_id != event.id or checkin_list.event_id != event.id:
         raise DomainError("wrong_event")
     if person.status == RegistrationStatus.CANCELLED:
@@ -209,7 +279,7 @@ def admit(
         nonce=nonce or None,
         representative_name=representative_name,
     )
-    new_id = db.session.execute(_insert_unless_present(), values).scalar()
+    new_id = (connection or db.session).execute(_INSERT_UNLESS_PRESENT, values).scalar()
     if new_id is None:
         # Either this very scan again (a retry: same nonce), or the person is already in.
         replayed = _by_nonce(checkin_list, nonce) if nonce else None
@@ -230,40 +300,30 @@ def admit(
             )
         existing = present_on(checkin_list, person)
         raise DomainError("already_checked_in", registration=person, checkin=existing)
-    db.session.execute(
-        CheckinLogEntry.__table__.insert(),
-        dict(
-            event_id=event.id,
-            list_id=checkin_list.id,
-            registration_id=person.id,
-            action="check_in",
-            at=values["recorded_at"],
-            checked_in_at=when,
-            actor=actor.name[:120],
-            source=str(source),
-            representative_name=representative_name,
-        ),
-    )
     # The door needs the answer, not a reload: a detached copy of what was written.
-    return Checkin(id=new_id, registration=person, **values)
+    return Checkin(id=new_id, **values)
 
 
-_CHECKIN_INSERTS: dict[str, sa.Insert] = {}
-
-
-def _insert_unless_present() -> sa.Insert:
-    """INSERT ... ON CONFLICT DO NOTHING RETURNING id, on PostgreSQL and SQLite alike.
-
-    Built once per dialect and given its values at execution, so SQLAlchemy compiles it once.
-    """
-    dialect = db.session.get_bind().dialect.name
-    if dialect not in _CHECKIN_INSERTS:
-        _CHECKIN_INSERTS[dialect] = (
-            _dialect_insert()(Checkin.__table__)
-            .on_conflict_do_nothing()
-            .returning(Checkin.__table__.c.id)
-        )
-    return _CHECKIN_INSERTS[dialect]
+_CHECKIN_COLUMNS = (
+    "list_id, registration_id, checked_in_at, recorded_at, source, offline, door_link_id, "
+    "user_id, door_name, nonce, representative_name"
+)
+# The same words on PostgreSQL and SQLite (3.35+). Written as text because SQLAlchemy does
+# not cache the compiled form of its on_conflict_do_nothing() insert, and compiling it on
+# every scan cost more than the rest of the scan's SQL together.
+_INSERT_UNLESS_PRESENT = (
+    sa.text(
+        f"INSERT INTO checkins ({_CHECKIN_COLUMNS}) "
+        f"VALUES ({', '.join(':' + c for c in _CHECKIN_COLUMNS.split(', '))}) "
+        "ON CONFLICT DO NOTHING RETURNING id"
+    )
+    .bindparams(
+        sa.bindparam("checked_in_at", type_=UTCDateTime),
+        sa.bindparam("recorded_at", type_=UTCDateTime),
+        sa.bindparam("offline", type_=sa.Boolean),
+    )
+    .columns(id=sa.Integer)
+)
 
 
 def _dialect_insert():
@@ -286,22 +346,30 @@ def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | Non
 
 
 def undo(event: Event, checkin: Checkin, actor: DoorActor) -> None:
-    """A mistaken check-in is taken back; the log keeps both."""
+    """A mistaken check-in is taken back; the log keeps both.
+
+    Until now the check-in row was its own record in the log; it goes, so its line is
+    written to the log first, then the undo.
+    """
     checkin = db.session.get(Checkin, checkin.id)
     checkin_list = db.session.get(CheckinList, checkin.list_id)
     if checkin_list is None or checkin_list.event_id != event.id:
         raise DomainError("wrong_event")
-    db.session.add(
-        CheckinLogEntry(
-            event_id=event.id,
-            list_id=checkin.list_id,
-            registration_id=checkin.registration_id,
-            action="undo",
-            checked_in_at=checkin.checked_in_at,
-            actor=actor.name[:120],
-            source=checkin.source,
-            representative_name=checkin.representative_name,
-        )
+    undone = _log_line(event, checkin)
+    db.session.add_all(
+        [
+            undone,
+            CheckinLogEntry(
+                event_id=event.id,
+                list_id=checkin.list_id,
+                registration_id=checkin.registration_id,
+                action="undo",
+                checked_in_at=checkin.checked_in_at,
+                actor=actor.name[:120],
+                source=checkin.source,
+                representative_name=checkin.representative_name,
+            ),
+        ]
     )
     db.session.delete(checkin)
     db.session.flush()
@@ -340,11 +408,39 @@ def mark_present_from_paper(
 
 
 def log_of(event: Event, limit: int = 200) -> list[tuple[CheckinLogEntry, Registration | None]]:
-    rows = db.session.execute(
+    """The door's log, newest first: the check-ins standing, and the log of those undone."""
+    standing = db.session.execute(
+        sa.select(Checkin, Registration)
+        .join(CheckinList, CheckinList.id == Checkin.list_id)
+        .join(Registration, Registration.id == Checkin.registration_id)
+        .where(CheckinList.event_id == event.id)
+        .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+        .limit(limit)
+    )
+    logged = db.session.execute(
         sa.select(CheckinLogEntry, Registration)
         .outerjoin(Registration, Registration.id == CheckinLogEntry.registration_id)
         .where(CheckinLogEntry.event_id == event.id)
         .order_by(CheckinLogEntry.at.desc(), CheckinLogEntry.id.desc())
         .limit(limit)
     )
-    return list(rows.tuples())
+    lines = [(_log_line(event, checkin), person) for checkin, person in standing]
+    lines += list(logged.tuples())
+    # Undo lines sort after the check-in they take back, which was recorded earlier.
+    lines.sort(key=lambda line: (line[0].at, line[0].action == "undo"), reverse=True)
+    return lines[:limit]
+
+
+def _log_line(event: Event, checkin: Checkin) -> CheckinLogEntry:
+    """A check-in as a line of the log (not added to the session unless the caller does)."""
+    return CheckinLogEntry(
+        event_id=event.id,
+        list_id=checkin.list_id,
+        registration_id=checkin.registration_id,
+        action="check_in",
+        at=checkin.recorded_at,
+        checked_in_at=checkin.checked_in_at,
+        actor=checkin.door_name,
+        source=checkin.source,
+        representative_name=checkin.representative_name,
+    )

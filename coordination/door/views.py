@@ -1,7 +1,5 @@
 """The door: scanning, manual check-in and walk-ins, for staff accounts and door links."""
 
-from dataclasses import replace
-
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import (
@@ -43,7 +41,7 @@ from .forms import (
     RepresentativeForm,
     WalkInForm,
 )
-from .models import Checkin, CheckinSource, DoorLink
+from .models import Checkin, CheckinSource
 from .services import DoorActor
 
 bp = Blueprint("door", __name__)
@@ -57,8 +55,10 @@ class NoDoorAccess(Exception):
     """Neither a door role nor an open door link for this event."""
 
 
-def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]:
-    """The event and who is at its door; 404 when the viewer may not be there.
+def door_at(
+    slug: str, allow_ended: bool = False, connection: sa.Connection | None = None
+) -> tuple[access.EventAtDoor, DoorActor]:
+    """Who is at this event's door, with what a scan needs of the event; 404 for others.
 
     allow_ended lets a revoked or expired door link upload the scans it made before it ended:
     the people were let in, and the record must say so.
@@ -66,29 +66,30 @@ def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]
     link_id = session.get(SESSION_LINK)
     if link_id and not current_user.is_authenticated:
         # A door phone: the event and its link in one query, on every scan.
-        found = db.session.execute(
-            sa.select(Event, DoorLink)
-            .join(DoorLink, DoorLink.event_id == Event.id)
-            .where(Event.slug == slug, DoorLink.id == link_id)
-            .options(so.defer(Event.logo))
-        ).first()
+        found = access.phone_at_door(slug, link_id, allow_ended, connection)
         if found is not None:
-            link = found.DoorLink
-            actor = DoorActor(name=link.name, door_link_id=link_id)
-            if link.usable():
-                return found.Event, actor
-            if allow_ended and link.failed_attempts < access.MAX_FAILED_PINS:
-                ended = min(filter(None, (link.revoked_at, link.expires_at)))
-                return found.Event, replace(actor, valid_until=ended)
+            event, name, valid_until = found
+            return event, DoorActor(name=name, door_link_id=link_id, valid_until=valid_until)
+    event = _event_of_staff(slug)
+    return access.EventAtDoor(event.id, event.slug, event.timezone), DoorActor(
+        name=current_user.name or current_user.email, user_id=current_user.id
+    )
+
+
+def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]:
+    """As door_at, with the whole event for the pages that show it."""
+    at_door, actor = door_at(slug, allow_ended)
+    return db.session.get(Event, at_door.id, options=[so.defer(Event.logo)]), actor
+
+
+def _event_of_staff(slug: str) -> Event:
     event = db.session.scalar(
         sa.select(Event).where(Event.slug == slug).options(so.defer(Event.logo))
     )
     if event is None:
         raise NotFound()
     if current_user.is_authenticated and event_role(current_user, event) in set(EventRole):
-        return event, DoorActor(
-            name=current_user.name or current_user.email, user_id=current_user.id
-        )
+        return event
     raise NoDoorAccess()
 
 
@@ -157,18 +158,21 @@ def verdict(
     return answer
 
 
-def _scan(event, actor, checkin_list, payload: dict) -> dict:
+def _scan(event, actor, checkin_list, payload: dict, connection: sa.Connection) -> dict:
     nonce = str(payload.get("nonce") or "")[:64] or None
     offline_scan = bool(payload.get("offline"))
     try:
-        checkin = services.check_in_code(
+        person = services.person_for_code(event, str(payload.get("code") or ""), connection)
+        checkin = services.admit(
             event,
             checkin_list,
-            str(payload.get("code") or ""),
+            person,
             actor,
+            source=CheckinSource.SCAN,
             nonce=nonce,
             at=services.moment(payload.get("at")) if offline_scan else None,
             offline=offline_scan,
+            connection=connection,
         )
     except DomainError as error:
         return verdict(
@@ -178,7 +182,7 @@ def _scan(event, actor, checkin_list, payload: dict) -> dict:
             error.details.get("checkin"),
             error.details.get("checkin_list"),
         )
-    return verdict(event, "checked_in", checkin.registration, checkin)
+    return verdict(event, "checked_in", person, checkin)
 
 
 def _chosen_list(event, list_id=None):
@@ -261,41 +265,47 @@ def page(slug: str):
 @bp.post("/events/<slug>/door")
 def scan_form(slug: str):
     """A code typed or scanned without JavaScript: the page answers after a reload."""
-    event, actor = door_access(slug)
-    checkin_list = _chosen_list(event, request.form.get("list"))
-    form = CodeForm()
-    if form.validate_on_submit():
-        session[SESSION_VERDICT] = _scan(event, actor, checkin_list, {"code": form.code.data})
+    with services.scan_connection() as connection:
+        event, actor = door_at(slug, connection=connection)
+        checkin_list = services.list_at_door(event, request.form.get("list"), connection)
+        form = CodeForm()
+        if form.validate_on_submit():
+            payload = {"code": form.code.data}
+            session[SESSION_VERDICT] = _scan(event, actor, checkin_list, payload, connection)
     return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
 
 
 @bp.post("/events/<slug>/door/scan")
 def scan(slug: str):
     """One scan from the door page: answered at once, as JSON."""
-    event, actor = door_access(slug)
     payload = request.get_json(silent=True) or {}
-    checkin_list = _chosen_list(event, payload.get("list"))
-    return jsonify(_scan(event, actor, checkin_list, payload))
+    with services.scan_connection() as connection:
+        event, actor = door_at(slug, connection=connection)
+        checkin_list = services.list_at_door(event, payload.get("list"), connection)
+        return jsonify(_scan(event, actor, checkin_list, payload, connection))
 
 
 @bp.post("/events/<slug>/door/sync")
 def sync(slug: str):
     """Scans made while offline, sent when the network is back; each answered by nonce."""
-    event, actor = door_access(slug, allow_ended=True)
     payload = request.get_json(silent=True) or {}
     scans = payload.get("scans")
     if not isinstance(scans, list) or len(scans) > MAX_SYNC_BATCH:
+        door_at(slug, allow_ended=True)  # 404 before 400 for anyone not at this door
         return jsonify(code="bad_request"), 400
     results = []
-    for item in scans:
-        if not isinstance(item, dict):
-            continue
-        checkin_list = _chosen_list(event, item.get("list"))
-        if actor.valid_until and services.moment(item.get("at")) >= actor.valid_until:
-            answer = {"code": "no_access", "tone": "error", "title": str(LINK_ERRORS["link_ended"])}
-        else:
-            answer = _scan(event, actor, checkin_list, dict(item, offline=True))
-        results.append(dict(answer, nonce=str(item.get("nonce") or "")))
+    with services.scan_connection() as connection:
+        event, actor = door_at(slug, allow_ended=True, connection=connection)
+        for item in scans:
+            if not isinstance(item, dict):
+                continue
+            checkin_list = services.list_at_door(event, item.get("list"), connection)
+            if actor.valid_until and services.moment(item.get("at")) >= actor.valid_until:
+                title = str(LINK_ERRORS["link_ended"])
+                answer = {"code": "no_access", "tone": "error", "title": title}
+            else:
+                answer = _scan(event, actor, checkin_list, dict(item, offline=True), connection)
+            results.append(dict(answer, nonce=str(item.get("nonce") or "")))
     return jsonify(results=results)
 
 
