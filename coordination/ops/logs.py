@@ -8,11 +8,13 @@ addresses and mobile numbers are masked in any message or traceback (SQL paramet
 hidden by the engine, see Config).
 """
 
+import json
 import logging
 import re
 import sys
 import time
 import uuid
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
@@ -28,6 +30,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?!\w)")
 QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]+)\?[^\s\"]*")
 PLAIN = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+REQUEST_FIELDS = "rakor_request_fields"  # on the request line's record: its clean fields
 
 
 def redact(text: str) -> str:
@@ -65,6 +68,23 @@ class JsonLines(_Redacting, JsonFormatter):
             json_ensure_ascii=False,
         )
 
+    def format(self, record: logging.LogRecord) -> str:
+        fields = getattr(record, REQUEST_FIELDS, None)
+        if fields is None:
+            return super().format(record)
+        # The line every request writes: its fields are already clean (see _finish), so it
+        # skips the general redaction and field merging, a third of a door scan's overhead.
+        return json.dumps(
+            {
+                "level": record.levelname,
+                "logger": record.name,
+                "message": record.getMessage(),
+                **fields,
+                "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(),
+            },
+            ensure_ascii=False,
+        )
+
 
 class PlainLines(_Redacting, logging.Formatter):
     def __init__(self) -> None:
@@ -95,6 +115,7 @@ class _RequestId(logging.Filter):
         return True
 
 
+_requests = logging.getLogger(REQUESTS)
 _handler = _StderrHandler()
 _handler.addFilter(_RequestId())
 
@@ -145,10 +166,19 @@ def _finish(response):
     response.headers[HEADER] = rid
     started = g.get("request_started")
     user = g.get("_login_user")  # only if the request loaded it: logging costs no query
-    path = redact_path(request.path)
+    # The only free text on the line; the rest are numbers, the method and the id.
+    path = redact(request.path)
     duration = round((time.perf_counter() - started) * 1000, 1) if started else None
     user_id = user.id if getattr(user, "is_authenticated", False) else None
-    logging.getLogger(REQUESTS).info(
+    fields = {
+        "request_id": rid,
+        "method": request.method,
+        "path": path,
+        "status": response.status_code,
+        "duration_ms": duration,
+        "user_id": user_id,
+    }
+    _requests.info(
         "%s %s %s %s ms user=%s request_id=%s",
         request.method,
         path,
@@ -156,18 +186,6 @@ def _finish(response):
         duration,
         user_id,
         rid,
-        extra={
-            "request_id": rid,
-            "method": request.method,
-            "path": path,
-            "status": response.status_code,
-            "duration_ms": duration,
-            "user_id": user_id,
-        },
+        extra={**fields, REQUEST_FIELDS: fields},
     )
     return response
-
-
-def redact_path(path: str) -> str:
-    """The path without the secret of a personal or door link."""
-    return SECRET_PATH.sub(lambda m: f"/{m.group(1)}/[redacted]", path)
