@@ -2,8 +2,9 @@
 
 Modes:
   get       GET the URL (the bare Flask baseline)
-  register  each client fetches the registration form once (session and CSRF token), then
-            posts registrations with distinct mobile numbers
+  register  each client fetches the registration form once (session and CSRF token); once
+            all have it, they post registrations with distinct mobile numbers, so the
+            measured burst is the posts alone
   scan      each client opens the door link with its PIN once (a door phone), then posts
             the badge codes from --codes (a JSON list), each code once across all clients
 Prints one JSON object: the latencies (ms) of the measured requests, statuses, and wall time.
@@ -30,13 +31,14 @@ async def _open_door(session, args) -> str:
         return DOOR_TOKEN.search(await page.text()).group(1)
 
 
-async def _client(session, args, queue, latencies, statuses, spans, codes):
+async def _client(session, args, queue, latencies, statuses, spans, codes, ready):
     token = None
     if args.mode == "scan":
         token = await _open_door(session, args)
     if args.mode == "register":
         async with session.get(args.url) as response:
             token = TOKEN.search(await response.text()).group(1)
+        await ready.wait()
     while True:
         try:
             n = queue.get_nowait()
@@ -77,6 +79,7 @@ async def main(args) -> dict:
     for n in range(args.requests):
         queue.put_nowait(n)
     latencies, statuses, spans = [], [], []
+    ready = asyncio.Barrier(args.clients)
     timeout = aiohttp.ClientTimeout(total=args.timeout)
     connector = aiohttp.TCPConnector(limit=args.clients)
     started = time.perf_counter()
@@ -91,7 +94,7 @@ async def main(args) -> dict:
     ]
     try:
         await asyncio.gather(
-            *(_client(s, args, queue, latencies, statuses, spans, codes) for s in sessions)
+            *(_client(s, args, queue, latencies, statuses, spans, codes, ready) for s in sessions)
         )
     finally:
         for session in sessions:

@@ -15,7 +15,13 @@ CODE_LENGTH = 27  # 27 * log2(30) = 132 bits of randomness
 
 
 def new_checkin_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """27 random letters from one draw of the system's randomness, not 27 separate reads."""
+    number = secrets.randbelow(len(CODE_ALPHABET) ** CODE_LENGTH)
+    letters = []
+    for _ in range(CODE_LENGTH):
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        letters.append(CODE_ALPHABET[digit])
+    return "".join(letters)
 
 
 def new_link_token() -> str:

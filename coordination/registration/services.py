@@ -45,17 +45,20 @@ _COUNT = sa.select(sa.func.count(_registrations.c.id)).where(
     _registrations.c.event_id == sa.bindparam("event_id"),
     _registrations.c.status == sa.bindparam("status"),
 )
-# A missing mobile or e-mail is bound as NULL, which equals nothing.
-_SAME_PERSON_IDS = (
-    sa.select(_registrations.c.id)
-    .where(
+# Under the seat lock, in one round trip: the seats taken (first row, id NULL), then the
+# registrations with this mobile or e-mail. A missing one is bound as NULL, equal to nothing.
+_SEATS_AND_SAME_PERSON = sa.union_all(
+    sa.select(sa.null().label("id"), sa.func.count().label("taken")).where(
+        _registrations.c.event_id == sa.bindparam("event_id"),
+        _registrations.c.status == RegistrationStatus.CONFIRMED.value,
+    ),
+    sa.select(_registrations.c.id, sa.literal(0)).where(
         _registrations.c.event_id == sa.bindparam("event_id"),
         sa.or_(
             _registrations.c.phone == sa.bindparam("phone"),
             _registrations.c.email == sa.bindparam("email"),
         ),
-    )
-    .order_by(_registrations.c.id)
+    ),
 )
 _INSERT = _registrations.insert()
 _EVENT_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
@@ -138,27 +141,33 @@ def _same_person(
     return list(db.session.scalars(query.order_by(Registration.id)))
 
 
-def _same_person_for_new(event: Event, data: ParticipantData) -> list[Registration]:
-    """_same_person for a new registration: one cheap query when, as usual, nobody matches."""
-    ids = db.session.scalars(
-        _SAME_PERSON_IDS,
+def _seats_and_same_person(
+    connection: sa.Connection, event: Event, data: ParticipantData
+) -> tuple[int, list[Registration]]:
+    """Seats taken, and the registrations of this person: one cheap query when, as usual,
+    nobody matches."""
+    rows = connection.execute(
+        _SEATS_AND_SAME_PERSON,
         {"event_id": event.id, "phone": data.phone or None, "email": data.email or None},
     ).all()
-    return [db.session.get(Registration, id_) for id_ in ids]
+    taken = next(row.taken for row in rows if row.id is None)
+    ids = sorted(row.id for row in rows if row.id is not None)
+    return taken, [db.session.get(Registration, id_) for id_ in ids]
 
 
-def _insert(registration: Registration) -> None:
+def _insert(connection: sa.Connection, registration: Registration) -> None:
     """INSERT the new row directly, then let the session hold it as if it had loaded it."""
     values = {column.key: getattr(registration, column.key) for column in _registrations.c}
     del values["id"]
-    result = db.session.execute(_INSERT, values)
-    registration.id = result.inserted_primary_key[0]
+    registration.id = connection.execute(_INSERT, values).inserted_primary_key[0]
     so.make_transient_to_detached(registration)
     db.session.add(registration)
 
 
-def _status_for_new_seat(event: Event) -> str:
-    if _count(event, RegistrationStatus.CONFIRMED) < event.capacity:
+def _status_for_new_seat(event: Event, taken: int | None = None) -> str:
+    if taken is None:
+        taken = _count(event, RegistrationStatus.CONFIRMED)
+    if taken < event.capacity:
         return RegistrationStatus.CONFIRMED
     if event.waitlist_enabled:
         return RegistrationStatus.WAITING
@@ -187,12 +196,14 @@ def register(
     if questions is None:
         questions = questions_of(event)
     cleaned_answers = clean_answers(questions, answers or {})
-    _lock_seats(event)
-    same = _same_person_for_new(event, data)
+    # The session's connection, in its transaction: the ORM has nothing to add to these.
+    connection = db.session.connection()
+    connection.execute(_BUMP_SEATS, {"event_id": event.id})  # _lock_seats
+    taken, same = _seats_and_same_person(connection, event, data)
     if any(r.is_active for r in same) or len(same) > 1:
         first = next((r for r in same if r.is_active), same[0])
         raise DomainError("already_registered", registration=first)
-    status = _status_for_new_seat(event)
+    status = _status_for_new_seat(event, taken)
     now = utcnow()
     if same:
         # Someone who cancelled and comes back takes up their old row again.
@@ -212,7 +223,7 @@ def register(
     if same:
         db.session.flush()
     else:
-        _insert(registration)
+        _insert(connection, registration)
     save_answers(registration, cleaned_answers)
     return registration
 
