@@ -200,12 +200,30 @@ def _question_field(question):
     return RadioField(question.label, choices=choices, validators=validators, validate_choice=False)
 
 
+_form_classes: dict = {}
+
+
 def form_with_questions(base, questions):
-    """The registration form of one event: the base fields plus the organiser's questions."""
+    """The registration form of one event: the base fields plus the organiser's questions.
+
+    Made once per base form and version of the questions, not on every request: a class
+    costs more to build than the form does to fill in.
+    """
+    key = (base, tuple((q.id, q.kind, q.label, q.required, q.options_text) for q in questions))
+    form_class = _form_classes.get(key)
+    if form_class is None:
+        if len(_form_classes) >= 1000:
+            _form_classes.clear()  # questions edited many times over: start afresh
+        form_class = _form_classes[key] = _form_class(base, questions)
+    return form_class
+
+
+def _form_class(base, questions):
+    question_ids = [q.id for q in questions]
 
     class EventRegistrationForm(base):
         def answers(self) -> dict[int, object]:
-            return {q.id: getattr(self, question_field_name(q)).data for q in questions}
+            return {id_: getattr(self, f"question_{id_}").data for id_ in question_ids}
 
         def show_answer_error(self, question_id: int, message) -> None:
             getattr(self, f"question_{question_id}").errors.append(message)

@@ -61,7 +61,10 @@ _SEATS_AND_SAME_PERSON = sa.union_all(
     ),
 )
 _INSERT = _registrations.insert()
-_EVENT_BY_SLUG = sa.select(Event).where(Event.slug == sa.bindparam("slug"))
+# The badge logo is a blob the public pages never show.
+_EVENT_BY_SLUG = (
+    sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(so.defer(Event.logo))
+)
 
 MOBILE_TYPES = {
     phonenumbers.PhoneNumberType.MOBILE,
@@ -84,9 +87,8 @@ def normalise_phone(raw: str) -> str:
         number = phonenumbers.parse(raw, "ID")
     except phonenumbers.NumberParseException as error:
         raise DomainError("invalid_phone") from error
-    if not phonenumbers.is_valid_number(number) or (
-        phonenumbers.number_type(number) not in MOBILE_TYPES
-    ):
+    # number_type is UNKNOWN for an invalid number: one check, not is_valid_number as well.
+    if phonenumbers.number_type(number) not in MOBILE_TYPES:
         raise DomainError("invalid_phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
