@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +21,16 @@ from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
 
-from .models import Checkin, CheckinList, CheckinLogEntry, CheckinSource, RetiredCode
+from . import access
+from .models import (
+    Checkin,
+    CheckinList,
+    CheckinLogEntry,
+    CheckinSource,
+    DoorLink,
+    RetiredCode,
+    link_usable,
+)
 
 # Scanners and people type codes in odd ways: lower case, spaces, dashes.
 NOT_CODE = re.compile(r"[^0-9A-Z]")
@@ -159,6 +169,101 @@ _DEFAULT_LIST = _LIST.where(
 )
 
 
+class ListAtDoor(NamedTuple):
+    id: int
+    event_id: int
+    name: str
+    is_default: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+
+class PersonAtDoor(NamedTuple):
+    id: int
+    event_id: int
+    status: str
+    full_name: str
+    organisation: str
+    role: str
+
+
+class PhoneScan(NamedTuple):
+    """What a door phone's scan needs: its event, who is at the door, the list, the person."""
+
+    event: access.EventAtDoor
+    actor: DoorActor
+    checkin_list: ListAtDoor | None  # the list asked for, if it is this event's
+    person: PersonAtDoor | None  # whoever holds the code, of any event
+
+
+_links = DoorLink.__table__
+_events = Event.__table__
+_PHONE_SCAN = (
+    sa.select(
+        _events.c.id,
+        _events.c.slug,
+        _events.c.timezone,
+        _links.c.name,
+        _links.c.revoked_at,
+        _links.c.expires_at,
+        _links.c.failed_attempts,
+        *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
+        *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
+    )
+    .select_from(
+        _events.join(_links, _links.c.event_id == _events.c.id)
+        .outerjoin(
+            _lists,
+            sa.and_(_lists.c.id == sa.bindparam("list_id"), _lists.c.event_id == _events.c.id),
+        )
+        .outerjoin(_registrations, _registrations.c.checkin_code == sa.bindparam("code"))
+    )
+    .where(_events.c.slug == sa.bindparam("slug"), _links.c.id == sa.bindparam("link_id"))
+)
+
+
+def phone_scan(
+    slug: str, link_id: int, raw_list_id, raw_code: str, connection, allow_ended: bool = False
+) -> PhoneScan | None:
+    """A door phone's scan read in one round trip; None if its link does not open this door.
+
+    On PostgreSQL each statement is a round trip, and on either database each costs more
+    Python than the query: a scan reads its link, event, list and person together.
+    allow_ended: as for door_at (a revoked link still uploads the scans made before).
+    """
+    try:
+        list_id = int(raw_list_id or 0)
+    except (ValueError, TypeError):
+        list_id = 0
+    params = {
+        "slug": slug,
+        "link_id": link_id,
+        "list_id": list_id,
+        "code": normalise_code(raw_code),
+    }
+    row = connection.execute(_PHONE_SCAN, params).first()
+    if row is None:
+        return None
+    if link_usable(row):
+        valid_until = None
+    elif allow_ended and row.failed_attempts < access.MAX_FAILED_PINS:
+        valid_until = min(filter(None, (row.revoked_at, row.expires_at)))
+    else:
+        return None
+    found = row._mapping
+    checkin_list = person = None
+    if found["list_id"] is not None:
+        checkin_list = ListAtDoor(*(found[f"list_{name}"] for name in ListAtDoor._fields))
+    if found["person_id"] is not None:
+        person = PersonAtDoor(*(found[f"person_{name}"] for name in PersonAtDoor._fields))
+    return PhoneScan(
+        access.EventAtDoor(row.id, row.slug, row.timezone),
+        DoorActor(name=row.name, door_link_id=link_id, valid_until=valid_until),
+        checkin_list,
+        person,
+    )
+
+
 @contextmanager
 def scan_connection() -> Iterator[sa.Connection]:
     """A connection of its own, in autocommit, for a door's scans.
@@ -191,13 +296,18 @@ def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> Chec
     return row
 
 
-def person_for_code(event: Event, raw_code: str, connection: sa.Connection | None = None):
-    """The person a badge code belongs to (a row); DomainError with the reason to refuse."""
+def person_for_code(
+    event: Event, raw_code: str, connection: sa.Connection | None = None, found=None
+):
+    """The person a badge code belongs to (a row); DomainError with the reason to refuse.
+
+    found: the person already read with the code (see phone_scan), if any.
+    """
     code = normalise_code(raw_code)
     if not code:
         raise DomainError("unknown_code")
     read = (connection or db.session).execute
-    person = read(_PERSON_BY_CODE, {"code": code}).first()
+    person = found or read(_PERSON_BY_CODE, {"code": code}).first()
     if person is None:
         retired_for = read(_PERSON_BY_RETIRED_CODE, {"code": code}).first()
         if retired_for is None:

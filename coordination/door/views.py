@@ -158,11 +158,12 @@ def verdict(
     return answer
 
 
-def _scan(event, actor, checkin_list, payload: dict, connection: sa.Connection) -> dict:
+def _scan(event, actor, checkin_list, payload: dict, connection, person=None) -> dict:
     nonce = str(payload.get("nonce") or "")[:64] or None
     offline_scan = bool(payload.get("offline"))
+    code = str(payload.get("code") or "")
     try:
-        person = services.person_for_code(event, str(payload.get("code") or ""), connection)
+        person = services.person_for_code(event, code, connection, found=person)
         checkin = services.admit(
             event,
             checkin_list,
@@ -280,9 +281,19 @@ def scan(slug: str):
     """One scan from the door page: answered at once, as JSON."""
     payload = request.get_json(silent=True) or {}
     with services.scan_connection() as connection:
-        event, actor = door_at(slug, connection=connection)
-        checkin_list = services.list_at_door(event, payload.get("list"), connection)
-        return jsonify(_scan(event, actor, checkin_list, payload, connection))
+        link_id = session.get(SESSION_LINK)
+        found = None
+        if link_id and not current_user.is_authenticated:
+            code = str(payload.get("code") or "")
+            found = services.phone_scan(slug, link_id, payload.get("list"), code, connection)
+        if found is None:  # a staff account, or a link that does not open this door
+            event, actor = door_at(slug, connection=connection)
+            found = services.PhoneScan(event, actor, None, None)
+        checkin_list = found.checkin_list or services.list_at_door(
+            found.event, payload.get("list"), connection
+        )
+        answer = _scan(found.event, found.actor, checkin_list, payload, connection, found.person)
+    return jsonify(answer)
 
 
 @bp.post("/events/<slug>/door/sync")
