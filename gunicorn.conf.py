@@ -43,3 +43,13 @@ if os.environ.get("LOG_FORMAT", "json") == "json":
         "formatters": {"json": {"()": "coordination.ops.logs.JsonLines"}},
     }
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# A thread whose database call returns waits for the GIL until the running thread yields it,
+# after up to the switch interval (5 ms by default). On SQLite a door's write holds the
+# writers' queue for that wait, so eight doors queued behind it: 0.5 ms keeps it short.
+switch_interval = float(os.environ.get("PYTHON_SWITCH_INTERVAL", "0.0005"))
+
+
+def post_fork(_server, _worker):
+    import sys
+
+    sys.setswitchinterval(switch_interval)

@@ -30,9 +30,9 @@ GUNICORN = [
     "-m",
     "gunicorn",
     # Not the production gunicorn.conf.py (access log, worker recycling): the same bare
-    # settings for Rakor and the baseline.
+    # settings for Rakor and the baseline, with production's thread switch interval.
     "--config",
-    "/dev/null",
+    str(Path(__file__).with_name("gunicorn_bench.py")),
     "--workers",
     WORKERS,
     "--worker-class",
