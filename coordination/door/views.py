@@ -115,7 +115,8 @@ def verdict(
 ) -> dict:
     """The answer a door shows: the same fields for the page and the JSON API."""
     tone, title = VERDICTS[code]
-    answer = {"code": code, "tone": tone, "title": str(title), "detail": ""}
+    # Translated once, at the end: most answers replace the general title with their own.
+    answer = {"code": code, "tone": tone, "title": title, "detail": ""}
     if person is not None and code != "wrong_event":
         answer.update(
             name=person.full_name,
@@ -155,6 +156,7 @@ def verdict(
             opens=format_event_time(window.opens_at, event.timezone, "short") or "…",
             closes=format_event_time(window.closes_at, event.timezone, "short") or "…",
         )
+    answer["title"] = str(answer["title"])
     return answer
 
 
