@@ -134,3 +134,76 @@ def test_usual_forms_of_a_mobile_number_are_stored_alike(raw):
 def test_numbers_that_are_not_mobiles_are_refused(raw):
     with pytest.raises(DomainError):
         services.normalise_phone(raw)
+
+
+def _all_at_once(app, count: int, register) -> list[str]:
+    """Run register(n) for n in range(count) in threads released together; the outcomes."""
+    start = threading.Barrier(count)
+    outcomes = []
+
+    def submit(n: int):
+        start.wait()
+        with app.app_context():
+            try:
+                register(n)
+                db.session.commit()
+                outcomes.append("registered")
+            except DomainError as error:
+                db.session.rollback()
+                outcomes.append(error.code)
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                db.session.rollback()
+                outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_forty_at_once_for_25_seats_without_waiting_list_seat_25_and_turn_15_away(app, open_event):
+    event_id = open_event(capacity=25, waitlist=False)
+    outcomes = _all_at_once(
+        app, 40, lambda n: services.register(db.session.get(Event, event_id), person(n))
+    )
+    assert sorted(set(outcomes)) == ["event_full", "registered"]
+    assert outcomes.count("registered") == 25
+    with app.app_context():
+        statuses = db.session.scalars(
+            sa.select(Registration.status).where(Registration.event_id == event_id)
+        ).all()
+    assert statuses == [RegistrationStatus.CONFIRMED] * 25
+
+
+def test_the_same_mobile_sent_ten_times_at_once_registers_once(app, open_event):
+    event_id = open_event(capacity=25)
+    outcomes = _all_at_once(
+        app, 10, lambda n: services.register(db.session.get(Event, event_id), person(1))
+    )
+    assert sorted(outcomes) == ["already_registered"] * 9 + ["registered"]
+    with app.app_context():
+        count = db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(Registration.event_id == event_id)
+        )
+    assert count == 1
+
+
+def test_a_new_registration_reads_back_as_it_was_given(app, open_event):
+    event_id = open_event(capacity=5)
+    with app.app_context():
+        before = utcnow()
+        given = services.register(db.session.get(Event, event_id), person(4))
+        db.session.commit()
+        token, code = given.link_token, given.checkin_code
+    with app.app_context():
+        stored = db.session.scalar(sa.select(Registration).where(Registration.link_token == token))
+        assert (stored.full_name, stored.organisation, stored.phone) == (
+            "Peserta 4",
+            "KUD 4",
+            "+6281200000004",
+        )
+        assert stored.status == RegistrationStatus.CONFIRMED and stored.role == "participant"
+        assert stored.checkin_code == code and stored.represents_name is None
+        assert before <= stored.created_at == stored.status_changed_at <= utcnow()

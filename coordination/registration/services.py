@@ -5,11 +5,14 @@ event's seats_version. On PostgreSQL that UPDATE locks the event row; on SQLite 
 transaction's first statement, so the write lock is taken before anything is counted. Either
 way the count-then-insert below runs for one registration of that event at a time.
 
-A public registration is the burst path (hundreds in a minute when the link goes out), so its
-statements are built once at import and the new row goes in with one plain INSERT: building
-and keying a statement, or the unit of work's flush, costs more than SQLite running it, and
-everything between the seat lock and the commit holds every other registrant up.
-"""
+A new registration, the burst path when the link goes out, first tries one conditional
+INSERT: the row goes in only if nobody has this mobile or e-mail and a seat or the waiting
+list is free, with its status decided by the count in the same statement. On SQLite that
+statement takes the write lock before it counts; PostgreSQL locks the event row first as
+above. Anything else (a duplicate, someone coming back, a full event) takes the general
+path. Statements are built once at import: building and keying one, or the unit of work's
+flush, costs more than SQLite running it, and everything between the first write and the
+commit holds every other registrant up."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +64,46 @@ _SEATS_AND_SAME_PERSON = sa.union_all(
     ),
 )
 _INSERT = _registrations.insert()
+
+
+def _param(column: sa.Column) -> sa.BindParameter:
+    # Typed, not CAST: SQLite would read CAST(... AS DATETIME) as a number.
+    return sa.bindparam(column.key, type_=column.type)
+
+
+_taken = (
+    sa.select(sa.func.count())
+    .where(
+        _registrations.c.event_id == sa.bindparam("event_id"),
+        _registrations.c.status == RegistrationStatus.CONFIRMED.value,
+    )
+    .scalar_subquery()
+)
+_capacity = sa.bindparam("capacity", type_=sa.Integer)
+_NEW_COLUMNS = [c for c in _registrations.c if c.key not in ("id", "status")]
+_INSERT_IF_FREE = (
+    sa.insert(_registrations)
+    .from_select(
+        [*_NEW_COLUMNS, _registrations.c.status],
+        sa.select(
+            *[_param(c) for c in _NEW_COLUMNS],
+            sa.case(
+                (_taken < _capacity, RegistrationStatus.CONFIRMED.value),
+                else_=RegistrationStatus.WAITING.value,
+            ),
+        ).where(
+            ~sa.exists().where(
+                _registrations.c.event_id == sa.bindparam("event_id"),
+                sa.or_(
+                    _registrations.c.phone == sa.bindparam("phone"),
+                    _registrations.c.email == sa.bindparam("email"),
+                ),
+            ),
+            sa.or_(sa.bindparam("waitlist", type_=sa.Boolean), _taken < _capacity),
+        ),
+    )
+    .returning(_registrations.c.id, _registrations.c.status)
+)
 # The badge logo is a blob the public pages never show.
 _EVENT_BY_SLUG = (
     sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(so.defer(Event.logo))
@@ -166,6 +209,21 @@ def _insert(connection: sa.Connection, registration: Registration) -> None:
     db.session.add(registration)
 
 
+def _insert_if_free(connection: sa.Connection, event: Event, registration: Registration) -> bool:
+    """The common case in one statement; False, and nothing written, when it is not."""
+    if connection.dialect.name != "sqlite":
+        connection.execute(_BUMP_SEATS, {"event_id": event.id})  # _lock_seats
+    values = {column.key: getattr(registration, column.key) for column in _NEW_COLUMNS}
+    values.update(capacity=event.capacity, waitlist=event.waitlist_enabled)
+    row = connection.execute(_INSERT_IF_FREE, values).first()
+    if row is None:
+        return False
+    registration.id, registration.status = row.id, row.status
+    so.make_transient_to_detached(registration)
+    db.session.add(registration)
+    return True
+
+
 def _status_for_new_seat(event: Event, taken: int | None = None) -> str:
     if taken is None:
         taken = _count(event, RegistrationStatus.CONFIRMED)
@@ -198,26 +256,30 @@ def register(
     if questions is None:
         questions = questions_of(event)
     cleaned_answers = clean_answers(questions, answers or {})
+    now = utcnow()
+    new = Registration(
+        event_id=event.id,
+        link_token=new_link_token(),
+        checkin_code=new_checkin_code(),
+        created_at=now,
+        status_changed_at=now,
+        represents_name=represents_name,
+        role=BadgeRole.PARTICIPANT.value,
+    )
+    _apply(new, data)
     # The session's connection, in its transaction: the ORM has nothing to add to these.
     connection = db.session.connection()
+    if _insert_if_free(connection, event, new):
+        save_answers(new, cleaned_answers)
+        return new
     connection.execute(_BUMP_SEATS, {"event_id": event.id})  # _lock_seats
     taken, same = _seats_and_same_person(connection, event, data)
     if any(r.is_active for r in same) or len(same) > 1:
         first = next((r for r in same if r.is_active), same[0])
         raise DomainError("already_registered", registration=first)
     status = _status_for_new_seat(event, taken)
-    now = utcnow()
-    if same:
-        # Someone who cancelled and comes back takes up their old row again.
-        registration = same[0]
-    else:
-        registration = Registration(
-            event_id=event.id,
-            link_token=new_link_token(),
-            checkin_code=new_checkin_code(),
-            created_at=now,
-            role=BadgeRole.PARTICIPANT.value,
-        )
+    # Someone who cancelled and comes back takes up their old row again.
+    registration = same[0] if same else new
     _apply(registration, data)
     registration.status = status
     registration.status_changed_at = now
