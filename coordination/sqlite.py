@@ -109,8 +109,20 @@ def install(engine: sa.Engine) -> None:
         if dbapi_connection is not None and not dbapi_connection.in_transaction:
             _release(context.connection.info)
 
-    sa.event.listen(engine, "commit", lambda conn: _release(conn.info))
-    sa.event.listen(engine, "rollback", lambda conn: _release(conn.info))
+    def _finish_then_release(conn, finish: str) -> None:
+        # SQLAlchemy tells of a commit or rollback before it happens; released then, the
+        # next writer would find SQLite's own lock still held and sleep in its busy handler.
+        # So it happens here first; SQLAlchemy's own call that follows finds nothing to do.
+        if not conn.info.get(_HOLDS_LOCK):
+            return
+        try:
+            getattr(conn.connection.dbapi_connection, finish)()
+        except sqlite3.Error:
+            return  # SQLAlchemy's own call raises it, and the rollback after it releases
+        _release(conn.info)
+
+    sa.event.listen(engine, "commit", lambda conn: _finish_then_release(conn, "commit"))
+    sa.event.listen(engine, "rollback", lambda conn: _finish_then_release(conn, "rollback"))
     # A connection handed back to the pool unfinished is rolled back there.
     sa.event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
     sa.event.listen(engine.pool, "close", lambda _dbapi, record: _release(record.info))
