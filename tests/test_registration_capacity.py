@@ -112,7 +112,29 @@ def test_someone_who_cancelled_may_register_again(ctx, open_event):
     first = services.register(event, person(3))
     services.cancel(first)
     again = services.register(event, person(3))
-    assert again.id == first.id and again.status == RegistrationStatus.CONFIRMED
+    assert again.id != first.id and again.status == RegistrationStatus.CONFIRMED
+    assert first.status == RegistrationStatus.CANCELLED and first.phone is None
+
+
+def test_a_cancelled_mobile_registered_again_is_a_registration_of_its_own(ctx, open_event):
+    """Someone else may hold that mobile now: the old link and badge open nothing of theirs."""
+    from coordination.door import services as door
+    from coordination.door.services import DoorActor
+
+    event = db.session.get(Event, open_event(capacity=5))
+    first = services.register(event, person(4))
+    old_link, old_code = first.link_token, first.checkin_code
+    services.cancel(first)
+    stranger = services.ParticipantData(full_name="Orang Lain", phone="+62 812 0000 0004")
+    again = services.register(event, stranger)
+    assert again.link_token != old_link and again.checkin_code != old_code
+    # The old link still shows only the cancelled registration, now without contact details.
+    shown = services.by_link_token(old_link)
+    assert shown.full_name == "Peserta 4" and shown.phone is None
+    assert shown.status == RegistrationStatus.CANCELLED
+    with pytest.raises(DomainError) as refused:
+        door.check_in_code(event, door.default_list(event), old_code, DoorActor("Pintu Utara"))
+    assert refused.value.code == "cancelled"
 
 
 def test_registration_outside_the_window_is_refused(ctx, open_event):

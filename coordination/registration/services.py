@@ -278,18 +278,24 @@ def register(
         first = next((r for r in same if r.is_active), same[0])
         raise DomainError("already_registered", registration=first)
     status = _status_for_new_seat(event, taken)
-    # Someone who cancelled and comes back takes up their old row again.
-    registration = same[0] if same else new
-    _apply(registration, data)
-    registration.status = status
-    registration.status_changed_at = now
-    registration.represents_name = represents_name
     if same:
-        db.session.flush()
-    else:
-        _insert(connection, registration)
-    save_answers(registration, cleaned_answers)
-    return registration
+        _release_contact(same[0])
+    new.status = status
+    _insert(connection, new)
+    save_answers(new, cleaned_answers)
+    return new
+
+
+def _release_contact(cancelled: Registration) -> None:
+    """A cancelled registration gives up its mobile and e-mail to a new one.
+
+    Whoever holds that mobile now may not be who cancelled: they get a registration, link
+    and badge of their own, and the cancelled one stays on record (its answers, any
+    check-in) without contact details to reach anyone by.
+    """
+    cancelled.phone = None
+    cancelled.email = None
+    db.session.flush()
 
 
 def _apply(registration: Registration, data: ParticipantData) -> None:
