@@ -80,12 +80,34 @@ def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, peop
     volunteer.post(url, data={"pin": pin})
     with app.app_context():
         link_id = db.session.scalar(sa.select(DoorLink.id))
-    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke")
+    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke", data={"confirm": "yes"})
     refused = scan(volunteer, people[0]["code"])
     assert refused.status_code == 403 and refused.get_json()["code"] == "no_access"
     assert volunteer.get(url).status_code == 200  # explains that the link ended
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Checkin.id))) == 0
+
+
+def test_revoking_a_door_link_asks_first_and_revokes_only_on_yes(app, as_user, organiser, people):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    volunteer = app.test_client()
+    volunteer.post(url, data={"pin": pin})
+    with app.app_context():
+        link_id = db.session.scalar(sa.select(DoorLink.id))
+    revoke = f"/events/{SLUG}/door-access/{link_id}/revoke"
+
+    asked = organiser_client.post(revoke)
+    assert asked.status_code == 200
+    assert "Cabut tautan pintu Pintu Utara?" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and 'name="csrf_token"' in asked.text
+    assert scan(volunteer, people[0]["code"]).get_json()["code"] == "checked_in"  # still works
+    assert "Aktif" in organiser_client.get(f"/events/{SLUG}/door-access").text
+
+    done = organiser_client.post(revoke, data={"confirm": "yes"}, follow_redirects=True)
+    assert "Tautan pintu Pintu Utara tidak berlaku lagi." in done.text
+    assert "Dicabut" in done.text
+    assert scan(volunteer, people[1]["code"]).status_code == 403
 
 
 def test_ten_wrong_pins_lock_the_link_even_for_the_right_pin(app, as_user, organiser, event_slug):
@@ -265,7 +287,7 @@ def test_scans_made_offline_before_a_link_was_revoked_still_count(app, as_user, 
     before = (utcnow() - timedelta(minutes=5)).timestamp() * 1000
     with app.app_context():
         link_id = db.session.scalar(sa.select(DoorLink.id))
-    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke")
+    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke", data={"confirm": "yes"})
     after = (utcnow() + timedelta(seconds=1)).timestamp() * 1000
     batch = [
         {"code": people[0]["code"], "nonce": "made-before", "at": before},

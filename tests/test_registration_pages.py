@@ -96,13 +96,34 @@ def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client
     page = client.get(response.headers["Location"]).text
     assert "daftar tunggu, nomor 1" in page
     first = rows(Registration)[0]
-    client.post(f"/r/{first.link_token}/cancel")
+    client.post(f"/r/{first.link_token}/cancel", data={"confirm": "yes"})
     waiting = db.session.scalar(
         sa.select(Registration).where(Registration.full_name == "Budi Waiting")
     )
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
     assert "Anda mendapat kursi" in rows(OutboxMessage)[-1].subject
+
+
+def test_cancel_my_registration_asks_first_and_cancels_only_on_yes(client, ctx, event_slug):
+    register(client, event_slug)
+    [registration] = rows(Registration)
+    token = registration.link_token
+    assert "Batalkan pendaftaran saya" in client.get(f"/r/{token}").text
+
+    asked = client.post(f"/r/{token}/cancel")
+    assert asked.status_code == 200
+    assert "Batalkan pendaftaran Anda untuk" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text and 'name="csrf_token"' in asked.text
+    assert "Ya, batalkan pendaftaran saya" in asked.text
+    db.session.refresh(registration)
+    assert registration.status == "confirmed"  # nothing happened yet
+    assert "Kursi Anda sudah dikonfirmasi." in client.get(f"/r/{token}").text
+
+    done = client.post(f"/r/{token}/cancel", data={"confirm": "yes"}, follow_redirects=True)
+    assert "Pendaftaran Anda sudah dibatalkan." in done.text
+    db.session.refresh(registration)
+    assert registration.status == "cancelled"
 
 
 def test_participant_corrects_their_details(client, ctx, event_slug):

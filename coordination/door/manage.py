@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
-from coordination.events.forms import ConfirmForm, aware_in_zone, local_in_zone
+from coordination.events.forms import ConfirmForm, ConfirmStepForm, aware_in_zone, local_in_zone
 from coordination.events.services import event_for
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
@@ -63,15 +63,28 @@ def door_access(slug: str):
 @bp.post("/door-access/<int:link_id>/revoke")
 @login_required
 def revoke_link(slug: str, link_id: int):
+    """Stop a door link, once the organiser says yes: its phone stops checking people in."""
     event = event_for(current_user, slug)
-    if ConfirmForm().validate_on_submit():
-        try:
-            link = access.link_of(event, link_id)
-        except DomainError:
-            return render_template("errors/error.html", status=404), 404
-        access.revoke(link)
-        flash(_("Door link %(name)s no longer works.", name=link.name), "success")
-    return redirect(url_for("door_admin.door_access", slug=slug))
+    try:
+        link = access.link_of(event, link_id)
+    except DomainError:
+        return render_template("errors/error.html", status=404), 404
+    back = url_for("door_admin.door_access", slug=slug)
+    if link.revoked_at is not None:
+        return redirect(back)
+    if not ConfirmStepForm().confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Revoke the door link %(name)s?", name=link.name),
+            detail=_("The phone using it stops checking people in at once. This cannot be undone."),
+            action=url_for("door_admin.revoke_link", slug=slug, link_id=link.id),
+            yes=_("Yes, revoke the link"),
+            back=back,
+            no=_("Keep the link"),
+        )
+    access.revoke(link)
+    flash(_("Door link %(name)s no longer works.", name=link.name), "success")
+    return redirect(back)
 
 
 @bp.route("/checkin-lists", methods=["GET", "POST"])

@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -183,3 +184,16 @@ class MemberForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST button with its CSRF token."""
+
+
+class ConfirmStepForm(ConfirmForm):
+    """A POST that asks first: it acts only with confirm=yes, which the question's button sends.
+
+    The first button posts without it and gets the question (templates/confirm.html) back, so
+    the step works without JavaScript and a stray tap changes nothing.
+    """
+
+    confirm = HiddenField()
+
+    def confirmed(self) -> bool:
+        return self.validate_on_submit() and self.confirm.data == "yes"

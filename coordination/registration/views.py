@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
+from coordination.events.forms import ConfirmStepForm
 from coordination.events.models import Event
 from coordination.extensions import db, limiter
 
@@ -135,8 +136,23 @@ def edit(token: str):
 
 @bp.post("/r/<token>/cancel")
 def cancel(token: str):
-    """Give the seat up; the first person waiting gets it and is told."""
+    """Give the seat up, once the participant says yes; the first person waiting gets it."""
     registration = services.by_link_token(token)
+    if registration.status == RegistrationStatus.CANCELLED:
+        return redirect(url_for(".personal", token=token))
+    if not ConfirmStepForm().confirmed():
+        event = db.session.get(Event, registration.event_id)
+        return render_template(
+            "confirm.html",
+            question=_("Cancel your registration for %(event)s?", event=event.title),
+            detail=_(
+                "Your QR code will stop working at the door and your seat may go to someone else."
+            ),
+            action=url_for(".cancel", token=token),
+            yes=_("Yes, cancel my registration"),
+            back=url_for(".personal", token=token),
+            no=_("Keep my registration"),
+        )
     for person in services.cancel(registration):
         notify.promoted(person)
     flash(_("Your registration is cancelled."), "success")
