@@ -110,6 +110,32 @@ def test_revoking_a_door_link_asks_first_and_revokes_only_on_yes(app, as_user, o
     assert scan(volunteer, people[1]["code"]).status_code == 403
 
 
+def test_a_link_locked_by_wrong_pins_says_so_to_organiser_and_volunteer(
+    app, as_user, organiser, people
+):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    phone = app.test_client()  # opened the link before someone guessed at it
+    phone.post(url, data={"pin": pin})
+    guesser = app.test_client()
+    wrong = "000000" if pin != "000000" else "111111"
+    for _ in range(9):
+        assert "PIN tidak benar" in guesser.post(url, data={"pin": wrong}).text
+    last = guesser.post(url, data={"pin": wrong}).text
+    told = "Tautan pintu ini terkunci karena terlalu banyak PIN salah."
+    ask = "Minta tautan pintu baru kepada panitia."
+    assert told in last and ask in last
+    assert told in guesser.get(url).text
+
+    access_page = organiser_client.get(f"/events/{SLUG}/door-access").text
+    assert "Terkunci: 10 PIN salah" in access_page and "Berakhir" not in access_page
+
+    refused = scan(phone, people[0]["code"])
+    assert refused.status_code == 403 and told in refused.get_json()["title"]
+    page = phone.get(f"/events/{SLUG}/door")
+    assert page.status_code == 403 and told in page.text and ask in page.text
+
+
 def test_ten_wrong_pins_lock_the_link_even_for_the_right_pin(app, as_user, organiser, event_slug):
     url, pin = door_link(as_user(organiser))
     guesser = app.test_client()

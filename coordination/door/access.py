@@ -16,10 +16,9 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import DoorLink, link_usable
+from .models import MAX_FAILED_PINS, DoorLink, link_usable
 
 PIN_LENGTH = 6
-MAX_FAILED_PINS = 10
 # A door stays open a little after the programme ends, for late sign-outs and stragglers.
 GRACE_AFTER_EVENT = timedelta(hours=2)
 
@@ -117,10 +116,10 @@ def link_by_token(token: str) -> DoorLink | None:
 def unlock(link: DoorLink, pin: str) -> None:
     """Check the PIN; a wrong one counts towards the lock. Raises DomainError."""
     if not link.usable():
-        raise DomainError("link_ended")
+        raise DomainError("link_locked" if link.locked else "link_ended")
     if not check_password_hash(link.pin_hash, (pin or "").strip()):
         link.failed_attempts += 1
         db.session.flush()
-        raise DomainError("link_ended" if not link.usable() else "wrong_pin")
+        raise DomainError("link_locked" if link.locked else "wrong_pin")
     link.failed_attempts = 0
     db.session.flush()

@@ -33,6 +33,9 @@ VERDICTS = {
 LINK_ERRORS = {
     "wrong_pin": _l("That PIN is not right. Ask the organiser for the PIN of this door."),
     "link_ended": _l("This door link no longer works. Ask the organiser for a new one."),
+    "link_locked": _l(
+        "This door link is locked after too many wrong PINs. Ask the organiser for a new door link."
+    ),
     "name_required": _l("Give the door a name, e.g. Pintu Utara."),
     "event_over": _l("This event is over: a door link for it would not work."),
 }

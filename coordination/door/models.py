@@ -51,6 +51,10 @@ class CheckinList(db.Model):
     )
 
 
+# A door link locks after this many wrong PINs in a row, so guessing a six-digit PIN is pointless.
+MAX_FAILED_PINS = 10
+
+
 def new_door_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -75,11 +79,18 @@ class DoorLink(db.Model):
     def usable(self, now: datetime | None = None) -> bool:
         return link_usable(self, now)
 
+    @property
+    def locked(self) -> bool:
+        """Locked by too many wrong PINs: only a new link opens this door again."""
+        return self.failed_attempts >= MAX_FAILED_PINS
+
 
 def link_usable(link, now: datetime | None = None) -> bool:
     """For a DoorLink or a row with its revoked_at, expires_at and failed_attempts."""
     now = now or utcnow()
-    return link.revoked_at is None and now < link.expires_at and link.failed_attempts < 10
+    return (
+        link.revoked_at is None and now < link.expires_at and link.failed_attempts < MAX_FAILED_PINS
+    )
 
 
 class Checkin(db.Model):

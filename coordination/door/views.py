@@ -41,7 +41,7 @@ from .forms import (
     RepresentativeForm,
     WalkInForm,
 )
-from .models import Checkin, CheckinSource
+from .models import Checkin, CheckinSource, DoorLink
 from .services import DoorActor
 
 bp = Blueprint("door", __name__)
@@ -98,16 +98,22 @@ def _no_access(_error):
     if request.is_json or request.path.endswith(".json"):
         if session.get(SESSION_LINK) and not current_user.is_authenticated:
             # A door phone whose link ended: the page tells its volunteer so.
-            title = str(LINK_ERRORS["link_ended"])
+            title = str(_link_ended_message())
             return jsonify(code="no_access", tone="error", title=title), 403
         # Anyone else learns nothing, not even that the event exists.
         return jsonify(code="not_found"), 404
     if not current_user.is_authenticated and session.get(SESSION_LINK):
-        # A volunteer whose door link was revoked or ran out: say so, not "not found".
-        return render_template("door/ended.html"), 403
+        # A volunteer whose door link was revoked, locked or ran out: say so, not "not found".
+        return render_template("door/ended.html", message=_link_ended_message()), 403
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return render_template("errors/error.html", status=404), 404
+
+
+def _link_ended_message():
+    """Why this phone's door link no longer opens the door, in the words LINK_ERRORS has."""
+    link = db.session.get(DoorLink, session.get(SESSION_LINK))
+    return LINK_ERRORS["link_locked" if link is not None and link.locked else "link_ended"]
 
 
 def verdict(
@@ -201,7 +207,7 @@ def open_link(token: str):
         abort(404)
     event = db.session.get(Event, link.event_id)
     form = PinForm()
-    error = None if link.usable() else LINK_ERRORS["link_ended"]
+    error = None if link.usable() else LINK_ERRORS["link_locked" if link.locked else "link_ended"]
     if error is None and form.validate_on_submit():
         try:
             access.unlock(link, form.pin.data)
