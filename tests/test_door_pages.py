@@ -1,5 +1,6 @@
 """The door over HTTP: who may open it, what a scan answers, and what a volunteer never sees."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -108,6 +109,26 @@ def test_revoking_a_door_link_asks_first_and_revokes_only_on_yes(app, as_user, o
     assert "Tautan pintu Pintu Utara tidak berlaku lagi." in done.text
     assert "Dicabut" in done.text
     assert scan(volunteer, people[1]["code"]).status_code == 403
+
+
+def test_a_revoked_link_tells_the_volunteer_to_ask_for_a_new_one_not_to_reopen_it(
+    app, as_user, organiser, people
+):
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client)
+    volunteer = app.test_client()
+    volunteer.post(url, data={"pin": pin})
+    page = volunteer.get(f"/events/{SLUG}/door").text
+    words = json.loads(re.search(r'id="door-words">(.*?)</script>', page).group(1))
+    assert words["session_ended"] == (
+        "Akses pintu sudah berakhir. Minta tautan pintu baru kepada panitia."
+    )
+    assert "Buka lagi" not in page
+    with app.app_context():
+        link_id = db.session.scalar(sa.select(DoorLink.id))
+    organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke", data={"confirm": "yes"})
+    refused = scan(volunteer, people[0]["code"]).get_json()
+    assert "Minta tautan baru kepada panitia" in refused["title"]
 
 
 def test_a_link_locked_by_wrong_pins_says_so_to_organiser_and_volunteer(

@@ -227,7 +227,9 @@
       try {
         const response = await post(cfg.scanUrl, scanData);
         if ([400, 403, 404].includes(response.status)) {
-          show({tone: "error", code: "no_access", title: words.session_ended}, startedAt);
+          // A door link that ended says why (revoked, locked, expired); anything else, generally.
+          const refusal = await response.json().catch(() => ({}));
+          show({tone: "error", code: "no_access", title: refusal.title || words.session_ended}, startedAt);
           return;
         }
         if (response.ok) {
@@ -252,13 +254,35 @@
     return last !== undefined && now - last < REPEAT_WINDOW_MS;
   }
 
+  // A check-in line as the server renders it in page.html: time · name · door, and Undo.
   function remember(answer) {
     if (!answer.checkin_id || answer.code !== "checked_in") return;
     const list = document.getElementById("door-recent");
     if (!list) return;
     const item = document.createElement("li");
-    item.textContent = [answer.at, answer.name, answer.organisation].filter(Boolean).join(" · ");
+    const parts = [answer.at, answer.name, answer.door];
+    if (answer.representative) parts.push(fill(words.represented, {name: answer.representative}));
+    item.append(parts.filter(Boolean).join(" · ") + " ");
+    const form = document.createElement("form");
+    form.method = "post";
+    form.action = cfg.undoUrl.replace(/\/0$/, "/" + encodeURIComponent(answer.checkin_id));
+    form.className = "inline";
+    form.dataset.confirm = fill(words.undo_confirm, {name: answer.name});
+    const token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = cfg.csrf;
+    const button = document.createElement("button");
+    button.type = "submit";
+    button.className = "secondary outline small";
+    const who = document.createElement("span");
+    who.className = "visually-hidden";
+    who.textContent = ": " + answer.name;
+    button.append(words.undo, who);
+    form.append(token, button);
+    item.append(form);
     list.prepend(item);
+    while (list.children.length > 8) list.lastElementChild.remove(); // as many as the server shows
   }
 
   let flushing = false;
@@ -390,11 +414,13 @@
     link.addEventListener("click", (event) => event.stopPropagation());
   });
 
-  // Undo asks first: the button sits where a thumb lands.
-  document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
-    });
+  // Undo asks first: the button sits where a thumb lands. Listening on the page covers the
+  // lines added after a scan as well as those the server rendered.
+  root.addEventListener("submit", (event) => {
+    const form = event.target;
+    if (form.matches("form[data-confirm]") && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
   });
 
   // Searching by name needs the server; offline, say so instead of leaving the page.

@@ -3,19 +3,21 @@
 import io
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from PIL import Image
+from werkzeug.security import generate_password_hash
 
 from coordination.badges.qr import qr_png
 from coordination.demo.services import DEMO_SLUG
-from coordination.door.models import Checkin
+from coordination.door.models import Checkin, DoorLink
 from coordination.events.models import Event
-from coordination.extensions import db
+from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
 
-from .conftest import CHROMIUM, PHONE, expect, log_in, require_chromium
+from .conftest import CHROMIUM, DESKTOP, PHONE, expect, log_in, require_chromium
 
 DOOR = f"/events/{DEMO_SLUG}/door"
 
@@ -128,6 +130,94 @@ def test_a_hardware_scanner_typing_the_code_and_enter_checks_in(page_for, live_a
         print(f"\nscanner: Enter to verdict on screen {latency} ms")
     expect(page.locator("#door-recent")).to_contain_text(name)
     assert len(checkins_of(live_app, [person_id])) == 1
+
+
+def test_a_scanned_line_can_be_undone_at_once_without_reloading(page_for, live_app):
+    ((person_id, code, name),) = demo_people(live_app, 1, skip=8)
+    page = page_for(PHONE)
+    log_in(page)
+    page.goto(f"{DOOR}?camera=0")
+    door_name = page.locator("#door").get_attribute("data-door-name")
+    page.locator("#code").type(code + "\n", delay=5)  # the hardware scanner's path
+    expect(page.locator("#door-verdict")).to_have_attribute("data-code", "checked_in")
+    page.locator("#door-verdict").click()
+    line = page.locator("#door-recent li").first
+    # The line reads as the reloaded list does: time · name · door, with its Undo button.
+    expect(line).to_have_text(
+        re.compile(rf"^\d\d[.:]\d\d · {re.escape(name)} · {re.escape(door_name)}")
+    )
+    undo = line.get_by_role("button", name=re.compile(rf"^Batalkan\s*: {re.escape(name)}$"))
+    expect(undo).to_be_visible()
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    undo.click()
+    expect(page.locator(".flash")).to_contain_text(f"Check-in {name} dibatalkan")
+    assert asked == [f"Batalkan check-in {name}?"]
+    expect(page.locator("#door-recent")).not_to_contain_text(name)
+    assert checkins_of(live_app, [person_id]) == []
+
+
+def test_the_live_line_matches_the_line_after_a_reload(page_for, live_app):
+    ((_person_id, code, name),) = demo_people(live_app, 1, skip=9)
+    page = page_for(PHONE)
+    log_in(page)
+    page.goto(f"{DOOR}?camera=0")
+    page.locator("#code").fill(code)
+    page.locator("#code").press("Enter")
+    line = page.locator("#door-recent li").first
+    expect(line).to_contain_text(name)
+    live = " ".join(line.text_content().split())
+    live_confirm = line.locator("form").get_attribute("data-confirm")
+    live_action = line.locator("form").get_attribute("action")
+    page.reload()
+    line = page.locator("#door-recent li").first
+    assert " ".join(line.text_content().split()) == live
+    assert line.locator("form").get_attribute("data-confirm") == live_confirm
+    assert line.locator("form").get_attribute("action") == live_action
+
+
+def test_a_revoked_door_link_asks_first_then_tells_the_volunteer_to_ask_for_a_new_one(
+    page_for, live_app
+):
+    ((person_id, code, _name),) = demo_people(live_app, 1, skip=10)
+    with live_app.app_context():  # the demo event is under way, so made here, not on the page
+        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        link = DoorLink(
+            event_id=event.id,
+            name="Pintu Timur",
+            pin_hash=generate_password_hash("246810", method="scrypt"),
+            expires_at=utcnow() + timedelta(hours=2),
+        )
+        db.session.add(link)
+        db.session.commit()
+        token = link.token
+    volunteer = page_for(PHONE)
+    volunteer.goto(f"/d/{token}")
+    volunteer.fill("#pin", "246810")
+    volunteer.locator("#pin").press("Enter")
+    expect(volunteer.locator("#door")).to_be_attached()
+    volunteer.goto(f"{DOOR}?camera=0")
+
+    organiser = page_for(DESKTOP)
+    log_in(organiser)
+    organiser.goto(f"/events/{DEMO_SLUG}/door-access")
+    row = organiser.locator("tr", has_text="Pintu Timur")
+    row.get_by_role("button", name="Cabut").click()
+    expect(organiser.locator("h1")).to_have_text("Cabut tautan pintu Pintu Timur?")
+    organiser.go_back()  # changed their mind: nothing happened
+    organiser.reload()
+    expect(organiser.locator("tr", has_text="Pintu Timur")).to_contain_text("Aktif")
+    organiser.locator("tr", has_text="Pintu Timur").get_by_role("button", name="Cabut").click()
+    organiser.click("#confirm-yes")
+    expect(organiser.locator("tr", has_text="Pintu Timur")).to_contain_text("Dicabut")
+
+    volunteer.locator("#code").fill(code)
+    volunteer.locator("#code").press("Enter")
+    verdict = volunteer.locator("#door-verdict")
+    expect(verdict).to_have_attribute("data-code", "no_access")
+    expect(verdict).to_contain_text("Minta tautan baru kepada panitia")
+    expect(verdict).not_to_contain_text("Buka lagi")
+    assert checkins_of(live_app, [person_id]) == []
 
 
 def test_offline_scans_queue_and_are_recorded_at_their_time_when_back_online(page_for, live_app):
