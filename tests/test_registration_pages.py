@@ -80,7 +80,7 @@ def test_registering_twice_gives_no_second_seat_and_reveals_nothing(client, ctx,
         phone="+62 812 3456 7890",
     )
     assert response.status_code == 200
-    assert "Periksa e-mail Anda" in response.text
+    assert "Tautan pribadi Anda" in response.text
     assert "Siti" not in response.text and "siti@example.org" not in response.text
     assert len(rows(Registration)) == 1
     # The link goes to the address on record, never to the one just typed.

@@ -154,8 +154,9 @@ def verdict(
                     name=checkin.representative_name,
                     person=person.full_name if person is not None else "",
                 )
-            stand_in = _("represented by %(name)s", name=checkin.representative_name)
-            answer["detail"] = " — ".join(filter(None, (answer["detail"], stand_in)))
+            else:  # the greeting above already names the representative
+                stand_in = _("represented by %(name)s", name=checkin.representative_name)
+                answer["detail"] = " — ".join(filter(None, (answer["detail"], stand_in)))
     if window is not None:
         answer["detail"] = _(
             "Open %(opens)s – %(closes)s",
@@ -214,6 +215,7 @@ def open_link(token: str):
         except DomainError as failure:
             error = LINK_ERRORS[failure.code]
             db.session.commit()  # the failed attempt counts even though the page says no
+            form.pin.raw_data = form.pin.data = None  # an empty field for the next try
         else:
             session[SESSION_LINK] = link.id
             session.permanent = True
