@@ -73,8 +73,9 @@ class EventAtDoor:
 
 _events = Event.__table__
 _links = DoorLink.__table__
-# Built once: SQLAlchemy then compiles it once, and every scan runs it.
-_PHONE_AT_DOOR = (
+# Built once: SQLAlchemy then compiles it once, and every scan runs it (or a wider form of
+# it, services.phone_scan).
+PHONE_AT_DOOR = (
     sa.select(
         _events.c.id,
         _events.c.slug,
@@ -92,15 +93,18 @@ _PHONE_AT_DOOR = (
 def phone_at_door(
     slug: str, link_id: int, allow_ended: bool = False, connection: sa.Connection | None = None
 ):
-    """(EventAtDoor, link name, valid_until) for a door phone's link on this event, or None.
+    """(EventAtDoor, link name, valid_until) for a door phone's link on this event, or None."""
+    found = (connection or db.session).execute(PHONE_AT_DOOR, {"slug": slug, "link_id": link_id})
+    row = found.first()
+    return None if row is None else door_of(row, allow_ended)
+
+
+def door_of(row, allow_ended: bool = False):
+    """(EventAtDoor, link name, valid_until) from a PHONE_AT_DOOR row; None if it is shut.
 
     valid_until is None for a usable link; for a revoked or expired one (when allow_ended)
     it is when the link ended, so that only scans made before then count.
     """
-    found = (connection or db.session).execute(_PHONE_AT_DOOR, {"slug": slug, "link_id": link_id})
-    row = found.first()
-    if row is None:
-        return None
     event = EventAtDoor(row.id, row.slug, row.timezone)
     if link_usable(row):
         return event, row.name, None

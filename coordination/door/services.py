@@ -27,9 +27,7 @@ from .models import (
     CheckinList,
     CheckinLogEntry,
     CheckinSource,
-    DoorLink,
     RetiredCode,
-    link_usable,
 )
 
 # Scanners and people type codes in odd ways: lower case, spaces, dashes.
@@ -196,29 +194,24 @@ class PhoneScan(NamedTuple):
     person: PersonAtDoor | None  # whoever holds the code, of any event
 
 
-_links = DoorLink.__table__
-_events = Event.__table__
 _PHONE_SCAN = (
-    sa.select(
-        _events.c.id,
-        _events.c.slug,
-        _events.c.timezone,
-        _links.c.name,
-        _links.c.revoked_at,
-        _links.c.expires_at,
-        _links.c.failed_attempts,
+    access.PHONE_AT_DOOR.add_columns(
         *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
         *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
     )
-    .select_from(
-        _events.join(_links, _links.c.event_id == _events.c.id)
-        .outerjoin(
-            _lists,
-            sa.and_(_lists.c.id == sa.bindparam("list_id"), _lists.c.event_id == _events.c.id),
-        )
-        .outerjoin(_registrations, _registrations.c.checkin_code == sa.bindparam("code"))
+    .outerjoin_from(
+        Event.__table__,
+        _lists,
+        sa.and_(
+            _lists.c.id == sa.bindparam("list_id"),
+            _lists.c.event_id == Event.__table__.c.id,
+        ),
     )
-    .where(_events.c.slug == sa.bindparam("slug"), _links.c.id == sa.bindparam("link_id"))
+    .outerjoin_from(
+        Event.__table__,
+        _registrations,
+        _registrations.c.checkin_code == sa.bindparam("code"),
+    )
 )
 
 
@@ -242,23 +235,19 @@ def phone_scan(
         "code": normalise_code(raw_code),
     }
     row = connection.execute(_PHONE_SCAN, params).first()
-    if row is None:
+    door = None if row is None else access.door_of(row, allow_ended)
+    if door is None:
         return None
-    if link_usable(row):
-        valid_until = None
-    elif allow_ended and row.failed_attempts < access.MAX_FAILED_PINS:
-        valid_until = min(filter(None, (row.revoked_at, row.expires_at)))
-    else:
-        return None
+    event, name, valid_until = door
     found = row._mapping
     checkin_list = person = None
     if found["list_id"] is not None:
-        checkin_list = ListAtDoor(*(found[f"list_{name}"] for name in ListAtDoor._fields))
+        checkin_list = ListAtDoor(*(found[f"list_{field}"] for field in ListAtDoor._fields))
     if found["person_id"] is not None:
-        person = PersonAtDoor(*(found[f"person_{name}"] for name in PersonAtDoor._fields))
+        person = PersonAtDoor(*(found[f"person_{field}"] for field in PersonAtDoor._fields))
     return PhoneScan(
-        access.EventAtDoor(row.id, row.slug, row.timezone),
-        DoorActor(name=row.name, door_link_id=link_id, valid_until=valid_until),
+        event,
+        DoorActor(name=name, door_link_id=link_id, valid_until=valid_until),
         checkin_list,
         person,
     )
