@@ -26,6 +26,7 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from coordination.extensions import db
+from coordination.ops import logs
 
 QUEUE = "rakor"
 PENDING = "rakor_pending_tasks"
@@ -153,6 +154,8 @@ def worker_command(burst: bool) -> None:
         click.echo(f"{stuck} undelivered message(s) queued again")
     db.session.commit()
     connection = redis_connection(url)
+    # RQ's own lines (jobs started, done, failed) in the app's format, not RQ's coloured text.
+    logs.route("rq")
     # SimpleWorker runs jobs in this process, inside the app context `flask` set up.
     worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)
     worker.work(burst=burst, with_scheduler=True)

@@ -1,5 +1,6 @@
 """E-mails leave after the commit: on a thread without Redis, on RQ workers with it."""
 
+import json
 import os
 import socket
 import uuid
@@ -120,6 +121,26 @@ def test_flask_worker_runs_the_queue_in_burst_mode(tmp_path):
     assert result.exit_code == 0, result.output
     with app.app_context():
         assert db.session.scalar(sa.select(OutboxMessage.status)) == "sent"
+
+
+def test_the_worker_writes_its_lines_as_json_like_the_app(tmp_path):
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue
+
+    app = background_app(tmp_path, REDIS_URL=redis_url, LOG_FORMAT="json")
+    Queue(tasks.QUEUE, connection=tasks.redis_connection(redis_url)).empty()
+    with app.app_context():
+        mail.send(f"{uuid.uuid4().hex}@example.org", "JSON", "body")
+        db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
+    worker_lines = [line for line in lines if line["logger"].startswith("rq.")]
+    assert worker_lines, result.output
+    assert all(line["level"] in ("INFO", "WARNING", "ERROR") for line in worker_lines)
+    assert "@example.org" not in result.output  # addresses stay out of the log
 
 
 def test_the_outbox_page_tells_the_organiser_which_messages_failed(

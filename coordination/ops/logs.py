@@ -150,6 +150,17 @@ def init_app(app: Flask) -> None:
     app.after_request(_finish)
 
 
+def route(name: str) -> None:
+    """Another library's logger (the RQ worker's) writes through the app's handler, in its
+    format: JSON lines in production, redacted like the app's own."""
+    logger = logging.getLogger(name)
+    if _handler not in logger.handlers:
+        logger.addHandler(_handler)
+    logger.propagate = False
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
+
+
 def request_id() -> str | None:
     return g.get("request_id")
 
