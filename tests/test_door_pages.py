@@ -76,13 +76,19 @@ def test_a_volunteer_opens_the_door_link_with_its_pin_and_checks_people_in(
     assert scan(volunteer, "BUKAN-KODE").get_json()["code"] == "unknown_code"
 
 
-def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, people):
-    organiser_client = as_user(organiser)
+def volunteer_at_door(app, organiser_client):
+    """A new door link opened with its PIN on a volunteer's phone: (url, phone, link id)."""
     url, pin = door_link(organiser_client)
     volunteer = app.test_client()
     volunteer.post(url, data={"pin": pin})
     with app.app_context():
         link_id = db.session.scalar(sa.select(DoorLink.id))
+    return url, volunteer, link_id
+
+
+def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, people):
+    organiser_client = as_user(organiser)
+    url, volunteer, link_id = volunteer_at_door(app, organiser_client)
     organiser_client.post(f"/events/{SLUG}/door-access/{link_id}/revoke", data={"confirm": "yes"})
     refused = scan(volunteer, people[0]["code"])
     assert refused.status_code == 403 and refused.get_json()["code"] == "no_access"
@@ -93,11 +99,7 @@ def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, peop
 
 def test_revoking_a_door_link_asks_first_and_revokes_only_on_yes(app, as_user, organiser, people):
     organiser_client = as_user(organiser)
-    url, pin = door_link(organiser_client)
-    volunteer = app.test_client()
-    volunteer.post(url, data={"pin": pin})
-    with app.app_context():
-        link_id = db.session.scalar(sa.select(DoorLink.id))
+    url, volunteer, link_id = volunteer_at_door(app, organiser_client)
     revoke = f"/events/{SLUG}/door-access/{link_id}/revoke"
 
     asked = organiser_client.post(revoke)

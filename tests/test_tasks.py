@@ -106,36 +106,31 @@ def test_flask_worker_needs_redis_and_says_so(tmp_path):
     assert result.exit_code == 1 and "REDIS_URL" in result.output
 
 
-def test_flask_worker_runs_the_queue_in_burst_mode(tmp_path):
+def worker_after_one_message(tmp_path, **settings):
+    """One message queued on Redis, then `flask worker --burst`: (app, the CLI result)."""
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
         pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
     from rq import Queue
 
-    app = background_app(tmp_path, REDIS_URL=redis_url)
+    app = background_app(tmp_path, REDIS_URL=redis_url, **settings)
     Queue(tasks.QUEUE, connection=tasks.redis_connection(redis_url)).empty()
     with app.app_context():
         mail.send(f"{uuid.uuid4().hex}@example.org", "Burst", "body")
         db.session.commit()
     result = app.test_cli_runner().invoke(args=["worker", "--burst"])
     assert result.exit_code == 0, result.output
+    return app, result
+
+
+def test_flask_worker_runs_the_queue_in_burst_mode(tmp_path):
+    app, result = worker_after_one_message(tmp_path)
     with app.app_context():
         assert db.session.scalar(sa.select(OutboxMessage.status)) == "sent"
 
 
 def test_the_worker_writes_its_lines_as_json_like_the_app(tmp_path):
-    redis_url = os.environ.get("TEST_REDIS_URL")
-    if not redis_url:
-        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
-    from rq import Queue
-
-    app = background_app(tmp_path, REDIS_URL=redis_url, LOG_FORMAT="json")
-    Queue(tasks.QUEUE, connection=tasks.redis_connection(redis_url)).empty()
-    with app.app_context():
-        mail.send(f"{uuid.uuid4().hex}@example.org", "JSON", "body")
-        db.session.commit()
-    result = app.test_cli_runner().invoke(args=["worker", "--burst"])
-    assert result.exit_code == 0, result.output
+    _app, result = worker_after_one_message(tmp_path, LOG_FORMAT="json")
     lines = [json.loads(line) for line in result.stderr.splitlines() if line.startswith("{")]
     worker_lines = [line for line in lines if line["logger"].startswith("rq.")]
     assert worker_lines, result.output
