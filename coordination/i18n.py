@@ -22,6 +22,8 @@ _PATTERNS = {
         "time": "HH.mm",
         "clock": "HH.mm",
         "short": "d MMM y, HH.mm",
+        # The check-in log: a check-in and its undo often fall in the same minute.
+        "seconds": "d MMM y, HH.mm.ss",
     },
     "en": {
         "long": "EEEE, d MMMM y, HH:mm",
@@ -29,6 +31,7 @@ _PATTERNS = {
         "time": "HH:mm",
         "clock": "HH:mm",
         "short": "d MMM y, HH:mm",
+        "seconds": "d MMM y, HH:mm:ss",
     },
 }
 
