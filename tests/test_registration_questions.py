@@ -79,3 +79,26 @@ def test_choice_questions_need_choices_and_answers_must_be_among_them(ctx, event
         clean_answers([question], {question.id: "Malam"})
     assert refused.value.code == "answer_invalid"
     assert clean_answers([question], {question.id: "Pagi"}) == {question.id: "Pagi"}
+
+
+def test_people_added_by_the_organiser_or_at_the_door_need_not_answer(
+    client, ctx, as_user, organiser, with_questions
+):
+    """Required questions are for the public form: someone added by hand is not there to
+    answer them, and neither is the walk-in the door lets in."""
+    as_user(organiser)
+    added = client.post(
+        f"/events/{with_questions}/participants/new",
+        data={"full_name": "Bambang Sutrisno", "phone": "0813-1111-2222", "role": "participant"},
+    )
+    assert added.status_code == 302
+    walk_in = client.post(
+        f"/events/{with_questions}/door/walk-in",
+        data={"full_name": "Tamu Dadakan", "phone": "0819-1234-5678"},
+    )
+    assert walk_in.status_code == 302
+    names = db.session.scalars(
+        sa.select(Registration.full_name).where(Registration.status == "confirmed")
+    ).all()
+    assert sorted(names) == ["Bambang Sutrisno", "Tamu Dadakan"]
+    assert db.session.scalars(sa.select(Answer)).all() == []

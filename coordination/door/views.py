@@ -410,8 +410,10 @@ def walk_in(slug: str):
                 form.phone.errors.append(
                     _("Already registered: find this person by name on the door page.")
                 )
-            else:
+            elif error.code == "event_full":
                 full = True
+            else:
+                raise
         else:
             session[SESSION_VERDICT] = dict(
                 verdict(event, "checked_in", person, checkin), badge_for=person.id

@@ -74,15 +74,21 @@ def delete_question(question: Question) -> None:
     db.session.flush()
 
 
-def clean_answers(questions: list[Question], answers: dict[int, object]) -> dict[int, str]:
-    """Check answers against their questions; multiple choices are kept one per line."""
+def clean_answers(
+    questions: list[Question], answers: dict[int, object], *, require: bool = True
+) -> dict[int, str]:
+    """Check answers against their questions; multiple choices are kept one per line.
+
+    require=False when the person is not there to answer (added by an organiser, or let in
+    at the door): a required question is then simply left unanswered.
+    """
     cleaned = {}
     for question in questions:
         raw = answers.get(question.id)
         values = raw if isinstance(raw, list) else ([raw] if raw not in (None, "") else [])
         values = [str(v).strip() for v in values if str(v).strip()]
         if not values:
-            if question.required:
+            if question.required and require:
                 raise DomainError("answer_required", question_id=question.id)
             continue
         if question.kind in CHOICE_KINDS and not set(values) <= set(question.options):

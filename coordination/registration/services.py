@@ -255,7 +255,7 @@ def register(
     data = _clean(data)
     if questions is None:
         questions = questions_of(event)
-    cleaned_answers = clean_answers(questions, answers or {})
+    cleaned_answers = clean_answers(questions, answers or {}, require=not by_organiser)
     now = utcnow()
     new = Registration(
         event_id=event.id,
