@@ -13,6 +13,7 @@ from coordination.mail.models import OutboxMessage
 from coordination.registration.models import Registration
 
 from . import factories
+from .test_events import FORM as EVENT_FORM
 
 FORM = {
     "full_name": "Siti Maulidah",
@@ -105,6 +106,26 @@ def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client
     assert "Anda mendapat kursi" in rows(OutboxMessage)[-1].subject
 
 
+def test_more_seats_go_to_the_waiting_list_first(client, ctx, as_user, organiser, event_slug):
+    register(client, event_slug)
+    register(client, event_slug, phone="0812-0000-0002", email="b@example.org")
+    register(
+        client, event_slug, phone="0812-0000-0003", email="c@example.org", full_name="Budi Waiting"
+    )
+    as_user(organiser)
+    edited = client.post(
+        f"/events/{event_slug}/edit",
+        data={**EVENT_FORM, "slug": event_slug, "capacity": "5", "waitlist_enabled": "y"},
+        follow_redirects=True,
+    )
+    assert "1 orang naik dari daftar tunggu." in edited.text
+    budi = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Budi Waiting"))
+    db.session.refresh(budi)
+    assert budi.status == "confirmed"
+    assert "Anda mendapat kursi" in rows(OutboxMessage)[-1].subject
+    assert rows(OutboxMessage)[-1].recipient == "c@example.org"
+
+
 def test_cancel_my_registration_asks_first_and_cancels_only_on_yes(client, ctx, event_slug):
     register(client, event_slug)
     [registration] = rows(Registration)
@@ -194,11 +215,20 @@ def test_organiser_searches_filters_and_manages_participants(
     response = client.post(
         f"/events/{event_slug}/participants/{waiting.id}/confirm", follow_redirects=True
     )
-    assert "Acara sudah penuh" in response.text
+    assert "Tidak ada kursi kosong: batalkan peserta lain atau naikkan kapasitas" in response.text
     budi = db.session.scalar(
         sa.select(Registration).where(Registration.full_name == "Budi Santoso")
     )
-    client.post(f"/events/{event_slug}/participants/{budi.id}/cancel")
+    cancel = f"/events/{event_slug}/participants/{budi.id}/cancel"
+    question = client.post(cancel)
+    assert "Batalkan pendaftaran Budi Santoso?" in question.text
+    db.session.refresh(budi)
+    assert budi.status == "confirmed"  # asking changed nothing
+    response = client.post(cancel, data={"confirm": "yes"}, follow_redirects=True)
+    assert "Pendaftaran Budi Santoso dibatalkan." in response.text
+    assert "1 orang naik dari daftar tunggu." in response.text
+    # Waluyo gave no e-mail: the organiser is told to phone him.
+    assert "Tidak ada e-mail untuk memberi tahu Waluyo: kabari lewat telepon." in response.text
     db.session.refresh(waiting)
     assert waiting.status == "confirmed"
     assert "Anda mendapat kursi" not in client.get(f"/events/{event_slug}/outbox").text  # no e-mail

@@ -16,6 +16,8 @@ from flask_login import current_user, login_required
 from coordination.auth.services import user_by_email
 from coordination.config import TIME_ZONES
 from coordination.errors import DomainError
+from coordination.registration import notify
+from coordination.registration import services as seats
 
 from . import services
 from .forms import AgendaItemForm, ConfirmForm, EventForm, MemberForm
@@ -85,6 +87,7 @@ def edit(slug: str):
             form.show_error(error.code)
         else:
             flash(_("Changes saved."), "success")
+            notify.tell_promoted(seats.fill_free_seats(event))
             return redirect(url_for("events.show", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
 

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
-from coordination.events.forms import ConfirmForm
+from coordination.events.forms import ConfirmForm, ConfirmStepForm
 from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
@@ -32,6 +32,7 @@ from .forms import (
     ParticipantSearchForm,
     QuestionForm,
 )
+from .models import RegistrationStatus
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
 
@@ -96,25 +97,60 @@ def edit(slug: str, registration_id: int | None = None):
 @bp.post("/participants/<int:registration_id>/<any(cancel, restore, confirm):action>")
 @login_required
 def change_status(slug: str, registration_id: int, action: str):
-    """Cancel, restore, or move off the waiting list."""
+    """Cancel (after asking), restore, or move off the waiting list, saying what happened."""
     event = event_for(current_user, slug)
+    registration = services.participant_of(event, registration_id)
+    back = url_for(".edit", slug=slug, registration_id=registration_id)
+    name = registration.full_name
+    if action == "cancel":
+        if not ConfirmStepForm().confirmed():
+            return render_template(
+                "confirm.html",
+                question=_("Cancel the registration of %(name)s?", name=name),
+                detail=_("Their seat goes to the first person on the waiting list.")
+                if registration.status == RegistrationStatus.CONFIRMED
+                else None,
+                action=url_for(
+                    ".change_status", slug=slug, registration_id=registration_id, action="cancel"
+                ),
+                yes=_("Yes, cancel it"),
+                back=back,
+                no=_("Keep the registration"),
+            )
+        promoted = services.cancel(registration)
+        flash(_("The registration of %(name)s is cancelled.", name=name), "success")
+        notify.tell_promoted(promoted)
+        return redirect(back)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    registration = services.participant_of(event, registration_id)
+    before = registration.status
     try:
-        if action == "cancel":
-            for person in services.cancel(registration):
-                notify.promoted(person)
-        elif action == "restore":
+        if action == "restore":
             services.restore(registration)
         else:
             services.confirm_from_waiting_list(registration)
-            notify.promoted(registration)
     except DomainError:
-        flash(_("The event is full and has no waiting list."), "error")
+        if action == "restore":
+            flash(_("The event is full and has no waiting list."), "error")
+        else:
+            flash(_("No seat is free: cancel someone or raise the capacity first."), "error")
+        return redirect(back)
+    if registration.status == before:
+        return redirect(back)  # another organiser got there first: the page shows how it is
+    if action == "confirm":
+        notify.tell_promoted([registration])
+    elif registration.status == RegistrationStatus.WAITING:
+        flash(
+            _(
+                "%(name)s is back, on the waiting list (number %(position)s).",
+                name=name,
+                position=services.waiting_position(registration),
+            ),
+            "success",
+        )
     else:
-        flash(_("Participant saved."), "success")
-    return redirect(url_for(".edit", slug=slug, registration_id=registration_id))
+        flash(_("%(name)s has a seat again.", name=name), "success")
+    return redirect(back)
 
 
 @bp.get("/outbox")

@@ -1,8 +1,9 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
-from flask import render_template
+from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from coordination.events.models import Event
 from coordination.extensions import db
@@ -32,6 +33,26 @@ def link_again(registration: Registration) -> None:
 
 def promoted(registration: Registration) -> None:
     _send(registration, _l("You have a seat"), "mail/promoted.txt")
+
+
+def tell_promoted(people: list[Registration]) -> None:
+    """E-mail everyone who moved up, and tell the organiser whom to phone instead."""
+    for person in people:
+        promoted(person)
+    if people:
+        flash(
+            ngettext(
+                "%(num)d person moved up from the waiting list.",
+                "%(num)d people moved up from the waiting list.",
+                len(people),
+            ),
+            "success",
+        )
+    if unreachable := [person.full_name for person in people if not person.email]:
+        flash(
+            _("No e-mail to tell %(names)s: let them know by phone.", names=", ".join(unreachable)),
+            "info",
+        )
 
 
 def invited(invitation) -> bool:

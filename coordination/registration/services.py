@@ -355,6 +355,13 @@ def promote_waiting(event: Event) -> list[Registration]:
     return promoted
 
 
+def fill_free_seats(event: Event) -> list[Registration]:
+    """After the capacity is raised, the waiting list moves up in its order, as it does
+    when someone cancels, before any newcomer can take the new seats."""
+    _lock_seats(event)
+    return promote_waiting(event)
+
+
 def cancel(registration: Registration) -> list[Registration]:
     """Cancel and hand the seat to the first waiting person; return who was promoted."""
     event = db.session.get(Event, registration.event_id)
