@@ -103,3 +103,21 @@ def test_wtforms_own_messages_speak_the_users_language(client, as_user, make):
     assert "Wajib diisi." in page and "This field is required." not in page
     client.post("/language", data={"language": "en", "next": "/events/new"})
     assert "This field is required." in client.post("/events/new", data={"title": ""}).text
+
+
+def test_no_text_to_translate_hides_inside_an_f_string():
+    """Babel's extractor reads an f-string as one token: a _() inside it never reaches the
+    catalogue, and Indonesian users get the English (an invitation once went out so)."""
+    import ast
+
+    hidden = []
+    for path in Path(ROOT, "coordination").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.JoinedStr):
+                hidden += [
+                    f"{path.relative_to(ROOT)}:{call.lineno}"
+                    for call in ast.walk(node)
+                    if isinstance(call, ast.Call)
+                    and getattr(call.func, "id", None) in {"_", "_l", "gettext", "ngettext"}
+                ]
+    assert hidden == []

@@ -41,6 +41,7 @@ def test_organiser_imports_a_csv_and_invitees_with_email_get_their_link(
     siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
     [message] = db.session.scalars(sa.select(OutboxMessage)).all()
     assert message.recipient == "siti@example.org" and f"/i/{siti.token}" in message.body
+    assert message.subject.startswith("Undangan: ")
 
 
 def test_a_list_with_one_bad_row_imports_nothing_and_names_the_rows(

@@ -119,7 +119,9 @@ def test_more_seats_go_to_the_waiting_list_first(client, ctx, as_user, organiser
         follow_redirects=True,
     )
     assert "1 orang naik dari daftar tunggu." in edited.text
-    budi = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Budi Waiting"))
+    budi = db.session.scalar(
+        sa.select(Registration).where(Registration.full_name == "Budi Waiting")
+    )
     db.session.refresh(budi)
     assert budi.status == "confirmed"
     assert "Anda mendapat kursi" in rows(OutboxMessage)[-1].subject

@@ -99,7 +99,7 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
             page_label=page_label_css(),
             draft_label=css_string(_("DRAFT — NOT FINAL")),
         )
-        return append_pdf(body, listed, title=f"{_('Minutes')} · {event.title}")
+        return append_pdf(body, listed, title=_("Minutes · %(title)s", title=event.title))
 
     listed_seconds = 0.0 if attachment.cached() is not None else attachment.seconds
     return Document(key=key, seconds=listed_seconds + BODY_SECONDS, render=render)

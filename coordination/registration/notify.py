@@ -62,5 +62,6 @@ def invited(invitation) -> bool:
     event = db.session.get(Event, invitation.event_id)
     link = public_url("registration.invitation", token=invitation.token)
     body = render_template("mail/invitation.txt", invitation=invitation, event=event, link=link)
-    mail.send(invitation.email, f"{_('Invitation')}: {event.title}", body, event_id=event.id)
+    subject = _("Invitation: %(title)s", title=event.title)
+    mail.send(invitation.email, subject, body, event_id=event.id)
     return True
