@@ -63,6 +63,11 @@ class Config:
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+        # Registrations one address may send. A hall's Wi-Fi, or a mobile carrier's shared
+        # address, puts many real registrants behind one: room for a hall of 50 at once.
+        self.REGISTRATION_RATE_LIMIT = os.environ.get(
+            "REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour"
+        )
         if os.environ.get("REDIS_URL"):
             self.CACHE_TYPE = "RedisCache"
             self.CACHE_REDIS_URL = os.environ["REDIS_URL"]

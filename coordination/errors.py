@@ -16,6 +16,8 @@ class DomainError(Exception):
 def register_error_pages(app: Flask) -> None:
     def page(status: int):
         def handler(error):
+            if status == 429 and getattr(error, "response", None) is not None:
+                return error.response  # a page of its own, e.g. the form kept as it was sent
             if request.path.startswith("/api/"):
                 from coordination.api.errors import from_http_exception
 

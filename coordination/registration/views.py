@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -67,8 +68,30 @@ def _submit(event, form, attempt):
     return redirect(url_for(".personal", token=registration.link_token, new=1))
 
 
+def _registration_limit() -> str:
+    return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _form_kept(_limit) -> Response:
+    """Over the limit: the form comes back as it was sent, to send again in a minute."""
+    event = services.public_event(request.view_args["slug"])
+    form = form_with_questions(PublicRegistrationForm, questions_of(event))()
+    return make_response(_event_page(event, form, "open", slow_down=True), 429)
+
+
+def _event_page(event, form, state: str, slow_down: bool = False) -> str:
+    return render_template(
+        "registration/event.html",
+        event=event,
+        form=form,
+        state=state,
+        seats_left=max(event.capacity - services.seats_taken(event), 0),
+        slow_down=slow_down,
+    )
+
+
 @bp.route("/e/<slug>", methods=["GET", "POST"])
-@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@limiter.limit(_registration_limit, methods=["POST"], on_breach=_form_kept)
 def event_page(slug: str):
     """The event as the public sees it, with the registration form."""
     event = services.public_event(slug)
@@ -88,13 +111,7 @@ def event_page(slug: str):
         if not isinstance(outcome, str):
             return outcome
         state = outcome
-    return render_template(
-        "registration/event.html",
-        event=event,
-        form=form,
-        state=state,
-        seats_left=max(event.capacity - services.seats_taken(event), 0),
-    )
+    return _event_page(event, form, state)
 
 
 @bp.get("/r/<token>")
@@ -169,7 +186,7 @@ def qr(token: str):
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@limiter.limit(_registration_limit, methods=["POST"])
 def invitation(token: str):
     """An invitee answers: registers, sends a representative, or declines."""
     invited = invitations.by_token(token)
