@@ -95,7 +95,14 @@ def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client
         client, event_slug, phone="0812-0000-0003", email="c@example.org", full_name="Budi Waiting"
     )
     page = client.get(response.headers["Location"]).text
-    assert "daftar tunggu, nomor 1" in page
+    assert "daftar tunggu, nomor 1" in page and "Kami akan mengirim e-mail" in page
+    # No seat, no door pass: the QR code comes once a seat does.
+    assert "<h1>Anda di daftar tunggu</h1>" in page and "qr.svg" not in page
+    assert "Anda di daftar tunggu, nomor 1, untuk:" in rows(OutboxMessage)[-1].body
+    no_email = register(client, event_slug, phone="0812-0000-0004", email="", full_name="Ani")
+    page = client.get(no_email.headers["Location"]).text
+    assert "nomor 2" in page and "Buka lagi halaman ini nanti" in page
+    assert "Kami akan mengirim e-mail" not in page
     first = rows(Registration)[0]
     client.post(f"/r/{first.link_token}/cancel", data={"confirm": "yes"})
     waiting = db.session.scalar(
@@ -230,6 +237,9 @@ def test_organiser_searches_filters_and_manages_participants(
     budi = db.session.scalar(
         sa.select(Registration).where(Registration.full_name == "Budi Santoso")
     )
+    # Budi gave no e-mail: the organiser can read his personal link out to him.
+    detail = client.get(f"/events/{event_slug}/participants/{budi.id}").text
+    assert f"/r/{budi.link_token}" in detail
     cancel = f"/events/{event_slug}/participants/{budi.id}/cancel"
     question = client.post(cancel)
     assert "Batalkan pendaftaran Budi Santoso?" in question.text

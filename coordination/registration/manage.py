@@ -91,6 +91,10 @@ def edit(slug: str, registration_id: int | None = None):
         registration=registration,
         position=services.waiting_position(registration) if registration else None,
         answers=questions.answers_of(registration) if registration else [],
+        # For someone who gave no e-mail and asks for it: the organiser can read it out.
+        personal_link=public_url("registration.personal", token=registration.link_token)
+        if registration
+        else None,
     )
 
 

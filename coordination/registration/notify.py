@@ -10,6 +10,7 @@ from coordination.extensions import db
 from coordination.mail import services as mail
 from coordination.urls import public_url
 
+from . import services
 from .models import Registration
 
 
@@ -19,7 +20,13 @@ def _send(registration: Registration, subject, template: str) -> None:
         return
     event = db.session.get(Event, registration.event_id)
     link = public_url("registration.personal", token=registration.link_token)
-    body = render_template(template, registration=registration, event=event, link=link)
+    body = render_template(
+        template,
+        registration=registration,
+        event=event,
+        link=link,
+        position=services.waiting_position(registration),
+    )
     mail.send(registration.email, f"{subject}: {event.title}", body, event_id=event.id)
 
 
