@@ -97,6 +97,20 @@ def test_a_revoked_door_link_stops_working_at_once(app, as_user, organiser, peop
         assert db.session.scalar(sa.select(sa.func.count(Checkin.id))) == 0
 
 
+def test_a_door_phone_learns_nothing_of_another_events_door(app, as_user, make, organiser, people):
+    """Its link works at its own door; at any other the answer is the same as for an
+    address that does not exist, not 'your link has ended'."""
+    other = make(factories.make_event, organiser["id"], slug="rapat-lain")
+    _url, volunteer, _link_id = volunteer_at_door(app, as_user(organiser))
+    unknown = volunteer.get("/events/tidak-ada/door")
+    elsewhere = volunteer.get(f"/events/{other}/door")
+    assert unknown.status_code == elsewhere.status_code == 404
+    assert "berakhir" not in elsewhere.text
+    scanned = volunteer.post(f"/events/{other}/door/scan", json={"code": people[0]["code"]})
+    assert scanned.status_code == 404 and scanned.get_json() == {"code": "not_found"}
+    assert scan(volunteer, people[0]["code"]).get_json()["code"] == "checked_in"  # still works
+
+
 def test_revoking_a_door_link_asks_first_and_revokes_only_on_yes(app, as_user, organiser, people):
     organiser_client = as_user(organiser)
     url, volunteer, link_id = volunteer_at_door(app, organiser_client)

@@ -95,19 +95,33 @@ def _event_of_staff(slug: str) -> Event:
 
 @bp.errorhandler(NoDoorAccess)
 def _no_access(_error):
+    ended_link = (
+        session.get(SESSION_LINK) and not current_user.is_authenticated and _own_link_ended()
+    )
     if request.is_json or request.path.endswith(".json"):
-        if session.get(SESSION_LINK) and not current_user.is_authenticated:
+        if ended_link:
             # A door phone whose link ended: the page tells its volunteer so.
             title = str(_link_ended_message())
             return jsonify(code="no_access", tone="error", title=title), 403
         # Anyone else learns nothing, not even that the event exists.
         return jsonify(code="not_found"), 404
-    if not current_user.is_authenticated and session.get(SESSION_LINK):
+    if ended_link:
         # A volunteer whose door link was revoked, locked or ran out: say so, not "not found".
         return render_template("door/ended.html", message=_link_ended_message()), 403
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated and not session.get(SESSION_LINK):
         return login_manager.unauthorized()
     return render_template("errors/error.html", status=404), 404
+
+
+def _own_link_ended() -> bool:
+    """A door phone at its own event's door, whose link was revoked, locked or ran out.
+
+    At any other event's door it learns nothing, not even that the event exists."""
+    link = db.session.get(DoorLink, session.get(SESSION_LINK))
+    if link is None or link.usable():
+        return False
+    slug = (request.view_args or {}).get("slug")
+    return link.event_id == db.session.scalar(sa.select(Event.id).where(Event.slug == slug))
 
 
 def _link_ended_message():
