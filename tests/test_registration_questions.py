@@ -102,3 +102,14 @@ def test_people_added_by_the_organiser_or_at_the_door_need_not_answer(
     ).all()
     assert sorted(names) == ["Bambang Sutrisno", "Tamu Dadakan"]
     assert db.session.scalars(sa.select(Answer)).all() == []
+
+
+def test_every_mistake_is_marked_in_one_go(client, ctx, with_questions):
+    """A wrong mobile and e-mail are marked with the unanswered questions, not one submit
+    later."""
+    response = client.post(f"/e/{with_questions}", data={**FORM, "phone": "123", "email": "bukan@"})
+    assert response.status_code == 200
+    assert response.text.count("Mohon jawab pertanyaan ini.") == 2
+    assert "Isi nomor HP Indonesia" in response.text
+    assert "Masukkan alamat e-mail yang valid." in response.text
+    assert db.session.scalars(sa.select(Registration)).all() == []

@@ -18,7 +18,7 @@ from coordination.forms import FlaskForm
 
 from .models import QuestionKind
 from .questions import NO, YES, QuestionData
-from .services import ParticipantData
+from .services import ParticipantData, participant_problems
 
 ERROR_MESSAGES = {
     "invalid_phone": ("phone", _l("Enter an Indonesian mobile number, e.g. 0812-3456-7890.")),
@@ -67,6 +67,16 @@ class ParticipantForm(FlaskForm):
     def show_error(self, code: str) -> None:
         field_name, message = ERROR_MESSAGES[code]
         getattr(self, field_name).errors.append(message)
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' checks and the details' own rules, marked together: nobody should
+        correct a required answer only to be told about their mobile number next."""
+        valid = super().validate(extra_validators)
+        for code in participant_problems(self.to_data()):
+            if not getattr(self, ERROR_MESSAGES[code][0]).errors:
+                self.show_error(code)
+            valid = False
+        return valid
 
 
 class OrganiserParticipantForm(ParticipantForm):

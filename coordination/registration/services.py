@@ -155,6 +155,23 @@ def _count(event: Event, status: str) -> int:
     return db.session.scalar(_COUNT, {"event_id": event.id, "status": status})
 
 
+def participant_problems(data: ParticipantData) -> list[str]:
+    """Every rule the details break, so that a form marks them all in one go."""
+    problems = [] if data.full_name.split() else ["name_required"]
+    for code, raw, normalise in (
+        ("invalid_phone", data.phone, normalise_phone),
+        ("invalid_email", data.email, normalise_email),
+    ):
+        try:
+            if raw.strip():
+                normalise(raw)
+        except DomainError:
+            problems.append(code)
+    if not data.phone.strip() and not data.email.strip():
+        problems.append("contact_required")
+    return problems
+
+
 def _clean(data: ParticipantData) -> ParticipantData:
     name = " ".join(data.full_name.split())
     if not name:
