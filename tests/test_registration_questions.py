@@ -113,3 +113,24 @@ def test_every_mistake_is_marked_in_one_go(client, ctx, with_questions):
     assert "Isi nomor HP Indonesia" in response.text
     assert "Masukkan alamat e-mail yang valid." in response.text
     assert db.session.scalars(sa.select(Registration)).all() == []
+
+
+def test_the_personal_link_corrects_the_answers_too(client, ctx, with_questions):
+    _, (members, topics, report) = _field_names(client, with_questions)
+    client.post(
+        f"/e/{with_questions}",
+        data={**FORM, members: "120", topics: ["Permodalan", "Digitalisasi"], report: "yes"},
+    )
+    token = db.session.scalar(sa.select(Registration.link_token))
+    form = client.get(f"/r/{token}/edit").text
+    assert 'value="120"' in form  # the answers as given, ready to correct
+    assert form.count("checked") == 3  # two topics and "yes"
+
+    refused = client.post(f"/r/{token}/edit", data={**FORM, members: "", report: "no"})
+    assert "Mohon jawab pertanyaan ini." in refused.text
+    saved = client.post(
+        f"/r/{token}/edit", data={**FORM, members: "95", report: "no"}, follow_redirects=True
+    )
+    assert "95" in saved.text and "Tidak" in saved.text
+    answers = {a.value for a in db.session.scalars(sa.select(Answer))}
+    assert answers == {"95", "no"}  # the emptied topics are gone, nothing else changed

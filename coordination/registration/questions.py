@@ -119,6 +119,31 @@ def save_answers(registration: Registration, cleaned: dict[int, str]) -> None:
     db.session.flush()
 
 
+def replace_answers(
+    registration: Registration, questions: list[Question], answers: dict[int, object]
+) -> None:
+    """The participant's own corrections: every answer as now given, an emptied one gone."""
+    cleaned = clean_answers(questions, answers)
+    existing = db.session.scalars(
+        sa.select(Answer).where(Answer.registration_id == registration.id)
+    ).all()
+    asked = {question.id for question in questions}
+    for answer in existing:
+        if answer.question_id in asked and answer.question_id not in cleaned:
+            db.session.delete(answer)
+    save_answers(registration, cleaned)
+
+
+def form_answers(registration: Registration) -> dict[str, object]:
+    """The answers as the form's fields hold them: several choices as a list."""
+    return {
+        f"question_{answer.question_id}": answer.value.splitlines()
+        if answer.question.kind == QuestionKind.MULTIPLE_CHOICE
+        else answer.value
+        for answer in answers_of(registration)
+    }
+
+
 def answers_of(registration: Registration) -> list[Answer]:
     """Answers in question order, with their questions loaded in the same query."""
     return list(

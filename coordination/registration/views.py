@@ -29,7 +29,7 @@ from .forms import (
     form_with_questions,
 )
 from .models import Registration, RegistrationStatus
-from .questions import answers_of, questions_of
+from .questions import answers_of, form_answers, questions_of, replace_answers
 
 bp = Blueprint("registration", __name__)
 
@@ -134,18 +134,26 @@ def edit(token: str):
     registration = services.by_link_token(token)
     if not registration.is_active:
         abort(404)
-    form = ParticipantForm()
+    event = db.session.get(Event, registration.event_id)
+    questions = questions_of(event)
+    form = form_with_questions(ParticipantForm, questions)()
     if request.method == "GET":
         form.fill_from(registration)
+        for name, value in form_answers(registration).items():
+            form[name].data = value
     elif form.validate_on_submit():
         try:
             services.update_details(registration, form.to_data())
+            replace_answers(registration, questions, form.answers())
         except DomainError as error:
-            form.show_error(error.code)
+            db.session.rollback()
+            if error.code in ANSWER_MESSAGES:
+                form.show_answer_error(error.details["question_id"], ANSWER_MESSAGES[error.code])
+            else:
+                form.show_error(error.code)
         else:
             flash(_("Your details have been saved."), "success")
             return redirect(url_for(".personal", token=token))
-    event = db.session.get(Event, registration.event_id)
     return render_template(
         "registration/edit.html", form=form, registration=registration, event=event
     )
