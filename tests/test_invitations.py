@@ -44,6 +44,25 @@ def test_organiser_imports_a_csv_and_invitees_with_email_get_their_link(
     assert message.subject.startswith("Undangan: ")
 
 
+def test_the_same_list_again_with_names_added_invites_only_the_new_ones(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    longer = GOOD_CSV + "Ani Wulandari;KSU Dringu;Sekretaris;0812-1111-0004;ani@example.org\n"
+    response = upload(client, event_slug, "undangan.csv", longer.encode())
+    assert "1 undangan diimpor, 1 dikirim lewat e-mail." in response.text
+    assert "2 baris sudah diundang sebelumnya dan dibiarkan seperti semula." in response.text
+    names = db.session.scalars(sa.select(Invitation.full_name).order_by(Invitation.id)).all()
+    assert names == ["Siti Rahayu", "Budi Santoso", "Ani Wulandari"]
+    recipients = db.session.scalars(sa.select(OutboxMessage.recipient)).all()
+    assert recipients == ["siti@example.org", "ani@example.org"]  # nobody invited twice
+
+
 def test_a_list_with_one_bad_row_imports_nothing_and_names_the_rows(
     client,
     ctx,

@@ -54,6 +54,7 @@ class RowError:
 class CheckedList:
     invitees: list[ParticipantData] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    already_invited: int = 0  # rows of people invited by an earlier upload, left as they are
 
 
 def _rows_from_csv(content: bytes) -> list[list[str]]:
@@ -110,14 +111,19 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
 
 
 def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
-    """Check every row; the list is only imported when no row has an error."""
+    """Check every row; the list is only imported when no row has an error.
+
+    Organisers upload the same list again with names added: whoever an earlier upload
+    invited is passed over, not refused. The same person twice in one file is an error.
+    """
     result = CheckedList()
     known = set(
         db.session.execute(
             sa.select(Invitation.phone, Invitation.email).where(Invitation.event_id == event.id)
         ).all()
     )
-    seen_contacts = {c for pair in known for c in pair if c}
+    invited_before = {c for pair in known for c in pair if c}
+    seen_contacts: set[str] = set()
     for number, record in enumerate(table, start=2):  # row 1 is the header
         if not any(record.values()):
             continue
@@ -133,6 +139,10 @@ def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
         except DomainError as error:
             result.errors.append(RowError(number, error.code))
             continue
+        if {phone, email} & invited_before:
+            result.already_invited += 1
+            seen_contacts.update(c for c in (phone, email) if c)
+            continue
         seen_contacts.update(c for c in (phone, email) if c)
         result.invitees.append(
             ParticipantData(
@@ -146,12 +156,14 @@ def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
     return result
 
 
-def import_invitations(event: Event, filename: str, content: bytes) -> list[Invitation]:
-    """All rows or none: a list with any bad row raises DomainError('rows_invalid')."""
+def import_invitations(event: Event, filename: str, content: bytes) -> tuple[list[Invitation], int]:
+    """The new invitees, and how many rows were invited before.
+
+    All rows or none: a list with any bad row raises DomainError('rows_invalid')."""
     checked = check_rows(event, read_table(filename, content))
     if checked.errors:
         raise DomainError("rows_invalid", errors=checked.errors)
-    if not checked.invitees:
+    if not checked.invitees and not checked.already_invited:
         raise DomainError("empty_file")
     invitations = [
         Invitation(
@@ -166,7 +178,7 @@ def import_invitations(event: Event, filename: str, content: bytes) -> list[Invi
     ]
     db.session.add_all(invitations)
     db.session.flush()
-    return invitations
+    return invitations, checked.already_invited
 
 
 def template_csv() -> str:

@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
@@ -245,7 +246,9 @@ def invitations_page(slug: str):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            created = invitations.import_invitations(event, upload.filename, upload.read())
+            created, invited_before = invitations.import_invitations(
+                event, upload.filename, upload.read()
+            )
         except DomainError as error:
             if error.code == "rows_invalid":
                 row_errors = error.details["errors"]
@@ -264,6 +267,15 @@ def invitations_page(slug: str):
                 ),
                 "success",
             )
+            if invited_before:
+                flash(
+                    ngettext(
+                        "%(num)d row was invited before and is left as it was.",
+                        "%(num)d rows were invited before and are left as they were.",
+                        invited_before,
+                    ),
+                    "info",
+                )
             return redirect(url_for(".invitations_page", slug=slug))
     return render_template(
         "participants/invitations.html",
