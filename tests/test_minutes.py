@@ -94,7 +94,7 @@ def form_fields(page: str) -> dict:
     return {
         k: v
         for k, v in fields.items()
-        if not k.startswith(("save", "add_")) and not k.endswith("-remove")
+        if not k.startswith(("save", "add_", "finalise")) and not k.endswith("-remove")
     }
 
 
@@ -426,3 +426,133 @@ def test_a_big_events_draft_renders_in_the_background_and_the_final_one_at_once(
     )
     signed = client.get(f"/events/{SLUG}/minutes.pdf")  # kept since finalising: no wait
     assert signed.status_code == 200 and signed.mimetype == "application/pdf"
+
+
+FINALISE = {"finalise": "Finalkan notulen"}  # the button, as the browser sends it when clicked
+
+
+def not_finalised(app) -> str:
+    """The "not final yet" notice as the page shows it, in the page's language."""
+    from coordination.minutes.views import MESSAGES
+
+    with app.test_request_context():
+        return str(MESSAGES["not_finalised"])
+
+
+def test_finalising_keeps_what_was_typed_but_never_saved(app, as_user, organiser, people):
+    """Type, then click "Finalkan notulen" without "Simpan draf": the text is in the final."""
+    client = as_user(organiser)
+    typed = "Seluruh koperasi wajib RAT sebelum Juni."
+    data = editor_form(client) | FILLED | {"sections-1-conclusions": typed} | FINALISE
+    response = client.post(f"/events/{SLUG}/minutes", data=data)
+    assert response.status_code == 302
+    page = client.get(response.location).text
+    assert "Notulen sudah final" in page and typed in page and "Buka kembali" in page
+    assert typed in "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "final" and minutes.sections[1].conclusions == typed
+        assert minutes.final_pdf is not None
+        assert [e.action for e in db.session.scalars(sa.select(MinutesLogEntry))] == ["finalised"]
+
+
+def test_a_finalise_that_clashes_with_a_colleague_finalises_nothing(
+    app, as_user, organiser, people
+):
+    client = as_user(organiser)
+    save(client)
+    page_a, page_b = editor_form(client), editor_form(client)  # two tabs, same version
+    client.post(f"/events/{SLUG}/minutes", data=page_a | {"opening": "Versi rekan"})
+    clash = client.post(
+        f"/events/{SLUG}/minutes",
+        data=page_b | {"opening": "Versi saya", "closing": "Tutup"} | FINALISE,
+    )
+    # Shown as for a save: the other parts saved, both texts of the clash on the page.
+    assert clash.status_code == 409
+    assert "Rekan Anda mengubah bagian yang sama" in clash.text
+    assert "Versi saya" in clash.text and "Versi rekan" in clash.text
+    assert not_finalised(app) in clash.text
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "draft" and minutes.finalised_at is None
+        assert minutes.opening == "Versi rekan" and minutes.closing == "Tutup"
+        assert db.session.scalar(sa.select(sa.func.count(MinutesLogEntry.id))) == 0
+    # Finalising from the clash page keeps this editor's text, as saving would.
+    final = client.post(f"/events/{SLUG}/minutes", data=form_fields(clash.text) | FINALISE)
+    assert final.status_code == 302
+    assert "Versi saya" in "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "final" and minutes.opening == "Versi saya"
+
+
+def test_a_finalise_merged_with_unseen_changes_saves_but_is_not_final(
+    app, as_user, organiser, people
+):
+    """A colleague saved other parts meanwhile: merged as a save, but not signed off unseen."""
+    client = as_user(organiser)
+    save(client)
+    page_a, page_b = editor_form(client), editor_form(client)
+    client.post(f"/events/{SLUG}/minutes", data=page_a | {"next_meeting": "Mei 2030"})
+    merged = client.post(f"/events/{SLUG}/minutes", data=page_b | {"closing": "Tutup"} | FINALISE)
+    assert merged.status_code == 302
+    page = client.get(merged.location).text
+    assert "bersama perubahan rekan" in page and not_finalised(app) in page
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "draft"
+        assert minutes.next_meeting == "Mei 2030" and minutes.closing == "Tutup"
+
+
+def test_a_refused_finalise_still_saves_what_was_typed(app, as_user, organiser, people):
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/minutes").text
+    assert 'name="finalise"' in page and "disabled" not in page  # a typed chair counts too
+    # A missing signatory: the typed text is saved, what is missing is named.
+    response = client.post(
+        f"/events/{SLUG}/minutes", data=editor_form(client) | FILLED | {"chair_name": ""} | FINALISE
+    )
+    assert response.status_code == 302
+    page = client.get(response.location).text
+    assert "Notulen disimpan." in page and "pimpinan rapat" in page
+    # A bad date: nothing saved, nothing finalised, the typed text shown again.
+    bad = client.post(
+        f"/events/{SLUG}/minutes",
+        data=editor_form(client) | {"signed_on": "besok", "opening": "Belum tersimpan"} | FINALISE,
+    )
+    assert bad.status_code == 422 and "Belum tersimpan" in bad.text
+    assert not_finalised(app) in bad.text
+    with app.app_context():
+        minutes = db.session.scalar(sa.select(Minutes))
+        assert minutes.status == "draft" and minutes.chair_name == ""
+        assert "revolusi industri 4.0" in minutes.sections[0].discussion
+        assert minutes.opening == FILLED["opening"]
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "warning"),
+    [
+        (timedelta(hours=2), "The meeting has not started yet"),
+        (timedelta(hours=-1), "The meeting has not ended yet"),
+        (timedelta(hours=-5), None),
+    ],
+)
+def test_finalising_before_the_meeting_ends_is_warned_not_blocked(
+    app, as_user, organiser, people, starts_in, warning
+):
+    from coordination.extensions import utcnow
+
+    with app.app_context():
+        event = event_of()
+        event.starts_at = utcnow().replace(microsecond=0) + starts_in
+        event.ends_at = event.starts_at + timedelta(hours=3)
+        db.session.commit()
+    client = as_user(organiser)
+    client.post("/language", data={"language": "en"})
+    page = client.get(f"/events/{SLUG}/minutes").text
+    if warning:
+        assert warning in page and "you can still finalise them now" in page
+    else:
+        assert "has not started yet" not in page and "has not ended yet" not in page
+    response = client.post(f"/events/{SLUG}/minutes", data=editor_form(client) | FILLED | FINALISE)
+    assert "The minutes are final" in client.get(response.location).text

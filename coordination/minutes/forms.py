@@ -1,7 +1,8 @@
 """The minutes editor: one form, sections per agenda item, rows for decisions and actions.
 
-Rows are added by a submit button that saves nothing and shows the form again with an empty
-row, so the editor works without JavaScript and no typed word is lost on the way.
+Rows are added by a submit button that saves the form and shows it again with an empty row,
+so the editor works without JavaScript and no typed word is lost on the way. The finalise
+button belongs to the same form for the same reason: it saves, then finalises.
 """
 
 import json
@@ -128,6 +129,8 @@ class MinutesForm(FlaskForm):
     save = SubmitField(_l("Save draft"))
     add_decision = SubmitField(_l("Add a decision"))
     add_action = SubmitField(_l("Add an action item"))
+    # Saves what is on the page first, then finalises it: nothing typed is left out.
+    finalise = SubmitField(_l("Finalise the minutes"))
 
     def fill_from(self, minutes: Minutes, tz_name: str) -> None:
         """Show saved minutes, with a few empty rows ready to type into."""

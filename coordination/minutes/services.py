@@ -236,6 +236,14 @@ def missing_for_final(minutes: Minutes) -> list[str]:
     return [name for name in required if not getattr(minutes, name)]
 
 
+def meeting_stage(event: Event, now: datetime | None = None) -> str:
+    """Where the meeting stands by its schedule: "before", "during" or "after"."""
+    now = now or utcnow()
+    if now < event.starts_at:
+        return "before"
+    return "during" if now < event.ends_at else "after"
+
+
 def finalise(minutes: Minutes, user: User, version: int) -> Minutes:
     _lock(minutes)
     if minutes.is_final:

@@ -33,6 +33,7 @@ MESSAGES = {
         "keep yours."
     ),
     "reason_required": _l("Say why the minutes are reopened."),
+    "not_finalised": _l("The minutes are not final yet: check them below, then finalise again."),
 }
 REQUIRED_FOR_FINAL = {
     "chair_name": _l("the chair"),
@@ -91,7 +92,7 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
             form=form,
             sections={section.id: section for section in minutes.sections},
             summary=summary_for(event, minutes),
-            finalise_form=FinaliseForm(version=minutes.version),
+            stage=services.meeting_stage(event),
             reopen_form=reopen_form or ReopenForm(formdata=None),
             conflicts=conflicts or [],
             log=services.log_of(minutes),
@@ -118,14 +119,21 @@ def edit(slug: str):
 @bp.post("/minutes")
 @login_required
 def save(slug: str):
-    """Save the draft; the add-row buttons save too, then show one more empty row."""
+    """Save the draft; the add-row buttons save too, then show one more empty row.
+
+    The finalise button saves under the same rules, then finalises only a save that took
+    the page as it was: after a refusal, a conflict or a merge, nothing is finalised.
+    """
     event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     if minutes.is_final:
         flash(MESSAGES["minutes_final"], "error")
         return redirect(url_for("minutes.edit", slug=slug))
     form = MinutesForm()
+    finalising = bool(form.finalise.data)
     if not form.validate_on_submit():
+        if finalising:
+            flash(MESSAGES["not_finalised"], "error")
         return _page(event, minutes, form, 422)
     text = form.text(event.timezone)
     try:
@@ -137,6 +145,8 @@ def save(slug: str):
             form.version.data = str(minutes.version)
             form.base.data = ""
         flash(MESSAGES[error.code], "error")
+        if finalising and not minutes.is_final:
+            flash(MESSAGES["not_finalised"], "error")
         return _page(event, minutes, form, 409)
     stale = text.version != minutes.version - 1
     if conflicts:
@@ -146,9 +156,13 @@ def save(slug: str):
         fresh.fill_from(minutes, event.timezone)
         fresh.show_mine(text, conflicts, event.timezone)
         flash(MESSAGES["minutes_conflict"], "error")
+        if finalising:
+            flash(MESSAGES["not_finalised"], "error")
         return _page(
             event, minutes, fresh, 409, conflicts=_conflict_notes(event, minutes, conflicts)
         )
+    if finalising:
+        return _finalise_saved(event, minutes, stale)
     flash(
         _("Minutes saved, together with a colleague's changes made meanwhile.")
         if stale
@@ -164,9 +178,36 @@ def save(slug: str):
     return redirect(url_for("minutes.edit", slug=slug, **extra) + anchor)
 
 
+def _finalise_saved(event, minutes, stale: bool):
+    """Finalise the draft this request saved; if refused, the save stands and says why."""
+    if stale:
+        # A colleague's changes were merged in: the editor has not seen what would be signed.
+        flash(_("Minutes saved, together with a colleague's changes made meanwhile."), "success")
+        flash(MESSAGES["not_finalised"], "error")
+        return redirect(url_for("minutes.edit", slug=event.slug))
+    try:
+        services.finalise(minutes, current_user, minutes.version)
+    except DomainError as error:
+        flash(_("Minutes saved."), "success")
+        _flash_refusal(error)
+        return redirect(url_for("minutes.edit", slug=event.slug))
+    freeze(event, minutes)
+    flash(_("The minutes are final. Download the PDF to sign."), "success")
+    return redirect(url_for("minutes.edit", slug=event.slug))
+
+
+def _flash_refusal(error: DomainError) -> None:
+    if error.code == "minutes_incomplete":
+        missing = ", ".join(str(REQUIRED_FOR_FINAL[n]) for n in error.details["missing"])
+        flash(_("Before the minutes can be final, fill in: %(missing)s.", missing=missing), "error")
+    else:
+        flash(MESSAGES.get(error.code, error.code), "error")
+
+
 @bp.post("/minutes/finalise")
 @login_required
 def finalise(slug: str):
+    """Finalise the minutes as saved at `version`; the editor's own button saves first."""
     event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     form = FinaliseForm()
@@ -176,14 +217,7 @@ def finalise(slug: str):
             freeze(event, minutes)
             flash(_("The minutes are final. Download the PDF to sign."), "success")
         except DomainError as error:
-            if error.code == "minutes_incomplete":
-                missing = ", ".join(str(REQUIRED_FOR_FINAL[n]) for n in error.details["missing"])
-                flash(
-                    _("Before the minutes can be final, fill in: %(missing)s.", missing=missing),
-                    "error",
-                )
-            else:
-                flash(MESSAGES.get(error.code, error.code), "error")
+            _flash_refusal(error)
     return redirect(url_for("minutes.edit", slug=slug))
 
 
