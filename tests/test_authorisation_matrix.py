@@ -87,7 +87,7 @@ MATRIX = {
     ("GET", "/events/<slug>"):                                               (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/agenda/<int:item_id>"):                          (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/agenda/<int:item_id>"):                         (302, 302, 404, 404, 302, 404, 200, 200),
-    ("POST", "/events/<slug>/agenda/<int:item_id>/delete"):                  (302, 302, 404, 404, 302, 404, 302, 302),
+    ("POST", "/events/<slug>/agenda/<int:item_id>/delete"):                  (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/agenda/new"):                                    (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/agenda/new"):                                   (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/api-tokens"):                                    (302, 302, 404, 404, 302, 404, 200, 200),

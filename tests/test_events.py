@@ -115,12 +115,36 @@ def test_agenda_item_with_speakers_shows_on_the_event_page(client, as_user, orga
             "speakers-0-office": "Dinas Koperasi dan Usaha Mikro",
             "speakers-1-name": "",
             "speakers-1-office": "",
+            "description": "Bahan: laporan RAT 2029",
         },
         follow_redirects=True,
     )
     assert "Arah kebijakan kelembagaan koperasi" in response.text
     assert "Setiadi Agus Prakoso" in response.text
     assert "09.15–10.00" in response.text
+    assert "Bahan: laporan RAT 2029" in response.text
+    assert "Bahan: laporan RAT 2029" in client.get(f"/e/{slug}").text  # the public sees it too
+
+
+def test_removing_an_agenda_item_asks_first(client, as_user, organiser, make, ctx):
+    from coordination.events.models import AgendaItem
+
+    slug = make(factories.make_event, organiser["id"])
+    as_user(organiser)
+    client.post(
+        f"/events/{slug}/agenda/new",
+        data={"title": "Pembukaan", "starts_at": "2030-03-15T13:00", "ends_at": ""},
+    )
+    item_id = db.session.scalar(sa.select(AgendaItem.id))
+    asked = client.post(f"/events/{slug}/agenda/{item_id}/delete")
+    assert "Hapus mata acara Pembukaan?" in asked.text
+    assert db.session.get(AgendaItem, item_id) is not None
+    done = client.post(
+        f"/events/{slug}/agenda/{item_id}/delete", data={"confirm": "yes"}, follow_redirects=True
+    )
+    assert "Pembukaan" not in done.text.split('id="agenda"')[-1]
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item_id) is None
 
 
 def test_duplicate_copies_details_and_agenda_but_not_participants(
@@ -264,3 +288,21 @@ def test_the_event_page_needs_few_queries_however_long_the_agenda(
         sa.event.remove(engine, "before_cursor_execute", listener)
     assert "Narasumber 7" in page
     assert len(statements) <= 10, statements
+
+
+def test_the_event_page_says_whether_registration_is_open_now(client, as_user, organiser, make):
+    from datetime import timedelta
+
+    from coordination.extensions import utcnow
+
+    coming = make(factories.make_event, organiser["id"])
+    started = make(
+        factories.make_event,
+        organiser["id"],
+        starts_at=utcnow() - timedelta(hours=1),
+        ends_at=utcnow() + timedelta(hours=2),
+    )
+    as_user(organiser)
+    assert "dibuka sekarang" in client.get(f"/events/{coming}").text
+    # The window reads "until the event": the event has started, so it is closed.
+    assert "sekarang ditutup" in client.get(f"/events/{started}").text

@@ -20,7 +20,7 @@ from coordination.registration import notify
 from coordination.registration import services as seats
 
 from . import services
-from .forms import AgendaItemForm, ConfirmForm, EventForm, MemberForm
+from .forms import AgendaItemForm, ConfirmForm, ConfirmStepForm, EventForm, MemberForm
 from .models import EventRole
 
 bp = Blueprint("events", __name__)
@@ -68,6 +68,7 @@ def show(slug: str):
         "events/show.html",
         event=event,
         registered=services.registered_count(event),
+        registration_state=seats.registration_state(event),
         member_form=MemberForm(),
     )
 
@@ -151,11 +152,20 @@ def agenda_item(slug: str, item_id: int | None = None):
 @bp.post("/events/<slug>/agenda/<int:item_id>/delete")
 @login_required
 def delete_agenda_item(slug: str, item_id: int):
-    """Remove an agenda item."""
+    """Remove an agenda item, after asking."""
     event = services.event_for(current_user, slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    services.delete_agenda_item(services.agenda_item_of(event, item_id))
+    item = services.agenda_item_of(event, item_id)
+    if not ConfirmStepForm().confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Remove the agenda item %(title)s?", title=item.title),
+            detail=None,
+            action=url_for("events.delete_agenda_item", slug=slug, item_id=item_id),
+            yes=_("Yes, remove it"),
+            back=url_for("events.show", slug=slug) + "#agenda",
+            no=_("Keep it"),
+        )
+    services.delete_agenda_item(item)
     flash(_("Agenda item removed."), "success")
     return redirect(url_for("events.show", slug=event.slug) + "#agenda")
 
