@@ -403,3 +403,18 @@ def test_a_representatives_name_is_on_the_verdict_and_in_the_log(app, as_user, o
     detail = re.search(r'class="verdict-detail">([^<]*)<', page).group(1)
     assert "Ahmad Zaini" not in detail
     assert "diwakili oleh Ahmad Zaini" in client.get(f"/events/{SLUG}/attendance/log").text
+
+
+def test_the_organiser_sees_who_came_in_and_when_in_the_participant_list(
+    app, as_user, organiser, people
+):
+    volunteer_url, volunteer, _link_id = volunteer_at_door(app, as_user(organiser))
+    time = scan(volunteer, people[0]["code"]).get_json()["at"]
+    organiser_client = as_user(organiser)
+    listing = organiser_client.get(f"/events/{SLUG}/participants").text
+    row = re.search(rf"{people[0]['name']}</a>.*?</tr>", listing, re.S).group(0)
+    assert f"<td>{time}" in row
+    absent = re.search(rf"{people[1]['name']}</a>.*?</tr>", listing, re.S).group(0)
+    assert "<td>–</td>" in absent
+    detail = organiser_client.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
+    assert f"Check-in pukul {time} di Pintu Utara" in detail

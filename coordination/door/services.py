@@ -444,6 +444,24 @@ def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | Non
     )
 
 
+def arrivals_of(event: Event, registration_ids: list[int]) -> dict[int, Checkin]:
+    """When each of these people came in, on the event's main list: one query for a page."""
+    if not registration_ids:
+        return {}
+    return {
+        checkin.registration_id: checkin
+        for checkin in db.session.scalars(
+            sa.select(Checkin)
+            .join(CheckinList, CheckinList.id == Checkin.list_id)
+            .where(
+                CheckinList.event_id == event.id,
+                CheckinList.is_default.is_(True),
+                Checkin.registration_id.in_(registration_ids),
+            )
+        )
+    }
+
+
 def undo(event: Event, checkin: Checkin, actor: DoorActor) -> None:
     """A mistaken check-in is taken back; the log keeps both.
 

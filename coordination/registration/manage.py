@@ -16,6 +16,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
+from coordination.door import services as door
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm, ConfirmStepForm
 from coordination.events.services import event_for
@@ -53,7 +54,10 @@ def index(slug: str):
         sort=form.sort.data or "name",
         page=request.args.get("page", 1, type=int),
     )
-    return render_template("participants/index.html", event=event, form=form, page=page)
+    arrived = door.arrivals_of(event, [registration.id for registration in page.items])
+    return render_template(
+        "participants/index.html", event=event, form=form, page=page, arrived=arrived
+    )
 
 
 @bp.route("/participants/new", methods=["GET", "POST"])
@@ -92,6 +96,9 @@ def edit(slug: str, registration_id: int | None = None):
         registration=registration,
         position=services.waiting_position(registration) if registration else None,
         answers=questions.answers_of(registration) if registration else [],
+        arrival=door.arrivals_of(event, [registration.id]).get(registration.id)
+        if registration
+        else None,
         # For someone who gave no e-mail and asks for it: the organiser can read it out.
         personal_link=public_url("registration.personal", token=registration.link_token)
         if registration
