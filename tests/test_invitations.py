@@ -103,7 +103,7 @@ def test_invitee_registers_from_the_prefilled_link(client, ctx, as_user, organis
     client.post("/logout")
     siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
     page = client.get(f"/i/{siti.token}").text
-    assert 'value="Siti Rahayu"' in page and 'value="+6281211110001"' in page
+    assert 'value="Siti Rahayu"' in page and 'value="0812-1111-0001"' in page
     response = client.post(
         f"/i/{siti.token}",
         data={

@@ -265,6 +265,10 @@ def test_participant_list_is_paged_for_thousands(client, ctx, as_user, organiser
     as_user(organiser)
     page = client.get(f"/events/{event_slug}/participants?page=3").text
     assert "Halaman 3 dari 3" in page and "Peserta 0119" in page and "Peserta 0000" not in page
+    # A page past the end (an old link) shows the last one, with its filters.
+    past = client.get(f"/events/{event_slug}/participants?page=99&sort=newest")
+    assert past.status_code == 302
+    assert "page=3" in past.headers["Location"] and "sort=newest" in past.headers["Location"]
 
 
 def test_participants_and_outbox_are_404_for_other_organisers_and_door(

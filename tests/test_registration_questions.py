@@ -124,6 +124,7 @@ def test_the_personal_link_corrects_the_answers_too(client, ctx, with_questions)
     token = db.session.scalar(sa.select(Registration.link_token))
     form = client.get(f"/r/{token}/edit").text
     assert 'value="120"' in form  # the answers as given, ready to correct
+    assert 'value="0812-3456-7890"' in form  # the mobile as people write it, not +62...
     assert form.count("checked") == 3  # two topics and "yes"
 
     refused = client.post(f"/r/{token}/edit", data={**FORM, members: "", report: "no"})

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.forms import FlaskForm
+from coordination.i18n import format_phone
 
 from .models import QuestionKind
 from .questions import NO, YES, QuestionData
@@ -61,8 +62,10 @@ class ParticipantForm(FlaskForm):
         )
 
     def fill_from(self, registration) -> None:
-        for name in ("full_name", "organisation", "position", "phone", "email"):
+        for name in ("full_name", "organisation", "position", "email"):
             getattr(self, name).data = getattr(registration, name)
+        # As people write it (0812-3456-7890), not as it is stored (+6281234567890).
+        self.phone.data = format_phone(registration.phone) if registration.phone else ""
 
     def show_error(self, code: str) -> None:
         field_name, message = ERROR_MESSAGES[code]

@@ -54,6 +54,10 @@ def index(slug: str):
         sort=form.sort.data or "name",
         page=request.args.get("page", 1, type=int),
     )
+    if page.pages and page.page > page.pages:  # an old link, or a typed ?page=99
+        return redirect(
+            url_for(".index", slug=slug, **{**request.args.to_dict(), "page": page.pages})
+        )
     arrived = door.arrivals_of(event, [registration.id for registration in page.items])
     return render_template(
         "participants/index.html", event=event, form=form, page=page, arrived=arrived
