@@ -336,3 +336,17 @@ def test_a_participants_error_page_does_not_lead_to_the_organisers_login(client)
     page = client.get("/e/tidak-ada")
     assert page.status_code == 404
     assert "Kembali ke daftar acara" not in page.text
+
+
+def test_the_poster_warns_when_its_link_opens_on_no_phone(
+    app, client, as_user, organiser, event_slug
+):
+    as_user(organiser)
+    local = client.get(f"/events/{event_slug}/poster").text
+    assert "hanya bisa dibuka komputer ini" in local
+    app.config["PUBLIC_BASE_URL"] = "https://rakor.dekopinda.example"
+    public = client.get(f"/events/{event_slug}/poster").text
+    assert "hanya bisa dibuka komputer ini" not in public
+    assert "https://rakor.dekopinda.example/e/" in public
+    door = client.get(f"/events/{event_slug}/door-access", base_url="http://127.0.0.1:5000").text
+    assert "hanya bisa dibuka komputer ini" not in door  # PUBLIC_BASE_URL is set

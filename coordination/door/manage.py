@@ -11,7 +11,7 @@ from coordination.events.forms import ConfirmForm, ConfirmStepForm, aware_in_zon
 from coordination.events.services import event_for
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
-from coordination.urls import public_url
+from coordination.urls import only_this_computer, public_url
 
 from . import access, attendance, services
 from .forms import (
@@ -57,6 +57,7 @@ def door_access(slug: str):
         links=access.links_of(event),
         created=created,
         door_team=door_team,
+        only_this_computer=only_this_computer(),
     )
 
 

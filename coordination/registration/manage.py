@@ -22,7 +22,7 @@ from coordination.events.forms import ConfirmForm, ConfirmStepForm
 from coordination.events.services import event_for
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
-from coordination.urls import public_url
+from coordination.urls import only_this_computer, public_url
 
 from . import invitations, notify, questions, services
 from .forms import (
@@ -192,6 +192,7 @@ def poster(slug: str):
         "participants/poster.html",
         event=event,
         public_url=public_url("registration.event_page", slug=slug),
+        only_this_computer=only_this_computer(),
     )
 
 
