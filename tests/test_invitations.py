@@ -143,6 +143,9 @@ def test_a_representative_registers_in_the_invitees_place(
     assert ani.represents_name == "Budi Santoso"
     page = client.get(f"/events/{event_slug}/participants").text
     assert "mewakili Budi Santoso" in page
+    invitations = client.get(f"/events/{event_slug}/invitations").text
+    assert "diwakili oleh Ani Wakil" in invitations
+    assert "Anda mewakili Budi Santoso." in client.get(f"/r/{ani.link_token}").text
 
 
 def test_invitee_declines_and_the_organiser_sees_it(client, ctx, as_user, organiser, event_slug):  # noqa: F811

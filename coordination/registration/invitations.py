@@ -214,6 +214,17 @@ def invitations_of(event: Event) -> list[Invitation]:
     )
 
 
+def representatives_of(event: Event) -> dict[int, str]:
+    """Invitation id -> the name of whoever registered in the invitee's place."""
+    return dict(
+        db.session.execute(
+            sa.select(Invitation.id, Registration.full_name)
+            .join(Registration, Registration.id == Invitation.registration_id)
+            .where(Invitation.event_id == event.id, Registration.represents_name.is_not(None))
+        ).all()
+    )
+
+
 def summary(event: Event) -> dict[str, int]:
     counts = dict(
         db.session.execute(

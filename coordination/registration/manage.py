@@ -296,6 +296,7 @@ def invitations_page(slug: str):
         row_errors=row_errors,
         row_messages=ROW_ERRORS,
         invitations=invitations.invitations_of(event),
+        representatives=invitations.representatives_of(event),
         summary=invitations.summary(event),
     )
 
