@@ -133,6 +133,7 @@ MATRIX = {
     ("GET", "/events/<slug>/invitations"):                                   (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/invitations"):                                  (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/invitations/<int:invitation_id>/resend"):       (302, 302, 404, 404, 302, 404, 302, 302),
+    ("POST", "/events/<slug>/invitations/<int:invitation_id>/withdraw"):     (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/invitations/template.<any(csv, xlsx):kind>"):    (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/minutes"):                                       (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/minutes"):                                      (302, 302, 404, 404, 302, 404, 422, 422),

@@ -192,3 +192,23 @@ def test_participant_list_filters_invitees_and_sorts_by_organisation(
     assert "Siti Rahayu" in page and "Zaenal" not in page
     page = client.get(f"/events/{event_slug}/participants?sort=organisation").text
     assert page.index("Zaenal") < page.index("Siti Rahayu")
+
+
+def test_an_invitation_sent_by_mistake_can_be_taken_back(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
+    token, withdraw = budi.token, f"/events/{event_slug}/invitations/{budi.id}/withdraw"
+    asked = client.post(withdraw)
+    assert "Tarik undangan Budi Santoso?" in asked.text
+    done = client.post(withdraw, data={"confirm": "yes"}, follow_redirects=True)
+    assert "Undangan Budi Santoso ditarik." in done.text
+    assert client.get(f"/i/{token}").status_code == 404
+    names = db.session.scalars(sa.select(Invitation.full_name)).all()
+    assert names == ["Siti Rahayu"]

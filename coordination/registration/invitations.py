@@ -254,6 +254,14 @@ def mark_sent(invitation: Invitation) -> None:
     invitation.last_sent_at = utcnow()
 
 
+def withdraw(invitation: Invitation) -> None:
+    """Take an invitation back; whoever already registered through it stays registered."""
+    if invitation.status == InvitationStatus.REGISTERED:
+        raise DomainError("invitation_answered")
+    db.session.delete(invitation)
+    db.session.flush()
+
+
 def decline(invitation: Invitation) -> None:
     if invitation.status == InvitationStatus.INVITED:
         invitation.status = InvitationStatus.DECLINED

@@ -326,6 +326,33 @@ def invitation_template(slug: str, kind: str):
     )
 
 
+@bp.post("/invitations/<int:invitation_id>/withdraw")
+@login_required
+def withdraw_invitation(slug: str, invitation_id: int):
+    """Take back an invitation sent by mistake, after asking; its link stops working."""
+    event = event_for(current_user, slug)
+    invitation = invitations.invitation_of(event, invitation_id)
+    back = url_for(".invitations_page", slug=slug)
+    if not ConfirmStepForm().confirmed():
+        return render_template(
+            "confirm.html",
+            question=_("Take back the invitation of %(name)s?", name=invitation.full_name),
+            detail=_("Their invitation link stops working."),
+            action=url_for(".withdraw_invitation", slug=slug, invitation_id=invitation_id),
+            yes=_("Yes, take it back"),
+            back=back,
+            no=_("Keep the invitation"),
+        )
+    name = invitation.full_name
+    try:
+        invitations.withdraw(invitation)
+    except DomainError:
+        flash(_("%(name)s has registered: cancel the registration instead.", name=name), "error")
+    else:
+        flash(_("The invitation of %(name)s was taken back.", name=name), "success")
+    return redirect(back)
+
+
 @bp.post("/invitations/<int:invitation_id>/resend")
 @login_required
 def resend_invitation(slug: str, invitation_id: int):
