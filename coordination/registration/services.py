@@ -16,6 +16,7 @@ commit holds every other registrant up."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import phonenumbers
 import sqlalchemy as sa
@@ -124,6 +125,7 @@ class ParticipantData:
     email: str = ""
 
 
+@lru_cache(maxsize=4096)  # the form checks a number, then the service stores it: parsed once
 def normalise_phone(raw: str) -> str:
     """An Indonesian (or international) mobile number in E.164, e.g. +6281234567890."""
     try:
