@@ -2,6 +2,8 @@
 
 import csv
 import io
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 import pypdfium2
@@ -33,6 +35,49 @@ def pdf_text(content: bytes) -> list[str]:
     return [page.get_textpage().get_text_range() for page in document]
 
 
+@dataclass
+class Word:
+    text: str
+    left: float  # points from the page's left and bottom edges, as PDF has them
+    bottom: float
+    right: float
+    top: float
+
+    @property
+    def middle(self) -> float:
+        return (self.bottom + self.top) / 2
+
+
+def page_words(page) -> list[Word]:
+    """The words of a PDF page where they are printed."""
+    textpage = page.get_textpage()
+    words, text, box = [], "", None
+    for index in range(textpage.count_chars() + 1):
+        char = textpage.get_text_range(index, 1) if index < textpage.count_chars() else " "
+        if not char.strip():
+            if text:
+                words.append(Word(text, *box))
+            text, box = "", None
+            continue
+        left, bottom, right, top = textpage.get_charbox(index)
+        if box is not None:
+            left, bottom = min(box[0], left), min(box[1], bottom)
+            right, top = max(box[2], right), max(box[3], top)
+        text, box = text + char, (left, bottom, right, top)
+    return words
+
+
+def check_in_in_order(app, people: list[dict], door_name: str = "Pintu Utara") -> None:
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        main = door.default_list(event)
+        for n, person in enumerate(people):
+            registration = db.session.get(Registration, person["id"])
+            at = utcnow() - timedelta(minutes=len(people) - n)
+            door.admit(event, main, registration, DoorActor(door_name), at=at)
+        db.session.commit()
+
+
 def test_mobile_numbers_are_masked_to_their_last_four_digits():
     assert mask_phone("+6281234567890") == "••••-••••-7890"
     assert mask_phone(None) == ""
@@ -58,6 +103,88 @@ def test_sign_sheet_lists_everyone_with_page_numbers_and_masked_mobiles(
     assert "@example.org" not in text
     full = "\n".join(pdf_text(client.get(f"/events/{SLUG}/attendance-list.pdf?phone=full").data))
     assert phone[3:6] in full  # the organiser asked for full numbers
+
+
+def test_every_sign_sheet_row_is_numbered_in_its_own_signature_cell(app, make, event_slug):
+    per_page = LINES_PER_PAGE["sheet"]
+    people = make(factories.make_participants, event_slug, 2 * per_page + 5)  # walk-ins last
+    with app.test_request_context():
+        long = "Kepala Bidang Kelembagaan Koperasi, Dinas Koperasi dan Usaha Mikro Kabupaten"
+        db.session.get(Registration, people[20]["id"]).position = long  # a taller row
+        db.session.commit()
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        document = pypdfium2.PdfDocument(attendance_pdf(event))
+    assert len(document) >= 3
+    seen = []
+    for index, page in enumerate(document):
+        words = page_words(page)
+        heads = {word.text: word for word in words if word.text in ("Nama", "Tanda")}
+        numbers = {  # the "No." column: left of "Nama"
+            int(word.text): word
+            for word in words
+            if word.text.isdigit() and word.right < heads["Nama"].left
+        }
+        signs = {int(word.text[:-1]): word for word in words if re.fullmatch(r"\d+\.", word.text)}
+        assert sorted(signs) == sorted(numbers), f"page {index + 1}"  # none missing or strayed
+        rows = sorted(numbers)
+        pitch = numbers[rows[0]].middle - numbers[rows[1]].middle
+        for row in rows:
+            assert signs[row].top < heads["Tanda"].bottom  # under the column heads
+            assert abs(signs[row].middle - numbers[row].middle) < pitch / 4, f"row {row}"
+        seen += rows
+    assert seen == list(range(1, len(seen) + 1)) and len(seen) > len(people)
+
+
+def test_a_long_position_on_the_record_shows_whole_inside_its_row(app, make, event_slug):
+    people = make(factories.make_participants, event_slug, 4)
+    positions = {
+        people[1]["id"]: "Kepala Bidang Kelembagaan Koperasi",
+        people[2]["id"]: "Kepala Bidang Kelembagaan Koperasi, Dinas Koperasi dan Usaha Mikro "
+        "Kabupaten Probolinggo",
+    }
+    with app.app_context():
+        for person_id, position in positions.items():
+            db.session.get(Registration, person_id).position = position
+        db.session.commit()
+    check_in_in_order(app, people)
+    with app.test_request_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        document = pypdfium2.PdfDocument(attendance_pdf(event, kind="record", sort="arrival"))
+    assert len(document) == 1
+    page, scale = document[0], 3
+    image = page.render(scale=scale, grayscale=True).to_pil().convert("L")
+    height = page.get_height()
+
+    def px(y: float) -> int:
+        return round((height - y) * scale)
+
+    words = page_words(page)
+    heads = {word.text: word for word in words if word.text in ("Nama", "Jabatan", "Nomor")}
+    numbers = [w for w in words if w.text.isdigit() and w.right < heads["Nama"].left]
+    # The row rules, where the rules are alone: just inside the table's left edge.
+    y = px(numbers[0].middle)
+    edge = next(x for x in range(image.width) if image.getpixel((x, y)) < 128)
+    dark = [y for y in range(image.height) if image.getpixel((edge + 3, y)) < 128]
+    rules = [y for y in dark if y - 1 not in dark]
+    for row, person in enumerate(people, start=1):
+        number = next(w for w in numbers if w.text == str(row))
+        top = max(rule for rule in rules if rule < px(number.middle))
+        bottom = min(rule for rule in rules if rule > px(number.middle))
+        shown = [  # in reading order, as the PDF has them
+            w
+            for w in words
+            if heads["Jabatan"].left - 2 < w.left < heads["Nomor"].left - 2
+            and top < px(w.top) < px(w.bottom) < bottom
+        ]
+        assert " ".join(w.text for w in shown) == positions.get(person["id"], "Ketua")
+        for word in shown:  # printed, not only in the text layer: ink on most of its height
+            box = image.crop(
+                (round(word.left * scale), px(word.top), round(word.right * scale), px(word.bottom))
+            )
+            inked = [
+                any(box.getpixel((x, y)) < 128 for x in range(box.width)) for y in range(box.height)
+            ]
+            assert sum(inked) > len(inked) / 2, word.text
 
 
 def test_record_lists_who_came_when_at_which_door_and_for_whom(

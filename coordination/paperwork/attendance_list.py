@@ -1,12 +1,15 @@
 """Who goes on the daftar hadir, in which order, and how each line reads.
 
-Pages are cut here, not by WeasyPrint: every page has a fixed number of fixed-height lines,
-its own letterhead and column heads, and "Halaman X dari Y" known in advance. That keeps a
-list of a thousand names a cheap block layout instead of a long table to split.
+Pages are cut by the app, not by WeasyPrint: every page has room for a fixed number of
+fixed-height rows, its own letterhead and column heads, and "Halaman X dari Y" known in advance.
+A line takes one row, or more when a long text needs them (known from the font before layout).
+That keeps a list of a thousand names a cheap block layout instead of a long table to split.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -18,6 +21,7 @@ from coordination.registration.models import Registration, RegistrationStatus
 
 LINES_PER_PAGE = {"sheet": 16, "record": 12}
 SORTS = ("name", "organisation", "arrival")
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,8 +106,16 @@ def attendance_lines(
     ]
 
 
-def pages(lines: list, per_page: int) -> list[list]:
-    """Lines cut into pages; an empty list still makes one page (with blank lines to sign)."""
-    if not lines:
-        return [[]]
-    return [lines[start : start + per_page] for start in range(0, len(lines), per_page)]
+def pages(lines: list[T], per_page: int, rows: Callable[[T], int] | None = None) -> list[list[T]]:
+    """Lines cut into pages of at most `per_page` rows, a line taking `rows(line)` of them (one
+    if not given); an empty list still makes one page (with blank lines to sign)."""
+    cut: list[list[T]] = [[]]
+    used = 0
+    for line in lines:
+        taken = min(rows(line), per_page) if rows else 1
+        if used + taken > per_page:
+            cut.append([])
+            used = 0
+        cut[-1].append(line)
+        used += taken
+    return cut

@@ -3,11 +3,16 @@
 Each column of a page is one block of plain text, a line per row, so WeasyPrint makes one line
 box per cell instead of a block, a float and a line box: a big list costs mostly per-cell boxes,
 and this halves them. A cell that might not fit on one line (metrics.py decides, from the font)
-gets a box of its own that wraps within its row. Big lists render in parts on every core.
+gets a box of its own that wraps within its row. A text that needs more lines than a row holds
+makes its row taller by half rows (counted from the font too, before layout, so pages are still
+cut in advance); each column's run of rows of one height is a block, so that costs a few blocks
+per tall row, not a box per cell. Big lists render in parts on every core.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, groupby
 from urllib.parse import quote
 
 from flask_babel import get_locale
@@ -26,6 +31,9 @@ from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
 ROW_MM = {"sheet": 14.0, "record": 10.5}
 PADDING_MM = 1.2
 FONT_PT = 9
+# A wrapped text's line (1.2 times the font), and the room it leaves to the rules of its row.
+WRAP_LINE_MM = FONT_PT * 1.2 * 25.4 / 72
+WRAP_MARGIN_MM = 0.9
 # Pages per part (on average) when a list renders in parts: shared out, with progress.
 PAGES_PER_PART = 8
 # A page of the list takes about this long, cold, rendered on two cores (make bench).
@@ -75,36 +83,101 @@ COLUMNS = {
 class Cell:
     text: str
     wraps: bool = False  # might need a second line: a box of its own
+    lines: int = 1  # the most lines it may need
+
+
+@dataclass
+class Row:
+    """One line of the list: its cells by column (but the number and the signature), and how
+    tall it is: a row of the grid, or more when a text needs it."""
+
+    cells: dict[str, Cell]
+    height: int = 2  # in half rows
 
 
 @dataclass
 class Block:
-    """One column of one page: its cells top to bottom, from `top` half-rows down, a line of
-    `rows` rows each. Empty cells above the first and below the last text are left out: every
-    line costs."""
+    """A run of one column of one page: its cells top to bottom, from `top` half rows down, a
+    line of `height` half rows each. Empty cells above the first and below the last text are
+    left out: every line costs."""
 
     key: str
     top: int  # in half rows
-    rows: int  # rows per line
+    height: int  # in half rows, a line
     cells: list[Cell]
 
 
-def _block(key: str, rows: int, cells: list[Cell], offset: int = 0) -> Block | None:
+def _block(key: str, height: int, cells: list[Cell], offset: int = 0) -> Block | None:
     filled = [n for n, cell in enumerate(cells) if cell.text]
     if not filled:
         return None
     first, last = filled[0], filled[-1]
-    return Block(key, 2 * rows * first + offset, rows, cells[first : last + 1])
+    return Block(key, height * first + offset, height, cells[first : last + 1])
+
+
+def wrapped_lines(kind: str, height: int) -> int:
+    """How many lines of a wrapping text a cell `height` half rows tall shows."""
+    return int((height * ROW_MM[kind] / 2 - 2 * WRAP_MARGIN_MM) / WRAP_LINE_MM)
+
+
+def height_needed(kind: str, lines: int) -> int:
+    """How many half rows a cell needs to show `lines` lines: a row at least, a page at most."""
+    height = 2
+    while wrapped_lines(kind, height) < lines and height < 2 * LINES_PER_PAGE[kind]:
+        height += 1
+    return height
+
+
+def lines_needed(text: str, room: float) -> int:
+    """The most lines `text` may take, wrapped in `room` mm, from the font's widths.
+
+    Lines break here only between words, where WeasyPrint breaks too, and within a word longer
+    than a line (overflow-wrap: anywhere): WeasyPrint may find more places to break, never
+    fewer, so never needs more lines. A character the font lacks (drawn by a fallback font of
+    unknown widths) counts as two W's.
+    """
+
+    def fits(part: str) -> bool:
+        return fits_on_one_line(part, room, FONT_PT)
+
+    words = [
+        "".join(char if fits(char) else "WW" for char in word)
+        for word in re.split(r"[ \t\n]+", text)
+        if word
+    ]
+    lines, line = 0, ""
+    for word in words:
+        if line and fits(f"{line} {word}"):
+            line = f"{line} {word}"
+            continue
+        lines += bool(line)
+        line = word
+        while not fits(line):
+            cut = 1
+            while cut < len(line) and fits(line[: cut + 1]):
+                cut += 1
+            lines += 1
+            line = line[cut:]
+    return lines + bool(line)
 
 
 def _cell(text: str, column: Column) -> Cell:
     room = column.width - 2 * PADDING_MM
-    return Cell(text, wraps=not fits_on_one_line(text, room, FONT_PT))
+    if fits_on_one_line(text, room, FONT_PT):
+        return Cell(text)
+    return Cell(text, wraps=True, lines=lines_needed(text, room))
 
 
-def _texts(line: Line | None, key: str, number: int, event: Event) -> str:
-    if key == "no":
-        return str(number)
+def _row(kind: str, line: Line | None, event: Event) -> Row:
+    cells = {
+        column.key: _cell(_text(line, column.key, event), column)
+        for column in COLUMNS[kind]
+        if column.key not in ("no", "sig")
+    }
+    return Row(cells, height_needed(kind, max(cell.lines for cell in cells.values())))
+
+
+def _text(line: Line | None, key: str, event: Event) -> str:
     if line is None:
         return ""
     if key == "time":
@@ -119,28 +192,54 @@ def _texts(line: Line | None, key: str, number: int, event: Event) -> str:
     }[key]
 
 
-def _blocks(kind: str, lines: list[Line | None], first: int, event: Event) -> list[Block]:
+def _sign_blocks(key: str, signs: list[tuple[int, int, str]], bottom: int) -> list[Block]:
+    """One side of the signature column: `signs` are the top and height (in half rows) and
+    the number of every other row. Rows one row tall get a line two rows tall, centred on the
+    row, so that one block of lines serves them all. A tall row's number gets a line as tall as
+    its row, and so does a number whose line of two rows would reach below the page's last rule
+    (`bottom`): WeasyPrint carries such a line over to the next page (widows take the one
+    before it along), where it lands on the letterhead and the column heads."""
+    blocks: list[Block] = []
+    for top, height, text in signs:
+        run = blocks[-1] if blocks else None
+        if height != 2 or top + 3 > bottom:
+            blocks.append(Block(key, top, height, [Cell(text)]))
+        elif run and run.height == 4 and run.top + 4 * len(run.cells) == top - 1:
+            run.cells.append(Cell(text))
+        else:
+            blocks.append(Block(key, top - 1, 4, [Cell(text)]))
+    return blocks
+
+
+def _blocks(kind: str, rows: list[Row], first: int) -> list[Block]:
     blocks: list[Block | None] = []
-    numbers = range(first, first + len(lines))
+    tops = list(accumulate((row.height for row in rows), initial=0))
     for column in COLUMNS[kind]:
         if column.key == "sig":
-            # Numbers alternate sides, as on Indonesian sign sheets, so neighbours do not overlap:
-            # each side is one line per two rows, centred on every other row.
+            # Numbers alternate sides, as on Indonesian sign sheets, so neighbours do not overlap.
             for side in (0, 1):
-                cells = [Cell(f"{n}.") for n in numbers if (n - first) % 2 == side]
-                blocks.append(_block(f"sig-{side}", 2, cells, offset=2 * side - 1))
-        else:
-            cells = [
-                _cell(_texts(line, column.key, n, event), column)
-                for line, n in zip(lines, numbers, strict=True)
-            ]
-            blocks.append(_block(column.key, 1, cells))
+                signs = [
+                    (tops[n], row.height, f"{first + n}.")
+                    for n, row in enumerate(rows)
+                    if n % 2 == side
+                ]
+                blocks.extend(_sign_blocks(f"sig-{side}", signs, tops[-1]))
+            continue
+        cells = [
+            Cell(str(first + n)) if column.key == "no" else row.cells[column.key]
+            for n, row in enumerate(rows)
+        ]
+        # A block per run of rows of one height: the whole page unless a row is taller.
+        for height, run in groupby(range(len(rows)), key=lambda n: rows[n].height):
+            run = list(run)
+            blocks.append(_block(column.key, height, cells[run[0] : run[-1] + 1], tops[run[0]]))
     return [block for block in blocks if block]
 
 
 @lru_cache(maxsize=4)
 def layout_css(kind: str) -> Markup:
-    """Where each column sits, and the tops, line heights and heights blocks may need."""
+    """Where each column sits, and the tops, line heights and heights blocks may need; how
+    tall a wrapping text's lines are, and how many of them a cell of each height shows."""
     row, rules = ROW_MM[kind], []
     for column in COLUMNS[kind]:
         rules.append(f".c-{column.key} {{ left: {column.left:g}mm; width: {column.width:g}mm; }}")
@@ -149,23 +248,27 @@ def layout_css(kind: str) -> Markup:
             for side in (0, 1):
                 left = column.left + side * half
                 rules.append(f".c-sig-{side} {{ left: {left:g}mm; width: {half:g}mm; }}")
-    for rows in (1, 2):
-        rules.append(f".l{rows} {{ line-height: {rows * row:g}mm; }}")
-    for half_rows in range(-1, 2 * LINES_PER_PAGE[kind] + 1):
-        rules.append(f".t{half_rows} {{ top: {half_rows * row / 2:g}mm; }}")
-    for rows in range(1, LINES_PER_PAGE[kind] + 1):
-        rules.append(f".h{rows} {{ height: {rows * row:g}mm; }}")
+    half, most = row / 2, 2 * LINES_PER_PAGE[kind]  # in half rows, as the classes count
+    for half_rows in range(-1, most + 1):
+        rules.append(f".t{half_rows} {{ top: {half_rows * half:g}mm; }}")
+    rules.append(f".wrap {{ line-height: {WRAP_LINE_MM:g}mm; }}")
+    for half_rows in range(1, most + 1):
+        rules.append(f".h{half_rows} {{ height: {half_rows * half:g}mm; }}")
+        rules.append(f".l{half_rows} {{ line-height: {half_rows * half:g}mm; }}")
+        shown = wrapped_lines(kind, half_rows) * WRAP_LINE_MM
+        rules.append(f".l{half_rows} .wrap {{ max-height: {shown:g}mm; }}")
     return Markup("\n".join(rules))
 
 
-@lru_cache(maxsize=16)
-def grid(kind: str, rows: int) -> str:
-    """The rules between a page's rows and columns: one small SVG, not a border per cell."""
-    last = COLUMNS[kind][-1]
-    width, height = last.left + last.width, rows * ROW_MM[kind]
+@lru_cache(maxsize=64)
+def grid(kind: str, heights: tuple[int, ...]) -> str:
+    """The rules between a page's rows (`heights` in half rows) and columns: one small SVG,
+    not a border per cell."""
+    last, half = COLUMNS[kind][-1], ROW_MM[kind] / 2
+    width, height = last.left + last.width, sum(heights) * half
     lefts = [column.left for column in COLUMNS[kind]] + [width]
     path = "".join(f"M{x:g} 0V{height:g}" for x in lefts) + "".join(
-        f"M0 {ROW_MM[kind] * n - 0.1:g}H{width:g}" for n in range(1, rows + 1)
+        f"M0 {half * n - 0.1:g}H{width:g}" for n in accumulate(heights)
     )
     svg = (
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width:g}mm' height='{height:g}mm' "
@@ -186,13 +289,9 @@ def attendance_document(
     kind = kind if kind in LINES_PER_PAGE else "sheet"
     lines = attendance_lines(event, kind, sort, full_phone)
     per_page = LINES_PER_PAGE[kind]
-    cut: list[list[Line | None]] = pages(lines, per_page)
-    if kind == "sheet" and len(cut[-1]) < per_page:
-        # Room for walk-ins to sign at the bottom of the last page.
-        cut[-1] = cut[-1] + [None] * (per_page - len(cut[-1]))
     logo = logo_data_uri(event)
     key = document_key(
-        "attendance-v2",
+        "attendance-v3",
         kind,
         str(get_locale()),
         [event.title, event.organising_body, event.venue_name, event.venue_address],
@@ -201,15 +300,24 @@ def attendance_document(
     )
 
     def render(progress: Progress | None) -> bytes:
-        numbered = [
-            {
-                "number": n,
-                "blocks": _blocks(kind, page, (n - 1) * per_page + 1, event),
-                "rows": len(page),
-                "grid": grid(kind, len(page)),
-            }
-            for n, page in enumerate(cut, start=1)
-        ]
+        rows = [_row(kind, line, event) for line in lines]
+        cut = pages(rows, 2 * per_page, lambda row: row.height)  # in half rows
+        if kind == "sheet":
+            # Room for walk-ins to sign at the bottom of the last page.
+            left = 2 * per_page - sum(row.height for row in cut[-1])
+            cut[-1] += [_row(kind, None, event)] * (left // 2)
+        numbered, first = [], 1
+        for n, page in enumerate(cut, start=1):
+            heights = tuple(row.height for row in page)
+            numbered.append(
+                {
+                    "number": n,
+                    "blocks": _blocks(kind, page, first),
+                    "height": sum(heights),
+                    "grid": grid(kind, heights),
+                }
+            )
+            first += len(page)
         parts = [{"pages": chunk} for chunk in tapered(numbered, PAGES_PER_PART)]
         return render_pdf_parts(
             "paperwork/attendance.html",
@@ -227,7 +335,8 @@ def attendance_document(
             logo=logo,
         )
 
-    return Document(key, SECONDS_PER_PAGE * len(cut), render)
+    # Pages of one-row lines: a few long texts may add a page.
+    return Document(key, SECONDS_PER_PAGE * len(pages(lines, per_page)), render)
 
 
 def attendance_pdf(
