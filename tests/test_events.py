@@ -241,7 +241,9 @@ def test_an_added_organiser_manages_the_event_and_the_last_one_cannot_leave(
 def test_admin_sees_and_manages_every_event(client, as_user, make, organiser):
     slug = make(factories.make_event, organiser["id"], title="Rakor Provinsi")
     as_user(make(factories.make_user, "admin"))
-    assert "Rakor Provinsi" in client.get("/").text
+    home = client.get("/").text
+    assert "Rakor Provinsi" in home
+    assert "Semua acara" in home and "Acara yang saya selenggarakan" not in home  # not hers
     assert client.get(f"/events/{slug}/edit").status_code == 200
 
 
