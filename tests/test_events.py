@@ -308,3 +308,23 @@ def test_the_event_page_says_whether_registration_is_open_now(client, as_user, o
     assert "dibuka sekarang" in client.get(f"/events/{coming}").text
     # The window reads "until the event": the event has started, so it is closed.
     assert "sekarang ditutup" in client.get(f"/events/{started}").text
+
+
+def test_an_agenda_item_on_another_day_says_its_date_and_is_flagged(
+    client, as_user, organiser, make
+):
+    slug = make(factories.make_event, organiser["id"])  # Friday 15 March 2030, 09.00 WIB
+    as_user(organiser)
+    saved = client.post(
+        f"/events/{slug}/agenda/new",
+        data={"title": "Kunjungan lapangan", "starts_at": "2030-03-16T09:00", "ends_at": ""},
+        follow_redirects=True,
+    )
+    assert "di luar waktu acara" in saved.text
+    assert "Sabtu, 16 Maret 2030, 09.00" in saved.text
+    inside = client.post(
+        f"/events/{slug}/agenda/new",
+        data={"title": "Pembukaan", "starts_at": "2030-03-15T09:00", "ends_at": ""},
+        follow_redirects=True,
+    )
+    assert "di luar waktu acara" not in inside.text

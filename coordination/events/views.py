@@ -1,5 +1,7 @@
 """Organiser pages for events: thin views over events.services."""
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -16,6 +18,7 @@ from flask_login import current_user, login_required
 from coordination.auth.services import user_by_email
 from coordination.config import TIME_ZONES
 from coordination.errors import DomainError
+from coordination.i18n import format_event_time
 from coordination.registration import notify
 from coordination.registration import services as seats
 
@@ -145,6 +148,17 @@ def agenda_item(slug: str, item_id: int | None = None):
             form.ends_at.errors.append(_("The end must be after the start."))
         else:
             flash(_("Agenda saved."), "success")
+            if not event.starts_at - timedelta(hours=12) <= data.starts_at <= event.ends_at:
+                # Not refused: the event's own times may be what is wrong.
+                flash(
+                    _(
+                        "This item is outside the event's time (%(start)s – %(end)s): check "
+                        "its date, or the event's.",
+                        start=format_event_time(event.starts_at, event.timezone, "short"),
+                        end=format_event_time(event.ends_at, event.timezone, "short"),
+                    ),
+                    "info",
+                )
             return redirect(url_for("events.show", slug=event.slug) + "#agenda")
     return render_template("events/agenda_item.html", form=form, event=event, item=item)
 
