@@ -330,3 +330,22 @@ def test_certificates_go_to_those_present_with_the_saved_signer(
     stranger = make(factories.make_user, "organiser")
     client.post("/logout")
     assert as_user(stranger).get(f"/events/{SLUG}/certificates.pdf").status_code == 404
+
+
+def test_the_letterhead_carries_the_organisers_address_and_the_venue_is_where(
+    app, make, as_user, organiser, event_slug
+):
+    """One kop surat for all the event's paperwork: the address typed for the minutes, not
+    the venue, which the list gives as the meeting's place."""
+    from coordination.minutes.services import minutes_of
+
+    make(factories.make_participants, event_slug, 3)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        minutes_of(event).letterhead_address = "Jl. Panglima Sudirman No. 5, Kraksaan"
+        db.session.commit()
+    client = as_user(organiser)
+    [page] = pdf_text(client.get(f"/events/{SLUG}/attendance-list.pdf").data)
+    assert "Jl. Panglima Sudirman No. 5, Kraksaan" in page
+    kop, _, below = page.partition("DAFTAR HADIR")
+    assert "Aula Bale Hinggil" not in kop and "Aula Bale Hinggil" in below

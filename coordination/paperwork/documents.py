@@ -15,6 +15,7 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -24,7 +25,9 @@ from coordination.documents.cache import Document, document_key
 from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.events.models import Event
+from coordination.extensions import db
 from coordination.i18n import format_event_time
+from coordination.minutes.models import Minutes
 
 from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
 
@@ -278,6 +281,15 @@ def grid(kind: str, heights: tuple[int, ...]) -> str:
     return "data:image/svg+xml," + quote(svg)
 
 
+def letterhead_address(event: Event) -> str:
+    """The organiser's own address for the letterhead (kop surat), as typed for the minutes:
+    one letterhead for all the event's paperwork. Empty until someone types it."""
+    return (
+        db.session.scalar(sa.select(Minutes.letterhead_address).where(Minutes.event_id == event.id))
+        or ""
+    )
+
+
 def attendance_document(
     event: Event,
     kind: str = "sheet",
@@ -290,11 +302,12 @@ def attendance_document(
     lines = attendance_lines(event, kind, sort, full_phone)
     per_page = LINES_PER_PAGE[kind]
     logo = logo_data_uri(event)
+    address = letterhead_address(event)
     key = document_key(
         "attendance-v3",
         kind,
         str(get_locale()),
-        [event.title, event.organising_body, event.venue_name, event.venue_address],
+        [event.title, event.organising_body, event.venue_name, event.venue_address, address],
         [event.starts_at, event.ends_at, event.timezone, logo],
         lines,  # dataclasses: their repr names every field
     )
@@ -333,6 +346,7 @@ def attendance_document(
             page_count=len(cut),
             total=len(lines),
             logo=logo,
+            letterhead_address=address,
         )
 
     # Pages of one-row lines: a few long texts may add a page.
