@@ -85,6 +85,19 @@ def test_capacity_holds_through_the_api_then_the_waiting_list_moves_up(
     )
     assert promoted.json["status"] == "confirmed"
 
+    # A fourth waits; a higher capacity through the API moves them up, as on the page.
+    fourth = client.post(
+        f"/api/v1/events/{slug}/registrations",
+        json={"full_name": "Peserta 4", "phone": "0812-3456-7804"},
+        headers=bearer(secret),
+    )
+    assert fourth.json["status"] == "waiting"
+    client.patch(f"/api/v1/events/{slug}", json={"capacity": 3}, headers=bearer(secret))
+    moved = client.get(
+        f"/api/v1/events/{slug}/registrations/{fourth.json['id']}", headers=bearer(secret)
+    )
+    assert moved.json["status"] == "confirmed"
+
 
 def test_a_full_event_without_waiting_list_answers_409_event_full(client, make, organiser):
     slug = make(factories.make_event, organiser["id"], capacity=1, waitlist_enabled=False)
