@@ -350,3 +350,28 @@ def test_the_poster_warns_when_its_link_opens_on_no_phone(
     assert "https://rakor.dekopinda.example/e/" in public
     door = client.get(f"/events/{event_slug}/door-access", base_url="http://127.0.0.1:5000").text
     assert "hanya bisa dibuka komputer ini" not in door  # PUBLIC_BASE_URL is set
+
+
+def test_an_organiser_adds_an_official_without_mobile_or_email(
+    client, ctx, as_user, organiser, event_slug
+):
+    """Guests of honour often come without contact details; the public form still asks."""
+    refused = register(client, event_slug, full_name="Tanpa Kontak", phone="", email="")
+    assert refused.status_code == 200 and "Isi nomor HP atau alamat e-mail." in refused.text
+    as_user(organiser)
+    for name in ("Bupati Probolinggo", "Ketua DPRD"):
+        added = client.post(
+            f"/events/{event_slug}/participants/new",
+            data={"full_name": name, "organisation": "Pemkab", "role": "guest"},
+        )
+        assert added.status_code == 302
+    guests = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
+    assert [(g.full_name, g.phone, g.email, g.status) for g in guests] == [
+        ("Bupati Probolinggo", None, None, "confirmed"),
+        ("Ketua DPRD", None, None, "confirmed"),  # two without contact are not "the same"
+    ]
+    corrected = client.post(
+        f"/events/{event_slug}/participants/{guests[0].id}",
+        data={"full_name": "Bupati Probolinggo", "organisation": "Pemkab", "role": "guest"},
+    )
+    assert corrected.status_code == 302

@@ -39,6 +39,7 @@ QUESTION_ERRORS = {
 
 
 class ParticipantForm(FlaskForm):
+    contact_required = True  # a mobile or an e-mail; organisers may add someone without
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     organisation = StringField(
         _l("Organisation (cooperative / agency)"), validators=[Optional(), Length(max=200)]
@@ -75,7 +76,7 @@ class ParticipantForm(FlaskForm):
         """WTForms' checks and the details' own rules, marked together: nobody should
         correct a required answer only to be told about their mobile number next."""
         valid = super().validate(extra_validators)
-        for code in participant_problems(self.to_data()):
+        for code in participant_problems(self.to_data(), self.contact_required):
             if not getattr(self, ERROR_MESSAGES[code][0]).errors:
                 self.show_error(code)
             valid = False
@@ -83,6 +84,7 @@ class ParticipantForm(FlaskForm):
 
 
 class OrganiserParticipantForm(ParticipantForm):
+    contact_required = False
     role = SelectField(
         _l("Badge ribbon"),
         choices=[

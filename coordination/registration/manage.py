@@ -78,9 +78,11 @@ def edit(slug: str, registration_id: int | None = None):
     elif form.validate_on_submit():
         try:
             if registration:
-                services.update_details(registration, form.to_data())
+                services.update_details(registration, form.to_data(), contact_required=False)
             else:
-                registration = services.register(event, form.to_data(), by_organiser=True)
+                registration = services.register(
+                    event, form.to_data(), by_organiser=True, contact_required=False
+                )
                 notify.registered(registration)
             services.set_role(registration, form.role.data)
         except DomainError as error:

@@ -157,7 +157,7 @@ def _count(event: Event, status: str) -> int:
     return db.session.scalar(_COUNT, {"event_id": event.id, "status": status})
 
 
-def participant_problems(data: ParticipantData) -> list[str]:
+def participant_problems(data: ParticipantData, contact_required: bool = True) -> list[str]:
     """Every rule the details break, so that a form marks them all in one go."""
     problems = [] if data.full_name.split() else ["name_required"]
     for code, raw, normalise in (
@@ -169,18 +169,20 @@ def participant_problems(data: ParticipantData) -> list[str]:
                 normalise(raw)
         except DomainError:
             problems.append(code)
-    if not data.phone.strip() and not data.email.strip():
+    if contact_required and not data.phone.strip() and not data.email.strip():
         problems.append("contact_required")
     return problems
 
 
-def _clean(data: ParticipantData) -> ParticipantData:
+def _clean(data: ParticipantData, contact_required: bool = True) -> ParticipantData:
+    """Tidied details. Whoever registers themselves gives a mobile or an e-mail (their link
+    and the duplicate check depend on it); an organiser may add an official with neither."""
     name = " ".join(data.full_name.split())
     if not name:
         raise DomainError("name_required")
     phone = normalise_phone(data.phone) if data.phone.strip() else None
     email = normalise_email(data.email) if data.email.strip() else None
-    if not phone and not email:
+    if contact_required and not phone and not email:
         raise DomainError("contact_required")
     return ParticipantData(
         full_name=name,
@@ -194,11 +196,13 @@ def _clean(data: ParticipantData) -> ParticipantData:
 def _same_person(
     event: Event, data: ParticipantData, except_id: int | None = None
 ) -> list[Registration]:
-    matches = []
+    matches = []  # nobody else has "no mobile and no e-mail"
     if data.phone:
         matches.append(Registration.phone == data.phone)
     if data.email:
         matches.append(Registration.email == data.email)
+    if not matches:
+        return []
     query = sa.select(Registration).where(Registration.event_id == event.id, sa.or_(*matches))
     if except_id is not None:
         query = query.where(Registration.id != except_id)
@@ -261,6 +265,7 @@ def register(
     by_organiser: bool = False,
     represents_name: str | None = None,
     questions: list | None = None,
+    contact_required: bool = True,
 ) -> Registration:
     """Give the person a seat, or a place on the waiting list, or refuse.
 
@@ -271,7 +276,7 @@ def register(
         state = registration_state(event)
         if state != "open":
             raise DomainError(f"registration_{state}")
-    data = _clean(data)
+    data = _clean(data, contact_required)
     if questions is None:
         questions = questions_of(event)
     cleaned_answers = clean_answers(questions, answers or {}, require=not by_organiser)
@@ -325,10 +330,12 @@ def _apply(registration: Registration, data: ParticipantData) -> None:
     registration.email = data.email or None
 
 
-def update_details(registration: Registration, data: ParticipantData) -> Registration:
+def update_details(
+    registration: Registration, data: ParticipantData, contact_required: bool = True
+) -> Registration:
     """Correct a registration; the new mobile or e-mail must not belong to someone else."""
     event = db.session.get(Event, registration.event_id)
-    data = _clean(data)
+    data = _clean(data, contact_required)
     if _same_person(event, data, except_id=registration.id):
         raise DomainError("contact_taken")
     _apply(registration, data)
