@@ -349,3 +349,27 @@ def test_the_letterhead_carries_the_organisers_address_and_the_venue_is_where(
     assert "Jl. Panglima Sudirman No. 5, Kraksaan" in page
     kop, _, below = page.partition("DAFTAR HADIR")
     assert "Aula Bale Hinggil" not in kop and "Aula Bale Hinggil" in below
+
+
+def test_the_certificate_names_the_representative_who_came(
+    app, make, as_user, organiser, event_slug
+):
+    """Whoever was in the hall gets the certificate: for a representative, in their own name,
+    on behalf of the registrant, who was not there."""
+    [lina] = make(factories.make_participants, event_slug, 1)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        registration = db.session.get(Registration, lina["id"])
+        door.admit(
+            event,
+            door.default_list(event),
+            registration,
+            DoorActor("Pintu Utara"),
+            representative_name="Sri Wahyuni",
+        )
+        db.session.commit()
+    client = as_user(organiser)
+    [page] = pdf_text(client.get(f"/events/{SLUG}/certificates.pdf").data)
+    assert "Sri Wahyuni" in page and f"atas nama {lina['name']}" in page
+    # She is named only as the one represented, not as the one awarded.
+    assert page.count(lina["name"]) == page.count(f"atas nama {lina['name']}") == 1

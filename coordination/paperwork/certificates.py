@@ -25,12 +25,19 @@ class Holder:
     name: str
     organisation: str
     role: str
+    on_behalf_of: str = ""  # the registrant, when a representative came in their place
 
 
 def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
-    """Confirmed participants checked in on the event's main list, by name."""
+    """Who was there, by name: confirmed participants checked in on the event's main list,
+    or the representative who came in one's place (the certificate names who attended)."""
     query = (
-        sa.select(Registration.full_name, Registration.organisation, Registration.role)
+        sa.select(
+            Registration.full_name,
+            Registration.organisation,
+            Registration.role,
+            Checkin.representative_name,
+        )
         .join(Checkin, Checkin.registration_id == Registration.id)
         .join(CheckinList, CheckinList.id == Checkin.list_id)
         .where(
@@ -42,7 +49,13 @@ def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
     )
     if registration_id is not None:
         query = query.where(Registration.id == registration_id)
-    return [Holder(*row) for row in db.session.execute(query)]
+    people = [
+        Holder(stand_in, organisation, role, on_behalf_of=name)
+        if stand_in
+        else Holder(name, organisation, role)
+        for name, organisation, role, stand_in in db.session.execute(query)
+    ]
+    return sorted(people, key=lambda holder: holder.name.lower())
 
 
 def save_signer(event: Event, name: str, title: str) -> None:
@@ -60,7 +73,7 @@ def certificates_document(
         raise DomainError("nobody_present")
     logo = logo_data_uri(event)
     key = document_key(
-        "certificates-v1",
+        "certificates-v2",
         str(get_locale()),
         [event.title, event.organising_body, event.venue_name, event.starts_at, event.ends_at],
         [event.timezone, event.signer_name, event.signer_title, logo],
