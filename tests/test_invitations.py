@@ -3,6 +3,7 @@
 import io
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from coordination.extensions import db
@@ -27,6 +28,18 @@ def upload(client, slug, name, content):
     )
 
 
+@pytest.fixture
+def invited(client, ctx, as_user, organiser, event_slug):  # noqa: F811
+    """GOOD_CSV uploaded by the event's organiser, who stays logged in: the event's slug."""
+    as_user(organiser)
+    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+    return event_slug
+
+
+def invitation(name: str) -> Invitation:
+    return db.session.scalar(sa.select(Invitation).where(Invitation.full_name == name))
+
+
 def test_organiser_imports_a_csv_and_invitees_with_email_get_their_link(
     client,
     ctx,
@@ -38,23 +51,15 @@ def test_organiser_imports_a_csv_and_invitees_with_email_get_their_link(
     response = upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
     assert "2 undangan diimpor, 1 dikirim lewat e-mail." in response.text
     assert "Belum menjawab: 2" in response.text
-    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+    siti = invitation("Siti Rahayu")
     [message] = db.session.scalars(sa.select(OutboxMessage)).all()
     assert message.recipient == "siti@example.org" and f"/i/{siti.token}" in message.body
     assert message.subject.startswith("Undangan: ")
 
 
-def test_the_same_list_again_with_names_added_invites_only_the_new_ones(
-    client,
-    ctx,
-    as_user,
-    organiser,
-    event_slug,  # noqa: F811
-):
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+def test_the_same_list_again_with_names_added_invites_only_the_new_ones(client, invited):
     longer = GOOD_CSV + "Ani Wulandari;KSU Dringu;Sekretaris;0812-1111-0004;ani@example.org\n"
-    response = upload(client, event_slug, "undangan.csv", longer.encode())
+    response = upload(client, invited, "undangan.csv", longer.encode())
     assert "1 undangan diimpor, 1 dikirim lewat e-mail." in response.text
     assert "2 baris sudah diundang sebelumnya dan dibiarkan seperti semula." in response.text
     names = db.session.scalars(sa.select(Invitation.full_name).order_by(Invitation.id)).all()
@@ -97,11 +102,9 @@ def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser,
     assert "Unggah berkas .csv atau .xlsx." in response.text
 
 
-def test_invitee_registers_from_the_prefilled_link(client, ctx, as_user, organiser, event_slug):  # noqa: F811
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
+def test_invitee_registers_from_the_prefilled_link(client, invited):
     client.post("/logout")
-    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+    siti = invitation("Siti Rahayu")
     page = client.get(f"/i/{siti.token}").text
     assert 'value="Siti Rahayu"' in page and 'value="0812-1111-0001"' in page
     response = client.post(
@@ -120,16 +123,8 @@ def test_invitee_registers_from_the_prefilled_link(client, ctx, as_user, organis
     assert client.get(f"/i/{siti.token}").headers["Location"].startswith("/r/")
 
 
-def test_a_representative_registers_in_the_invitees_place(
-    client,
-    ctx,
-    as_user,
-    organiser,
-    event_slug,  # noqa: F811
-):
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
-    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
+def test_a_representative_registers_in_the_invitees_place(client, invited):
+    budi = invitation("Budi Santoso")
     client.post(
         f"/i/{budi.token}",
         data={
@@ -141,19 +136,17 @@ def test_a_representative_registers_in_the_invitees_place(
     )
     ani = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Ani Wakil"))
     assert ani.represents_name == "Budi Santoso"
-    page = client.get(f"/events/{event_slug}/participants").text
+    page = client.get(f"/events/{invited}/participants").text
     assert "mewakili Budi Santoso" in page
-    invitations = client.get(f"/events/{event_slug}/invitations").text
+    invitations = client.get(f"/events/{invited}/invitations").text
     assert "diwakili oleh Ani Wakil" in invitations
     assert "Anda mewakili Budi Santoso." in client.get(f"/r/{ani.link_token}").text
 
 
-def test_invitee_declines_and_the_organiser_sees_it(client, ctx, as_user, organiser, event_slug):  # noqa: F811
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
-    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
+def test_invitee_declines_and_the_organiser_sees_it(client, invited):
+    budi = invitation("Budi Santoso")
     client.post(f"/i/{budi.token}/decline")
-    page = client.get(f"/events/{event_slug}/invitations").text
+    page = client.get(f"/events/{invited}/invitations").text
     assert "Menolak: 1" in page and "Belum menjawab: 1" in page
 
 
@@ -166,16 +159,8 @@ def test_invitation_pages_are_404_for_other_organisers(client, make, as_user, ev
     assert client.get("/i/not-a-token").status_code == 404
 
 
-def test_participant_list_filters_invitees_and_sorts_by_organisation(
-    client,
-    ctx,
-    as_user,
-    organiser,
-    event_slug,  # noqa: F811
-):
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
-    siti = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Siti Rahayu"))
+def test_participant_list_filters_invitees_and_sorts_by_organisation(client, invited):
+    siti = invitation("Siti Rahayu")
     client.post(
         f"/i/{siti.token}",
         data={
@@ -185,26 +170,18 @@ def test_participant_list_filters_invitees_and_sorts_by_organisation(
         },
     )
     client.post(
-        f"/e/{event_slug}",
+        f"/e/{invited}",
         data={"full_name": "Zaenal", "organisation": "Abadi KUD", "phone": "0812-2222-0001"},
     )
-    page = client.get(f"/events/{event_slug}/participants?invited=yes").text
+    page = client.get(f"/events/{invited}/participants?invited=yes").text
     assert "Siti Rahayu" in page and "Zaenal" not in page
-    page = client.get(f"/events/{event_slug}/participants?sort=organisation").text
+    page = client.get(f"/events/{invited}/participants?sort=organisation").text
     assert page.index("Zaenal") < page.index("Siti Rahayu")
 
 
-def test_an_invitation_sent_by_mistake_can_be_taken_back(
-    client,
-    ctx,
-    as_user,
-    organiser,
-    event_slug,  # noqa: F811
-):
-    as_user(organiser)
-    upload(client, event_slug, "undangan.csv", GOOD_CSV.encode())
-    budi = db.session.scalar(sa.select(Invitation).where(Invitation.full_name == "Budi Santoso"))
-    token, withdraw = budi.token, f"/events/{event_slug}/invitations/{budi.id}/withdraw"
+def test_an_invitation_sent_by_mistake_can_be_taken_back(client, invited):
+    budi = invitation("Budi Santoso")
+    token, withdraw = budi.token, f"/events/{invited}/invitations/{budi.id}/withdraw"
     asked = client.post(withdraw)
     assert "Tarik undangan Budi Santoso?" in asked.text
     done = client.post(withdraw, data={"confirm": "yes"}, follow_redirects=True)
