@@ -140,6 +140,9 @@ def test_a_representative_registers_in_the_invitees_place(client, invited):
     assert "mewakili Budi Santoso" in page
     invitations = client.get(f"/events/{invited}/invitations").text
     assert "diwakili oleh Ani Wakil" in invitations
+    # Answered: nothing to send again or take back on Budi's row.
+    assert f"/invitations/{budi.id}/resend" not in invitations
+    assert f"/invitations/{budi.id}/withdraw" not in invitations
     assert "Anda mewakili Budi Santoso." in client.get(f"/r/{ani.link_token}").text
 
 
