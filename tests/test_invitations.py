@@ -102,7 +102,7 @@ def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser,
     assert "Unggah berkas .csv atau .xlsx." in response.text
 
 
-def test_invitee_registers_from_the_prefilled_link(client, invited):
+def test_invitee_registers_from_the_prefilled_link(client, as_user, organiser, invited):
     client.post("/logout")
     siti = invitation("Siti Rahayu")
     page = client.get(f"/i/{siti.token}").text
@@ -121,6 +121,9 @@ def test_invitee_registers_from_the_prefilled_link(client, invited):
     assert siti.status == "registered"
     # Opening the invitation again leads to the registration.
     assert client.get(f"/i/{siti.token}").headers["Location"].startswith("/r/")
+    as_user(organiser)
+    invitations = client.get(f"/events/{invited}/invitations").text
+    assert f"/invitations/{siti.id}/resend" not in invitations  # she has answered
 
 
 def test_a_representative_registers_in_the_invitees_place(client, invited):
@@ -140,9 +143,7 @@ def test_a_representative_registers_in_the_invitees_place(client, invited):
     assert "mewakili Budi Santoso" in page
     invitations = client.get(f"/events/{invited}/invitations").text
     assert "diwakili oleh Ani Wakil" in invitations
-    # Answered: nothing to send again or take back on Budi's row.
-    assert f"/invitations/{budi.id}/resend" not in invitations
-    assert f"/invitations/{budi.id}/withdraw" not in invitations
+    assert f"/invitations/{budi.id}/withdraw" not in invitations  # answered: nothing to take back
     assert "Anda mewakili Budi Santoso." in client.get(f"/r/{ani.link_token}").text
 
 
