@@ -93,7 +93,8 @@ def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser,
     template = client.get(f"/events/{event_slug}/invitations/template.xlsx")
     assert template.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(template.data)).active
-    assert [c.value for c in sheet[1]] == ["name", "organisation", "position", "mobile", "email"]
+    # Heads in the organiser's language; the upload reads them back.
+    assert [c.value for c in sheet[1]] == ["nama", "instansi", "jabatan", "hp", "email"]
     response = upload(client, event_slug, "undangan.xlsx", template.data)
     assert "1 undangan diimpor" in response.text
     response = upload(client, event_slug, "undangan.xlsx", b"not a spreadsheet")

@@ -181,21 +181,25 @@ def import_invitations(event: Event, filename: str, content: bytes) -> tuple[lis
     return invitations, checked.already_invited
 
 
-def template_csv() -> str:
+# The template's column heads in the organiser's language; HEADER_ALIASES reads either.
+TEMPLATE_HEADS = {"id": ("nama", "instansi", "jabatan", "hp", "email"), "en": COLUMNS}
+
+
+def template_csv(language: str = "id") -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(TEMPLATE_HEADS.get(language, COLUMNS))
     writer.writerow(
         ["Siti Rahayu", "KSP Kraksaan Sejahtera", "Ketua", "0812-3456-7890", "siti@example.org"]
     )
     return out.getvalue()
 
 
-def template_xlsx() -> bytes:
+def template_xlsx(language: str = "id") -> bytes:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Undangan"
-    sheet.append(list(COLUMNS))
+    sheet.append(list(TEMPLATE_HEADS.get(language, COLUMNS)))
     sheet.append(
         ["Siti Rahayu", "KSP Kraksaan Sejahtera", "Ketua", "0812-3456-7890", "siti@example.org"]
     )

@@ -11,8 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.badges.qr import qr_svg
@@ -317,12 +317,12 @@ def invitation_template(slug: str, kind: str):
     event_for(current_user, slug)
     if kind == "csv":
         return Response(
-            invitations.template_csv(),
+            invitations.template_csv(str(get_locale())),
             mimetype="text/csv",
             headers={"Content-Disposition": "attachment; filename=undangan.csv"},
         )
     return Response(
-        invitations.template_xlsx(),
+        invitations.template_xlsx(str(get_locale())),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=undangan.xlsx"},
     )
