@@ -206,6 +206,9 @@ def test_public_submissions_are_rate_limited_per_address(client, ctx, event_slug
     event = db.session.scalar(sa.select(Event))
     event.capacity = 100
     db.session.commit()
+    # Someone's typo, sent back to correct, does not use up the hall's registrations.
+    typos = [register(client, event_slug, phone="0812", email="").status_code for _ in range(5)]
+    assert typos == [200] * 5
     answers = [
         register(client, event_slug, phone=f"0812-0000-{n:04d}", email="").status_code
         for n in range(30)
@@ -330,6 +333,13 @@ def test_personal_data_stays_off_public_pages(client, ctx, event_slug):
     for page in attempts:
         assert "7777" not in page
         assert "siti@example.org" not in page and "Siti Maulidah</" not in page
+
+
+def test_a_flood_of_refused_posts_is_held_back_too(client, ctx, event_slug):
+    """Refused forms do not count as registrations, but every post counts against a flood."""
+    answers = [register(client, event_slug, phone="0812", email="").status_code for _ in range(121)]
+    assert answers[:120] == [200] * 120 and answers[120] == 429
+    assert db.session.scalars(sa.select(Registration)).all() == []
 
 
 def test_a_participants_error_page_does_not_lead_to_the_organisers_login(client):

@@ -68,8 +68,26 @@ def _submit(event, form, attempt):
     return redirect(url_for(".personal", token=registration.link_token, new=1))
 
 
+# Every post from one address, refused or not: the guard against a flood.
+POSTS_PER_ADDRESS = "120 per minute"
+
+
 def _registration_limit() -> str:
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+_REFUSED = "rakor.form_refused"  # in the request's environ: this request alone
+
+
+def _counts_as_registration(_response) -> bool:
+    """A form sent back with mistakes to correct does not use up the address's registrations:
+    a hall shares one, and one person's typos must not turn away the next."""
+    return not request.environ.get(_REFUSED, False)
+
+
+def _refused(form) -> None:
+    if request.method == "POST" and form.errors:
+        request.environ[_REFUSED] = True
 
 
 def _form_kept(_limit) -> Response:
@@ -91,7 +109,13 @@ def _event_page(event, form, state: str, slow_down: bool = False) -> str:
 
 
 @bp.route("/e/<slug>", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"], on_breach=_form_kept)
+@limiter.limit(POSTS_PER_ADDRESS, methods=["POST"], on_breach=_form_kept)
+@limiter.limit(
+    _registration_limit,
+    methods=["POST"],
+    on_breach=_form_kept,
+    deduct_when=_counts_as_registration,
+)
 def event_page(slug: str):
     """The event as the public sees it, with the registration form."""
     event = services.public_event(slug)
@@ -111,6 +135,7 @@ def event_page(slug: str):
         if not isinstance(outcome, str):
             return outcome
         state = outcome
+    _refused(form)
     return _event_page(event, form, state)
 
 
@@ -194,7 +219,8 @@ def qr(token: str):
 
 
 @bp.route("/i/<token>", methods=["GET", "POST"])
-@limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(POSTS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(_registration_limit, methods=["POST"], deduct_when=_counts_as_registration)
 def invitation(token: str):
     """An invitee answers: registers, sends a representative, or declines."""
     invited = invitations.by_token(token)
@@ -218,6 +244,7 @@ def invitation(token: str):
         if not isinstance(outcome, str):
             return outcome
         state = outcome
+    _refused(form)
     return render_template(
         "registration/invitation.html",
         event=event,
