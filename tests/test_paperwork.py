@@ -265,6 +265,35 @@ def test_export_has_the_chosen_columns_with_indonesian_headers_and_no_formulas(
     assert safe_cell("-5") == "'-5" and safe_cell("Siti") == "Siti"
 
 
+def test_the_spreadsheet_holds_arrival_times_it_can_sort(app, make, as_user, organiser, event_slug):
+    """In XLSX an arrival is a time in the event's zone, not text; CSV keeps the text."""
+    from datetime import UTC, datetime
+
+    people = make(factories.make_participants, event_slug, 2)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        arrived = datetime(2030, 3, 15, 2, 5, tzinfo=UTC)  # 09.05 WIB
+        door.admit(
+            event,
+            door.default_list(event),
+            db.session.get(Registration, people[0]["id"]),
+            DoorActor("Pintu Utara"),
+            at=arrived,
+        )
+        db.session.commit()
+    client = as_user(organiser)
+    columns = {"columns": ["name", "checked_in_at"]}
+    xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string=columns)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    table = list(sheet.iter_rows(values_only=True))
+    assert table[0] == ("Nama", "Datang (WIB)")
+    times = {name: at for name, at in table[1:]}
+    assert times[people[0]["name"]] == datetime(2030, 3, 15, 9, 5)
+    assert times[people[1]["name"]] is None
+    text = client.get(f"/events/{SLUG}/export.csv", query_string=columns).data.decode("utf-8-sig")
+    assert "15 Mar 2030, 09.05 WIB" in text
+
+
 def test_paperwork_is_for_the_events_organisers_only(make, as_user, event_slug):
     staff = make(factories.make_user, "organiser")
     client = as_user(staff)

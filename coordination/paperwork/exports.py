@@ -4,15 +4,17 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from coordination.door.models import Checkin, CheckinList
 from coordination.events.models import Event
 from coordination.extensions import db
-from coordination.i18n import format_event_time, format_phone
+from coordination.i18n import format_event_time, format_phone, local_time, zone_label
 from coordination.registration.models import Registration
 
 
@@ -20,6 +22,8 @@ from coordination.registration.models import Registration
 class Column:
     label: object  # lazily translated: headers follow the UI language
     value: Callable
+    # For a spreadsheet, the time itself (UTC), which it can sort and count, not its text.
+    moment: Callable | None = None
 
 
 def _when(event: Event, moment) -> str:
@@ -41,9 +45,13 @@ COLUMNS: dict[str, Column] = {
     "email": Column(_l("E-mail"), lambda e, r, c: r.email or ""),
     "status": Column(_l("Status"), lambda e, r, c: str(STATUS.get(r.status, r.status))),
     "role": Column(_l("Badge ribbon"), lambda e, r, c: str(ROLE.get(r.role, r.role))),
-    "registered_at": Column(_l("Registered"), lambda e, r, c: _when(e, r.created_at)),
+    "registered_at": Column(
+        _l("Registered"), lambda e, r, c: _when(e, r.created_at), lambda r, c: r.created_at
+    ),
     "checked_in_at": Column(
-        _l("Arrived"), lambda e, r, c: _when(e, c.checked_in_at if c else None)
+        _l("Arrived"),
+        lambda e, r, c: _when(e, c.checked_in_at if c else None),
+        lambda r, c: c.checked_in_at if c else None,
     ),
     "door": Column(_l("Door"), lambda e, r, c: c.door_name if c else ""),
     "representative": Column(
@@ -66,8 +74,9 @@ def chosen(columns: list[str]) -> list[str]:
     return picked or DEFAULT_COLUMNS
 
 
-def rows(event: Event, columns: list[str]):
-    """The header, then one row per registration, in name order."""
+def rows(event: Event, columns: list[str], times: bool = False):
+    """The header, then one row per registration, in name order; with `times`, time columns
+    hold the event's local time itself (and their head names the zone), not text."""
     main_list = sa.select(CheckinList.id).where(
         CheckinList.event_id == event.id, CheckinList.is_default.is_(True)
     )
@@ -83,9 +92,23 @@ def rows(event: Event, columns: list[str]):
         .where(Registration.event_id == event.id)
         .order_by(sa.func.lower(Registration.full_name), Registration.id)
     )
-    yield [str(COLUMNS[name].label) for name in columns]
+    as_time = {name for name in columns if times and COLUMNS[name].moment}
+    zone = zone_label(event.timezone)
+    yield [
+        f"{COLUMNS[name].label} ({zone})" if name in as_time else str(COLUMNS[name].label)
+        for name in columns
+    ]
     for person, checkin in db.session.execute(query):
-        yield [safe_cell(str(COLUMNS[name].value(event, person, checkin))) for name in columns]
+        yield [
+            _local(event, COLUMNS[name].moment(person, checkin))
+            if name in as_time
+            else safe_cell(str(COLUMNS[name].value(event, person, checkin)))
+            for name in columns
+        ]
+
+
+def _local(event: Event, moment: datetime | None) -> datetime | None:
+    return local_time(moment, event.timezone).replace(tzinfo=None) if moment else None
 
 
 def to_csv(event: Event, columns: list[str]) -> bytes:
@@ -98,8 +121,14 @@ def to_csv(event: Event, columns: list[str]) -> bytes:
 def to_xlsx(event: Event, columns: list[str]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="Peserta")
-    for row in rows(event, columns):
-        sheet.append(row)
+    for row in rows(event, columns, times=True):
+        sheet.append([_time_cell(sheet, v) if isinstance(v, datetime) else v for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _time_cell(sheet, value: datetime) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = "dd/mm/yyyy hh:mm"
+    return cell
