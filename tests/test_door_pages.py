@@ -418,3 +418,14 @@ def test_the_organiser_sees_who_came_in_and_when_in_the_participant_list(
     assert "<td>–</td>" in absent
     detail = organiser_client.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
     assert f"Check-in pukul {time} di Pintu Utara" in detail
+
+
+def test_a_door_page_far_from_the_events_time_warns_it_may_be_the_wrong_event(
+    as_user, make, organiser, event_slug
+):
+    client = as_user(organiser)
+    assert "door-not-due" not in client.get(f"/events/{SLUG}/door").text  # it is on now
+    copy = make(factories.make_event, organiser["id"], slug="rakor-bulan-depan")  # in 2030
+    page = client.get(f"/events/{copy}/door").text
+    assert 'id="door-not-due"' in page and "Jumat, 15 Maret 2030" in page
+    assert "door-not-due" not in client.get(f"/events/{copy}/door?shell=1").text

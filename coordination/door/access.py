@@ -21,6 +21,15 @@ from .models import MAX_FAILED_PINS, DoorLink, link_usable
 PIN_LENGTH = 6
 # A door stays open a little after the programme ends, for late sign-outs and stragglers.
 GRACE_AFTER_EVENT = timedelta(hours=2)
+# How early the door may reasonably open: registration desks open well before the start.
+DOOR_OPENS_BEFORE = timedelta(hours=12)
+
+
+def door_is_due(event, now=None) -> bool:
+    """Whether now is about when people come to this event's door. Outside it, a door
+    page is more likely the wrong event (last month's, or a copy) than an early arrival."""
+    now = now or utcnow()
+    return event.starts_at - DOOR_OPENS_BEFORE <= now <= event.ends_at + GRACE_AFTER_EVENT
 
 
 def create_link(event: Event, name: str) -> tuple[DoorLink, str]:

@@ -284,6 +284,7 @@ def page(slug: str):
         verdict=None if shell else session.pop(SESSION_VERDICT, None),
         roles=ROLE_LABELS,
         statuses=RegistrationStatus,
+        not_due=not shell and not access.door_is_due(event),
     )
 
 

@@ -151,7 +151,7 @@ def test_a_scanned_line_can_be_undone_at_once_without_reloading(page_for, live_a
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     undo.click()
-    expect(page.locator(".flash")).to_contain_text(f"Check-in {name} dibatalkan")
+    expect(page.locator(".flash-success")).to_contain_text(f"Check-in {name} dibatalkan")
     assert asked == [f"Batalkan check-in {name}?"]
     expect(page.locator("#door-recent")).not_to_contain_text(name)
     assert checkins_of(live_app, [person_id]) == []
