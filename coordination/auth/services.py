@@ -1,5 +1,7 @@
 """Account rules: creation, passwords, and logging in."""
 
+from functools import lru_cache
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -14,6 +16,7 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 
 
+@lru_cache(maxsize=4096)  # a form checks an address, then a service stores it: checked once
 def normalise_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()

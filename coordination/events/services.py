@@ -3,7 +3,7 @@
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -239,6 +239,12 @@ def _apply_agenda_item(item: AgendaItem, data: AgendaItemData) -> None:
         Speaker(name=s.name.strip(), office=s.office.strip(), position=i)
         for i, s in enumerate(s for s in data.speakers if s.name.strip())
     ]
+
+
+def outside_event(event: Event, starts_at: datetime) -> bool:
+    """An agenda item starting well before the event's day or after its end: more likely a
+    wrong date (the item's or the event's) than a real item, so the organiser is told."""
+    return not event.starts_at - timedelta(hours=12) <= starts_at <= event.ends_at
 
 
 def next_agenda_start(event: Event) -> datetime:

@@ -1,7 +1,5 @@
 """Organiser pages for events: thin views over events.services."""
 
-from datetime import timedelta
-
 from flask import (
     Blueprint,
     abort,
@@ -148,8 +146,7 @@ def agenda_item(slug: str, item_id: int | None = None):
             form.ends_at.errors.append(_("The end must be after the start."))
         else:
             flash(_("Agenda saved."), "success")
-            if not event.starts_at - timedelta(hours=12) <= data.starts_at <= event.ends_at:
-                # Not refused: the event's own times may be what is wrong.
+            if services.outside_event(event, data.starts_at):  # told, not refused
                 flash(
                     _(
                         "This item is outside the event's time (%(start)s – %(end)s): check "

@@ -177,13 +177,11 @@ def participant_problems(data: ParticipantData, contact_required: bool = True) -
 def _clean(data: ParticipantData, contact_required: bool = True) -> ParticipantData:
     """Tidied details. Whoever registers themselves gives a mobile or an e-mail (their link
     and the duplicate check depend on it); an organiser may add an official with neither."""
+    if problems := participant_problems(data, contact_required):
+        raise DomainError(problems[0])
     name = " ".join(data.full_name.split())
-    if not name:
-        raise DomainError("name_required")
     phone = normalise_phone(data.phone) if data.phone.strip() else None
     email = normalise_email(data.email) if data.email.strip() else None
-    if contact_required and not phone and not email:
-        raise DomainError("contact_required")
     return ParticipantData(
         full_name=name,
         organisation=" ".join(data.organisation.split()),
