@@ -7,15 +7,22 @@ PYTHON  ?= python3
 TRANSLATIONS := coordination/translations
 export FLASK_APP := app
 
-.PHONY: run test install translations messages lint format clean bench
+.PHONY: run test install install-dev translations messages lint format clean bench screenshots
 
+# The runtime needs requirements.txt only; tests, benchmarks and linting add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
 
 # Compiled catalogues (.mo) are build output; the .po files are the source.
 translations: install
@@ -41,19 +48,28 @@ else
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 endif
 
-test: translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The whole suite on every core (pytest-xdist, one worker per core, a test file per worker at a
+# time); it writes nothing into the tracked tree. PYTEST_ARGS adds or overrides options.
+TEST_WORKERS ?= auto
+test: install-dev translations
+	@start=$$(date +%s); status=0; \
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS) || status=$$?; \
+	echo "make test: wall time $$(( $$(date +%s) - start )) s"; exit $$status
+
+# Refresh README's screenshots in docs/screenshots (the suite writes its own to a temporary folder).
+screenshots: install-dev translations
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py tests/browser/test_api_docs.py
 
 # After changing user-visible text: refresh the catalogues, then translate the new entries.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -62,5 +78,5 @@ clean:
 	find . -name '*.mo' -path './coordination/*' -delete
 
 # Benchmarks against the targets in the issues; QUICK=1 for a short run while developing.
-bench: translations
+bench: install-dev translations
 	$(BIN)/python -m bench.run $(if $(QUICK),--quick,)
