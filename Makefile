@@ -32,6 +32,7 @@ translations: install
 # Logs as text here; production (gunicorn) writes JSON lines.
 run: export LOG_FORMAT ?= plain
 run: translations
+	$(BIN)/flask compress-static
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --if-empty
 	@echo ""

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from coordination import cli, i18n, security, tasks
+from coordination import cli, i18n, security, static_files, tasks
 from coordination.config import ROOT, Config
 from coordination.errors import register_error_pages
 from coordination.extensions import (
@@ -36,6 +36,7 @@ def create_app(config: object | None = None) -> Flask:
         app.wsgi_app = ProxyFix(
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
         )
+    static_files.init_app(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A file on this machine never drops a connection: no test query on every checkout.

@@ -196,6 +196,18 @@ def _print_purge(items) -> None:
     )
 
 
+@click.command("compress-static")
+@with_appcontext
+def compress_static_command() -> None:
+    """Write gzip and brotli copies of the static files, for phones on slow networks."""
+    from flask import current_app
+
+    from coordination.static_files import compress
+
+    written = compress(current_app.static_folder)
+    click.echo(f"Compressed static files: {written} new cop{'y' if written == 1 else 'ies'}")
+
+
 def init_app(app: Flask) -> None:
     from coordination.api.cli import tokens_cli
 
@@ -205,3 +217,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(tls_cert_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_personal_data_command)
+    app.cli.add_command(compress_static_command)

@@ -1,0 +1,44 @@
+"""Static files reach a slow phone compressed, and are fetched once per version."""
+
+import re
+
+from werkzeug.test import Client
+
+from coordination.static_files import IMMUTABLE_MAX_AGE, VersionedStatic, compress
+
+
+def test_pages_name_stylesheets_by_their_content_and_those_are_cached_for_a_year(client):
+    page = client.get("/login").get_data(as_text=True)
+    href = re.search(r'href="(/static/css/app\.[0-9a-f]{12}\.css)"', page)
+    assert href, "the page links the stylesheet under a content-hashed name"
+    response = client.get(href.group(1))
+    assert response.status_code == 200
+    assert f"max-age={IMMUTABLE_MAX_AGE}" in response.headers["Cache-Control"]
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_plain_name_still_answers_but_is_checked_again_soon(client):
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "immutable" not in response.headers["Cache-Control"]
+    assert response.headers.get("ETag")
+
+
+def test_a_phone_that_accepts_gzip_gets_the_compressed_copy(tmp_path):
+    css = tmp_path / "css" / "site.css"
+    css.parent.mkdir()
+    css.write_text("body { color: #111; }\n" * 400)
+    assert compress(tmp_path) >= 1
+    assert compress(tmp_path) == 0, "a fresh copy is not written again"
+
+    def not_found(environ, start_response):
+        start_response("404 Not Found", [])
+        return [b""]
+
+    static = VersionedStatic(not_found, root=str(tmp_path), prefix="static", max_age=60)
+    hashed = static.versions["css/site.css"]
+    response = Client(static).get(f"/static/{hashed}", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert int(response.headers["Content-Length"]) < css.stat().st_size / 10
