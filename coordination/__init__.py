@@ -6,6 +6,7 @@ from flask import Flask
 
 from coordination import cli, i18n, security, static_files, tasks
 from coordination.config import ROOT, Config
+from coordination.documents import warm
 from coordination.errors import register_error_pages
 from coordination.extensions import (
     babel,
@@ -56,6 +57,7 @@ def create_app(config: object | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     tasks.init_app(app)
+    warm.init_app(app)
     _register_database_events(app)
     _commit_once_per_request(app)
 

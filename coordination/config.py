@@ -108,3 +108,5 @@ class TestConfig(Config):
     TESTING = True
     TASKS_EAGER = True
     WTF_CSRF_ENABLED = False
+    # Hundreds of test apps: none starts a thread to warm the PDF engine it may never use.
+    PDF_WARM_UP = False

@@ -1,10 +1,16 @@
-"""Static files reach a slow phone compressed, and are fetched once per version."""
+"""Static files reach a slow phone compressed and once per version; the first PDF is warm."""
 
 import re
+import threading
 
 from werkzeug.test import Client
 
+from coordination import create_app
+from coordination.config import TestConfig
+from coordination.documents import engine
 from coordination.static_files import IMMUTABLE_MAX_AGE, VersionedStatic, compress
+
+from .conftest import database_url
 
 
 def test_pages_name_stylesheets_by_their_content_and_those_are_cached_for_a_year(client):
@@ -42,3 +48,16 @@ def test_a_phone_that_accepts_gzip_gets_the_compressed_copy(tmp_path):
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert int(response.headers["Content-Length"]) < css.stat().st_size / 10
+
+
+def test_the_first_request_warms_the_pdf_engine_before_anyone_asks_for_a_pdf(tmp_path):
+    config = TestConfig(database_url(tmp_path))
+    config.PDF_WARM_UP = True
+    app = create_app(config)
+    engine.stylesheet.cache_clear()
+    app.test_client().get("/healthz")
+    warming = [t for t in threading.enumerate() if t.name == "pdf-warm-up"]
+    assert warming, "the first request starts the warm-up"
+    warming[0].join(timeout=120)
+    stylesheets = len(list((engine.STATIC / "pdf").glob("*.css")))
+    assert engine.stylesheet.cache_info().currsize == stylesheets

@@ -56,6 +56,7 @@ def live_server(tmp_path_factory):
     )
     config = TestConfig(url)
     config.WTF_CSRF_ENABLED = True
+    config.PDF_WARM_UP = True  # as a real server does: the first PDF is not a cold one
     config.OUTBOX_DIR = str(tmp_path_factory.mktemp("outbox"))
     app = create_app(config)
     with app.app_context():
