@@ -17,6 +17,8 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench.install import runtime_venv
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 ON_POSTGRESQL = "postgresql" in os.environ.get("DATABASE_URL", "")
@@ -734,7 +736,8 @@ def main() -> None:
     print(
         f"database: {os.environ.get('DATABASE_URL', 'SQLite (embedded default)')}", file=sys.stderr
     )
-    results = door_page_weight()
+    results = runtime_venv()
+    results += door_page_weight()
     results += door_checkins(
         300 if args.quick else 1000,
         doors=8,
