@@ -118,7 +118,7 @@ MATRIX = {
     ("POST", "/events/<slug>/door-access"):                                  (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/door-access/<int:link_id>/revoke"):             (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/door/admit/<int:registration_id>"):             (302, 302, 404, 302, 302, 404, 302, 302),
-    ("GET", "/events/<slug>/door/badge/<int:registration_id>.pdf"):          (302, 302, 404, 200, 200, 404, 200, 200),
+    ("GET", "/events/<slug>/door/badge/<int:registration_id>.pdf"):          (302, 302, 404, 404, 404, 404, 200, 200),
     ("GET", "/events/<slug>/door/offline.json"):                             (404, 404, 404, 200, 200, 404, 200, 200),
     ("POST", "/events/<slug>/door/scan"):                                    (404, 404, 404, 200, 200, 404, 200, 200),
     ("POST", "/events/<slug>/door/sync"):                                    (404, 404, 404, 200, 200, 404, 200, 200),

@@ -472,8 +472,12 @@ def participant_query(
     sort: str = "name",
     invited: str = "",
     present: str = "",
+    whole_phone_only: bool = False,
 ) -> sa.Select:
-    """The organiser's participant list as a query: filtered and sorted."""
+    """The organiser's participant list as a query: filtered and sorted.
+
+    whole_phone_only: for door roles, who may find a person by their whole mobile number but
+    never by a part of one (else a digit at a time spells out anyone's number)."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if present in ("yes", "no"):
         # Present means checked in on the event's main list (sessions have their own lists).
@@ -498,11 +502,22 @@ def participant_query(
             sa.func.lower(Registration.full_name).like(like),
             sa.func.lower(Registration.organisation).like(like),
         ]
-        if len(digits) >= 3:
+        if whole_phone_only:
+            if whole := _whole_phone(text):
+                conditions.append(Registration.phone == whole)
+        elif len(digits) >= 3:
             # 0812... and +62812... both find +62812...
             conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
         query = query.where(sa.or_(*conditions))
     return query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
+
+
+def _whole_phone(text: str) -> str | None:
+    """The mobile number this text is, whole (E.164); None if it is not one."""
+    try:
+        return normalise_phone(text)
+    except DomainError:
+        return None
 
 
 def search(event: Event, page: int = 1, per_page: int = 50, **filters):

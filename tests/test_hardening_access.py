@@ -1,0 +1,141 @@
+"""Access and authentication holes found by probing the running app (issue 17), kept shut.
+
+Each test names what a user would notice; each failed on the tree before its fix.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from coordination.auth.models import User
+from coordination.events.models import Event
+from coordination.events.services import add_member
+from coordination.extensions import db, utcnow
+from coordination.registration.models import Registration
+
+from . import factories
+from .api_support import bearer, make_token
+from .conftest import login
+
+SLUG = "rakor-akses"
+WRONG = "bukan-sandinya"
+
+
+@pytest.fixture
+def event_slug(make, organiser):
+    """An event under way, with its registration still open."""
+    now = utcnow()
+    return make(
+        factories.make_event,
+        organiser["id"],
+        slug=SLUG,
+        capacity=100,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=3),
+        registration_opens_at=now - timedelta(days=1),
+        registration_closes_at=now + timedelta(hours=2),
+    )
+
+
+@pytest.fixture
+def people(make, event_slug):
+    return make(factories.make_participants, event_slug, 3)
+
+
+def local_mobile(app, person) -> str:
+    """The person's mobile as a volunteer would type it: 0812..."""
+    with app.app_context():
+        phone = db.session.get(Registration, person["id"]).phone
+    return "0" + phone.removeprefix("+62")
+
+
+def door_link(client, slug=SLUG, name="Pintu Utara") -> tuple[str, str]:
+    """Create a door link as the logged-in organiser: (address path, PIN)."""
+    page = client.post(f"/events/{slug}/door-access", data={"name": name}).text
+    url = re.search(r'id="door-link-url">[^<]*(/d/[^<]+)</code>', page).group(1)
+    pin = re.search(r'id="door-link-pin">(\d{6})<', page).group(1)
+    return url, pin
+
+
+def volunteer(app, organiser_client, name="Pintu Utara"):
+    """A phone that opened a new door link with its PIN: (phone, link url)."""
+    url, pin = door_link(organiser_client, name=name)
+    phone = app.test_client()
+    assert phone.post(url, data={"pin": pin}).status_code == 302
+    return phone, url
+
+
+def door_account(app, make, slug=SLUG):
+    """A door-staff account of the event, logged in on its own client."""
+    user = make(factories.make_user, "door")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        add_member(event, db.session.get(User, user["id"]), "door")
+        db.session.commit()
+    client = app.test_client()
+    assert login(client, user).status_code == 302
+    return client, user
+
+
+# --- 1. Door roles find a person by a whole mobile number, never by part of one ----------
+
+
+def test_door_roles_find_people_by_a_whole_mobile_number_but_never_by_part_of_one(
+    app, make, as_user, organiser, people
+):
+    organiser_client = as_user(organiser)
+    phone, _url = volunteer(app, organiser_client)
+    staff, _user = door_account(app, make)
+    mobile = local_mobile(app, people[1])
+    name = people[1]["name"]
+
+    for client in (phone, staff):
+        for part in (mobile[:4], mobile[:7], mobile[4:], mobile[:-1]):
+            page = client.get(f"/events/{SLUG}/door", query_string={"q": part}).text
+            assert name not in page, f"{part!r} found {name}"
+        whole = client.get(f"/events/{SLUG}/door", query_string={"q": mobile}).text
+        assert name in whole
+
+    with app.app_context():
+        secret = make_token(SLUG, "door")
+    api = app.test_client()
+    url = f"/api/v1/events/{SLUG}/registrations"
+    partial = api.get(url, query_string={"q": mobile[:6]}, headers=bearer(secret)).get_json()
+    assert partial["items"] == []
+    whole = api.get(url, query_string={"q": mobile}, headers=bearer(secret)).get_json()
+    assert [item["full_name"] for item in whole["items"]] == [name]
+
+    # Organisers, who see the numbers anyway, still search by any part.
+    found = organiser_client.get(f"/events/{SLUG}/door", query_string={"q": mobile[:6]}).text
+    assert name in found
+
+
+# --- 12. A door prints only the badges of its own walk-ins -------------------------------------
+
+
+def test_a_door_prints_badges_only_for_the_walk_ins_it_registered(
+    app, make, as_user, organiser, people
+):
+    organiser_client = as_user(organiser)
+    phone, _url = volunteer(app, organiser_client)
+    staff, _user = door_account(app, make)
+    walked_in = phone.post(
+        f"/events/{SLUG}/door/walk-in",
+        data={"full_name": "Ahmad Fauzi", "phone": "0813 1111 2222"},
+    )
+    assert walked_in.status_code == 302
+    with app.app_context():
+        walk_in = db.session.scalar(
+            sa.select(Registration.id).where(Registration.full_name == "Ahmad Fauzi")
+        )
+
+    def badge(client, person_id):
+        return client.get(f"/events/{SLUG}/door/badge/{person_id}.pdf").status_code
+
+    assert badge(phone, walk_in) == 200
+    assert badge(phone, people[0]["id"]) == 404  # registered beforehand: not this door's
+    assert badge(staff, walk_in) == 404  # another door's walk-in
+    assert badge(staff, people[0]["id"]) == 404
+    assert badge(organiser_client, people[0]["id"]) == 200
