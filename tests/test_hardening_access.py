@@ -10,8 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from coordination.auth.models import User
+from coordination.door import access
+from coordination.door.models import DoorLink
+from coordination.errors import DomainError
 from coordination.events.models import Event
-from coordination.events.services import add_member
+from coordination.events.services import EventData, add_member, update_event
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
 
@@ -110,6 +113,61 @@ def test_door_roles_find_people_by_a_whole_mobile_number_but_never_by_part_of_on
     # Organisers, who see the numbers anyway, still search by any part.
     found = organiser_client.get(f"/events/{SLUG}/door", query_string={"q": mobile[:6]}).text
     assert name in found
+
+
+# --- 10. Wrong PINs count even when sent at the same moment ----------------------------------
+
+
+def test_wrong_pins_sent_at_once_all_count_so_the_right_pin_opens_nothing(
+    app, as_user, organiser, event_slug
+):
+    url, pin = door_link(as_user(organiser))
+    wrong = "000000" if pin != "000000" else "111111"
+    with app.app_context():
+        link = db.session.scalar(sa.select(DoorLink))
+        assert link.failed_attempts == 0
+        # Nine other guesses land while this request holds the link it read before them.
+        db.session.execute(
+            sa.update(DoorLink).values(failed_attempts=9),
+            execution_options={"synchronize_session": False},
+        )
+        with pytest.raises(DomainError):
+            access.unlock(link, wrong)
+        db.session.commit()
+        assert db.session.scalar(sa.select(DoorLink.failed_attempts)) == 10
+    phone = app.test_client()
+    refused = phone.post(url, data={"pin": pin})
+    assert refused.status_code == 200 and phone.get(f"/events/{SLUG}/door").status_code == 302
+
+
+# --- 11. A door link's validity follows the event's current end --------------------------------
+
+
+def test_moving_the_events_end_earlier_shuts_its_door_links(
+    app, as_user, organiser, event_slug, people
+):
+    phone, url = volunteer(app, as_user(organiser))
+    assert (
+        phone.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).status_code == 200
+    )
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        now = utcnow()
+        data = EventData(
+            title=event.title,
+            organising_body=event.organising_body,
+            venue_name=event.venue_name,
+            starts_at=now - timedelta(hours=6),
+            ends_at=now - timedelta(hours=3),
+            capacity=event.capacity,
+            registration_opens_at=event.registration_opens_at,
+            registration_closes_at=now - timedelta(hours=7),
+        )
+        update_event(event, data)
+        db.session.commit()
+    refused = phone.post(f"/events/{SLUG}/door/scan", json={"code": people[1]["code"]})
+    assert refused.status_code == 403 and refused.get_json()["code"] == "no_access"
+    assert "PIN" not in phone.get(url).text
 
 
 # --- 12. A door prints only the badges of its own walk-ins -------------------------------------
