@@ -53,6 +53,11 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+        # Host names (or IP addresses) requests may name, comma-separated; any other Host is
+        # refused. Unset without PUBLIC_BASE_URL: this machine's own (coordination.urls).
+        self.TRUSTED_HOSTS = [
+            host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ] or None
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         # How many reverse proxies stand in front (nginx: 1). Off by default: without a proxy,
         # trusting X-Forwarded-For would let anyone pick the address the rate limit counts.

@@ -16,6 +16,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.events.services import EventData, add_member, update_event
 from coordination.extensions import db, utcnow
+from coordination.mail.models import OutboxMessage
 from coordination.registration.models import Registration
 
 from . import factories
@@ -113,6 +114,31 @@ def test_door_roles_find_people_by_a_whole_mobile_number_but_never_by_part_of_on
     # Organisers, who see the numbers anyway, still search by any part.
     found = organiser_client.get(f"/events/{SLUG}/door", query_string={"q": mobile[:6]}).text
     assert name in found
+
+
+# --- 2. A forged Host never reaches an e-mailed link ----------------------------------------
+
+
+def test_a_forged_host_header_never_puts_the_attackers_host_in_an_emailed_link(
+    app, client, ctx, event_slug
+):
+    form = {"full_name": "Siti Maulidah", "phone": "0812-3456-7890", "email": "siti@example.org"}
+    assert client.post(f"/e/{SLUG}", data=form).status_code == 302
+    forged = client.post(f"/e/{SLUG}", data=form, headers={"Host": "rakor-login.evil.example"})
+    assert forged.status_code == 400
+    bodies = [message.body for message in db.session.scalars(sa.select(OutboxMessage))]
+    assert len(bodies) == 1 and "evil.example" not in "".join(bodies)
+    assert "http://localhost/r/" in bodies[0]
+
+
+def test_links_in_emails_use_the_public_base_url_whatever_host_was_asked(
+    app, client, ctx, event_slug
+):
+    app.config["PUBLIC_BASE_URL"] = "https://rakor.dekopinda.example"
+    form = {"full_name": "Siti Maulidah", "email": "siti@example.org"}
+    client.post(f"/e/{SLUG}", data=form, headers={"Host": "localhost"})
+    [message] = db.session.scalars(sa.select(OutboxMessage)).all()
+    assert "https://rakor.dekopinda.example/r/" in message.body
 
 
 # --- 10. Wrong PINs count even when sent at the same moment ----------------------------------
