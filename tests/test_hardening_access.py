@@ -141,6 +141,48 @@ def test_links_in_emails_use_the_public_base_url_whatever_host_was_asked(
     assert "https://rakor.dekopinda.example/r/" in message.body
 
 
+# --- 3. The edit form is no contact oracle -------------------------------------------------
+
+
+def test_the_edit_form_answers_the_same_for_someone_elses_contact_as_for_a_free_one(
+    app, ctx, event_slug
+):
+    form = {"full_name": "Penyelidik", "phone": "0813-1111-0000", "email": "saya@example.org"}
+    prober = app.test_client()
+    token = prober.post(f"/e/{SLUG}", data=form).headers["Location"].split("/")[2].split("?")[0]
+    other = app.test_client()
+    other.post(f"/e/{SLUG}", data={"full_name": "Dewi", "phone": "0813-2222-0000"})
+
+    def answer(**changes):
+        sent = prober.post(f"/r/{token}/edit", data={**form, **changes})
+        shown = (
+            prober.get(sent.headers.get("Location", "/")).text if sent.status_code == 302 else ""
+        )
+        flashes = re.findall(r'class="flash[^"]*"[^>]*>([^<]+)<', shown)
+        return sent.status_code, sent.headers.get("Location"), flashes
+
+    taken_phone = answer(phone="0813-2222-0000")
+    free_phone = answer(phone="0813-3333-0000")
+    assert taken_phone == free_phone
+    assert taken_phone[0] == 302
+    # Dewi keeps her number, and nobody else got it.
+    dewi = db.session.scalar(sa.select(Registration).where(Registration.full_name == "Dewi"))
+    assert dewi.phone == "+6281322220000"
+    holders = sa.select(sa.func.count()).where(Registration.phone == "+6281322220000")
+    assert db.session.scalar(holders) == 1
+
+
+def test_the_edit_form_is_rate_limited(app, ctx, event_slug):
+    form = {"full_name": "Penyelidik", "phone": "0813-1111-0000"}
+    prober = app.test_client()
+    token = prober.post(f"/e/{SLUG}", data=form).headers["Location"].split("/")[2].split("?")[0]
+    answers = [
+        prober.post(f"/r/{token}/edit", data={**form, "phone": f"0813-4444-{n:04d}"}).status_code
+        for n in range(11)
+    ]
+    assert answers[:10] == [302] * 10 and answers[10] == 429
+
+
 # --- 10. Wrong PINs count even when sent at the same moment ----------------------------------
 
 

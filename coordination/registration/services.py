@@ -341,6 +341,32 @@ def update_details(
     return registration
 
 
+def correct_own_details(registration: Registration, data: ParticipantData) -> bool:
+    """A participant corrects their own details through their personal link.
+
+    A mobile or e-mail that another registration of the event holds stays as it was, and
+    the participant is answered exactly as when it is free: their form must not tell
+    whether someone else's contact is registered. True when the mobile or e-mail was
+    asked to change (whether or not it could), so the page can say what may have stayed.
+    """
+    event = db.session.get(Event, registration.event_id)
+    data = _clean(data)
+    asked = False
+    for field in ("phone", "email"):
+        current = getattr(registration, field) or ""
+        wanted = getattr(data, field)
+        if wanted == current:
+            continue
+        asked = True
+        if wanted and _same_person(
+            event, ParticipantData("", **{field: wanted}), except_id=registration.id
+        ):
+            setattr(data, field, current)
+    _apply(registration, data)
+    db.session.flush()
+    return asked
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first in line; None when not waiting."""
     if registration.status != RegistrationStatus.WAITING:
