@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,14 @@ class Config:
         self.REGISTRATION_RATE_LIMIT = os.environ.get(
             "REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour"
         )
+        # Failed log-ins, counted per address and per account; a right password never counts.
+        # Past the limit no password is checked at all, so guessing costs the server nothing.
+        self.LOGIN_RATE_LIMIT_ADDRESS = os.environ.get(
+            "LOGIN_RATE_LIMIT_ADDRESS", "10 per minute;50 per hour"
+        )
+        self.LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get(
+            "LOGIN_RATE_LIMIT_ACCOUNT", "5 per 5 minutes;20 per hour"
+        )
         if os.environ.get("REDIS_URL"):
             self.CACHE_TYPE = "RedisCache"
             self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
@@ -89,6 +98,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me logged in": two weeks, not Flask-Login's year; logging out ends it everywhere.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     # A door shift is long; the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 14

@@ -183,6 +183,109 @@ def test_the_edit_form_is_rate_limited(app, ctx, event_slug):
     assert answers[:10] == [302] * 10 and answers[10] == 429
 
 
+# --- 5. Logging out and a new password end every session ------------------------------------
+
+
+def test_logging_out_ends_every_session_and_remember_me_cookie_of_the_account(app, organiser):
+    laptop = app.test_client()
+    sent = laptop.post(
+        "/login",
+        data={"email": organiser["email"], "password": organiser["password"], "remember": "y"},
+    )
+    assert sent.status_code == 302
+    session_cookie = laptop.get_cookie("session").value
+    remember_cookie = laptop.get_cookie("remember_token").value
+    phone = app.test_client()
+    assert login(phone, organiser).status_code == 302
+    assert phone.get("/").status_code == 200
+
+    assert laptop.post("/logout").status_code == 302
+
+    copied_session, copied_remember = app.test_client(), app.test_client()
+    copied_session.set_cookie("session", session_cookie)
+    copied_remember.set_cookie("remember_token", remember_cookie)
+    for client in (phone, copied_session, copied_remember):
+        assert client.get("/").status_code == 302, "still logged in after logging out"
+
+    again = app.test_client()
+    again.post(
+        "/login",
+        data={"email": organiser["email"], "password": organiser["password"], "remember": "y"},
+    )
+    assert again.get_cookie("remember_token").value != remember_cookie
+
+
+def test_a_new_password_ends_every_session_of_the_account(app, make, organiser):
+    admin = make(factories.make_user, "admin")
+    organiser_client = app.test_client()
+    login(organiser_client, organiser)
+    admin_client = app.test_client()
+    login(admin_client, admin)
+    changed = admin_client.post(
+        f"/admin/users/{organiser['id']}",
+        data={
+            "name": "Siti Rahayu",
+            "role": "organiser",
+            "active": "y",
+            "password": "baru-sekali-9",
+        },
+    )
+    assert changed.status_code == 302
+    assert organiser_client.get("/").status_code == 302
+    assert admin_client.get("/").status_code == 200  # the admin's own session goes on
+
+
+def test_remember_me_is_secure_over_https_and_lasts_two_weeks(app, organiser):
+    client = app.test_client()
+    response = client.post(
+        "/login",
+        data={"email": organiser["email"], "password": organiser["password"], "remember": "y"},
+        base_url="https://localhost",
+    )
+    [cookie] = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_")]
+    assert "; Secure" in cookie and "HttpOnly" in cookie
+    lasts = client.get_cookie("remember_token", domain="localhost").expires - utcnow()
+    assert timedelta(days=13) < lasts <= timedelta(days=14)
+
+
+# --- 6. Password guessing is limited per address and per account -----------------------------
+
+
+def test_password_guessing_is_stopped_per_account_with_a_message(app, organiser):
+    answers = []
+    for n in range(40):
+        client = app.test_client()  # a new address each time, as a botnet would
+        client.environ_base["REMOTE_ADDR"] = f"10.0.{n // 200}.{n % 200 + 1}"
+        answers.append(client.post("/login", data={"email": organiser["email"], "password": WRONG}))
+    codes = [answer.status_code for answer in answers]
+    assert codes[:5] == [200] * 5 and set(codes[5:]) == {429}
+    assert "Terlalu banyak percobaan masuk yang gagal" in answers[-1].text
+    # While the account is held, even its right password is refused.
+    right = app.test_client()
+    right.environ_base["REMOTE_ADDR"] = "10.9.9.9"
+    assert login(right, organiser).status_code == 429
+
+
+def test_password_guessing_is_stopped_per_address_across_accounts(app, make):
+    users = [make(factories.make_user, "organiser") for _ in range(11)]
+    client = app.test_client()
+    codes = [
+        client.post("/login", data={"email": user["email"], "password": WRONG}).status_code
+        for user in users
+    ]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
+    client.set_cookie("lang", "en")
+    english = client.post("/login", data={"email": users[0]["email"], "password": WRONG})
+    assert "Too many failed log-ins" in english.text
+
+
+def test_a_right_password_does_not_count_towards_the_limit(app, organiser):
+    client = app.test_client()
+    for _ in range(12):
+        assert login(client, organiser).status_code == 302
+        client.post("/logout")
+
+
 # --- 10. Wrong PINs count even when sent at the same moment ----------------------------------
 
 
