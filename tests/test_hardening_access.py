@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from coordination.api.models import ApiToken
 from coordination.auth.models import User
 from coordination.door import access
 from coordination.door.models import DoorLink
@@ -181,6 +182,45 @@ def test_the_edit_form_is_rate_limited(app, ctx, event_slug):
         for n in range(11)
     ]
     assert answers[:10] == [302] * 10 and answers[10] == 429
+
+
+# --- 4. Removing an organiser revokes what they made ----------------------------------------
+
+
+def test_removing_an_organiser_revokes_the_api_tokens_and_door_links_they_made(
+    app, make, as_user, organiser, event_slug, people
+):
+    colleague = make(factories.make_user, "organiser", name="Budi Santoso")
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        member = add_member(event, db.session.get(User, colleague["id"]), "organiser")
+        member_id = member.id
+        db.session.commit()
+    budi = app.test_client()
+    login(budi, colleague)
+    made = budi.post(
+        f"/events/{SLUG}/api-tokens", data={"name": "Laptop Budi", "role": "organiser"}
+    )
+    secret = re.search(r'id="api-token-secret">(rk_[^<]+)<', made.text).group(1)
+    phone, link_url = volunteer(app, budi, name="Pintu Budi")
+    api = app.test_client()
+    url = f"/api/v1/events/{SLUG}/registrations"
+    assert api.get(url, headers=bearer(secret)).status_code == 200
+
+    siti = as_user(organiser)
+    question = siti.post(f"/events/{SLUG}/team/{member_id}/remove")
+    assert question.status_code == 200  # asks first, saying what stops
+    assert "Laptop Budi" in question.text and "Pintu Budi" in question.text
+    assert api.get(url, headers=bearer(secret)).status_code == 200  # nothing changed yet
+    done = siti.post(f"/events/{SLUG}/team/{member_id}/remove", data={"confirm": "yes"})
+    assert done.status_code == 302
+
+    assert api.get(url, headers=bearer(secret)).status_code == 401
+    scan = phone.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]})
+    assert scan.status_code == 403
+    assert "PIN" not in phone.get(link_url).text  # the link says it ended, asks for no PIN
+    with app.app_context():
+        assert db.session.scalar(sa.select(ApiToken.revoked_at)) is not None
 
 
 # --- 5. Logging out and a new password end every session ------------------------------------

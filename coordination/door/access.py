@@ -32,7 +32,7 @@ def door_is_due(event, now=None) -> bool:
     return event.starts_at - DOOR_OPENS_BEFORE <= now <= event.ends_at + GRACE_AFTER_EVENT
 
 
-def create_link(event: Event, name: str) -> tuple[DoorLink, str]:
+def create_link(event: Event, name: str, created_by_id: int | None = None) -> tuple[DoorLink, str]:
     """A new door link and its PIN; the PIN is never stored in clear and never shown again."""
     name = " ".join(name.split())
     if not name:
@@ -44,6 +44,7 @@ def create_link(event: Event, name: str) -> tuple[DoorLink, str]:
         event_id=event.id,
         name=name[:60],
         pin_hash=generate_password_hash(pin, method="scrypt"),
+        created_by_id=created_by_id,
     )
     db.session.add(link)
     db.session.flush()

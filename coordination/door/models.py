@@ -77,6 +77,10 @@ class DoorLink(db.Model):
     failed_attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Who made it: taking them off the event's team revokes it (events.services.remove_member).
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
     # Read with the link: its validity follows the event's end as it is now, not as it was
     # when the link was made (an end moved earlier shuts the door earlier).
     event_ends_at: so.Mapped[datetime] = so.column_property(
