@@ -408,3 +408,43 @@ def test_a_door_prints_badges_only_for_the_walk_ins_it_registered(
     assert badge(staff, walk_in) == 404  # another door's walk-in
     assert badge(staff, people[0]["id"]) == 404
     assert badge(organiser_client, people[0]["id"]) == 200
+
+
+def test_upgrading_drops_the_stale_expiry_copy_and_downgrading_writes_it_back(ctx):
+    """0013: a link made before its event's end moved follows the end after the upgrade."""
+    from datetime import datetime
+
+    from flask_migrate import downgrade, upgrade
+
+    db.drop_all()
+    upgrade(revision="0012_checkin_log")
+    start, stale = datetime(2026, 11, 23, 2, 0), datetime(2026, 11, 23, 12, 0)
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO events (id, slug, title, organising_body, description, venue_name,"
+                " venue_address, timezone, starts_at, ends_at, capacity, created_at, updated_at)"
+                " VALUES (1, 'rakor', 'Rakor', 'Dekopinda', '', 'Aula', '', 'Asia/Jakarta',"
+                " :start, :end, 50, :start, :start)"
+            ),
+            {"start": start, "end": start + timedelta(hours=3)},
+        )
+        connection.execute(
+            sa.text(
+                "INSERT INTO door_links (event_id, name, token, pin_hash, failed_attempts,"
+                " created_at, expires_at) VALUES (1, 'Pintu Utara', 'tok', '-', 0, :start, :stale)"
+            ),
+            {"start": start, "stale": stale},
+        )
+    upgrade()
+    link = db.session.scalar(sa.select(DoorLink))
+    assert link.name == "Pintu Utara"
+    assert link.expires_at.replace(tzinfo=None) == start + timedelta(hours=5)
+    db.session.remove()
+    downgrade(revision="0012_checkin_log")
+    with db.engine.connect() as connection:
+        expires = connection.execute(sa.text("SELECT expires_at FROM door_links")).scalar()
+    assert str(expires).startswith("2026-11-23 07:00:00")
+    downgrade(revision="base")
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
