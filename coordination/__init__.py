@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from coordination import cli, i18n, security, static_files, tasks
+from coordination import cli, i18n, security, static_files, tasks, urls
 from coordination.config import ROOT, Config
 from coordination.documents import warm
 from coordination.errors import register_error_pages
@@ -29,6 +29,7 @@ def create_app(config: object | None = None) -> Flask:
         instance_path=str(ROOT / "instance"),
     )
     app.config.from_object(config or Config())
+    urls.init_app(app)
     # First, so its after_request (the request's log line) runs after all the others.
     logs.init_app(app)
     if proxies := app.config.get("TRUSTED_PROXIES"):

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +54,11 @@ class Config:
         self.MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
         self.MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Rakor <rakor@localhost>")
         self.PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
+        # Host names (or IP addresses) requests may name, comma-separated; any other Host is
+        # refused. Unset without PUBLIC_BASE_URL: this machine's own (coordination.urls).
+        self.TRUSTED_HOSTS = [
+            host.strip() for host in os.environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()
+        ] or None
         self.REDIS_URL = os.environ.get("REDIS_URL", "")
         # How many reverse proxies stand in front (nginx: 1). Off by default: without a proxy,
         # trusting X-Forwarded-For would let anyone pick the address the rate limit counts.
@@ -67,6 +73,14 @@ class Config:
         # address, puts many real registrants behind one: room for a hall of 50 at once.
         self.REGISTRATION_RATE_LIMIT = os.environ.get(
             "REGISTRATION_RATE_LIMIT", "30 per minute;300 per hour"
+        )
+        # Failed log-ins, counted per address and per account; a right password never counts.
+        # Past the limit no password is checked at all, so guessing costs the server nothing.
+        self.LOGIN_RATE_LIMIT_ADDRESS = os.environ.get(
+            "LOGIN_RATE_LIMIT_ADDRESS", "10 per minute;50 per hour"
+        )
+        self.LOGIN_RATE_LIMIT_ACCOUNT = os.environ.get(
+            "LOGIN_RATE_LIMIT_ACCOUNT", "5 per 5 minutes;20 per hour"
         )
         if os.environ.get("REDIS_URL"):
             self.CACHE_TYPE = "RedisCache"
@@ -84,6 +98,8 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me logged in": two weeks, not Flask-Login's year; logging out ends it everywhere.
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     # A door shift is long; the CSRF token lives as long as the session.
     WTF_CSRF_TIME_LIMIT = None
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 14

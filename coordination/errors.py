@@ -1,7 +1,9 @@
 """Domain errors and the app's error pages."""
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
 
 
 class DomainError(Exception):
@@ -29,3 +31,10 @@ def register_error_pages(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
     app.register_error_handler(CSRFError, page(400))
+    app.register_error_handler(SecurityError, untrusted_host)
+
+
+def untrusted_host(_error):
+    """A Host this app does not answer to (TRUSTED_HOSTS): plain text, as a page's links would
+    need a host to point to."""
+    return Response(_("The request could not be processed"), 400, mimetype="text/plain")

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask import current_app, request
 from flask_babel import Babel
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -48,10 +49,27 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class RequestAwareLoginManager(LoginManager):
+    """The remember-me cookie is Secure whenever the request came over HTTPS, as the
+    session's is (coordination.security)."""
+
+    def _set_cookie(self, response):
+        super()._set_cookie(response)
+        if not request.is_secure:
+            return
+        name = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") + "="
+        cookies = response.headers.getlist("Set-Cookie")
+        response.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            if cookie.startswith(name) and "; Secure" not in cookie:
+                cookie += "; Secure"
+            response.headers.add("Set-Cookie", cookie)
+
+
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
-login_manager = LoginManager()
+login_manager = RequestAwareLoginManager()
 babel = Babel()
 mailer = Mail()
 limiter = Limiter(key_func=get_remote_address)

@@ -231,9 +231,11 @@ def test_an_added_organiser_manages_the_event_and_the_last_one_cannot_leave(
     assert client.get(f"/events/{slug}/edit").status_code == 200
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
     ids = {m.user_id: m.id for m in event.members}
-    client.post(f"/events/{slug}/team/{ids[organiser['id']]}/remove")
+    client.post(f"/events/{slug}/team/{ids[organiser['id']]}/remove", data={"confirm": "yes"})
     response = client.post(
-        f"/events/{slug}/team/{ids[colleague['id']]}/remove", follow_redirects=True
+        f"/events/{slug}/team/{ids[colleague['id']]}/remove",
+        data={"confirm": "yes"},
+        follow_redirects=True,
     )
     assert "Acara memerlukan minimal satu panitia." in response.text
 

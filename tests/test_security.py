@@ -25,7 +25,7 @@ def test_session_cookie_is_httponly_lax_and_secure_only_over_https(app, organise
     response = secure.post(
         "/login",
         data={"email": organiser["email"], "password": organiser["password"]},
-        base_url="https://rakor.example",
+        base_url="https://localhost",
     )
     assert "Secure" in response.headers["Set-Cookie"]
     assert "Strict-Transport-Security" in response.headers

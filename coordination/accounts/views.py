@@ -4,7 +4,7 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 
 from coordination.auth import services
 from coordination.auth.models import User
@@ -61,6 +61,8 @@ def edit(user_id: int):
         except DomainError as error:
             form.show_error(error.code)
         else:
+            if form.password.data and user.id == current_user.id:
+                login_user(user)  # a new password ends every session, but not this one
             flash(_("Account %(email)s saved.", email=user.email), "success")
             return redirect(url_for("accounts.index"))
     return render_template("accounts/edit.html", user=user, form=form)

@@ -23,8 +23,8 @@ from .openapi import operation
     responses={200: schemas.RegistrationPage},
 )
 def list_registrations(event: Event, query: schemas.RegistrationQuery):
-    """Door tokens find people as the door page does: mobile numbers are searched, never
-    shown."""
+    """Door tokens find people as the door page does: by a whole mobile number, never by a
+    part of one, and mobile numbers are never shown."""
     role = principal().role_at(event)
     page = services.search(
         event,
@@ -35,6 +35,7 @@ def list_registrations(event: Event, query: schemas.RegistrationQuery):
         invited=query.invited,
         present=query.present,
         sort=query.sort,
+        whole_phone_only=role != EventRole.ORGANISER,
     )
     return jsonify(items=present.people(event, list(page.items), role), **present.page_info(page))
 

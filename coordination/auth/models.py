@@ -29,6 +29,9 @@ class User(UserMixin, db.Model):
     locale: so.Mapped[str | None] = so.mapped_column(sa.String(8))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Every session and remember-me cookie carries the version it was made under; logging
+    # out or a new password bumps it, so every copy made before stops working at once.
+    session_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     __table_args__ = (sa.CheckConstraint("role in ('admin', 'organiser', 'door')", name="role"),)
 
@@ -37,6 +40,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        """What the session and the remember-me cookie hold: the account and its version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:

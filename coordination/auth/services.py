@@ -55,9 +55,28 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def set_password(user: User, password: str) -> None:
+    """A new password; every session and remember-me cookie of the account ends with it."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError("password_too_short")
     user.set_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Log the account out everywhere: sessions and remember-me cookies, copied or not."""
+    user.session_version = User.session_version + 1  # in the database: two at once both count
+    db.session.flush()
+
+
+def user_for_session(user_id: str) -> User | None:
+    """The account a session or remember-me cookie names, if it is still valid."""
+    account, _, version = user_id.partition(":")
+    if not (account.isdigit() and version.isdigit()):
+        return None  # the form before session versions: log in again
+    user = db.session.get(User, int(account))
+    if user is None or user.session_version != int(version) or not user.is_active:
+        return None
+    return user
 
 
 def list_users() -> list[User]:

@@ -1,7 +1,8 @@
 """Door access: staff accounts with a door role, or a named door link opened with a PIN.
 
 A door link is for a volunteer without an account: "Pintu Utara", a six-digit PIN shown
-once to the organiser, valid until the event ends, revocable, and locked after ten wrong
+once to the organiser, valid until the event ends (as it is now, not when the link was made),
+revocable, and locked after ten wrong
 PINs so guessing is pointless.
 """
 
@@ -10,17 +11,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import MAX_FAILED_PINS, DoorLink, link_usable
+from .models import GRACE_AFTER_EVENT, MAX_FAILED_PINS, DoorLink, link_usable
 
 PIN_LENGTH = 6
-# A door stays open a little after the programme ends, for late sign-outs and stragglers.
-GRACE_AFTER_EVENT = timedelta(hours=2)
 # How early the door may reasonably open: registration desks open well before the start.
 DOOR_OPENS_BEFORE = timedelta(hours=12)
 
@@ -32,7 +32,7 @@ def door_is_due(event, now=None) -> bool:
     return event.starts_at - DOOR_OPENS_BEFORE <= now <= event.ends_at + GRACE_AFTER_EVENT
 
 
-def create_link(event: Event, name: str) -> tuple[DoorLink, str]:
+def create_link(event: Event, name: str, created_by_id: int | None = None) -> tuple[DoorLink, str]:
     """A new door link and its PIN; the PIN is never stored in clear and never shown again."""
     name = " ".join(name.split())
     if not name:
@@ -44,7 +44,7 @@ def create_link(event: Event, name: str) -> tuple[DoorLink, str]:
         event_id=event.id,
         name=name[:60],
         pin_hash=generate_password_hash(pin, method="scrypt"),
-        expires_at=event.ends_at + GRACE_AFTER_EVENT,
+        created_by_id=created_by_id,
     )
     db.session.add(link)
     db.session.flush()
@@ -91,8 +91,8 @@ PHONE_AT_DOOR = (
         _events.c.timezone,
         _links.c.name,
         _links.c.revoked_at,
-        _links.c.expires_at,
         _links.c.failed_attempts,
+        _events.c.ends_at.label("event_ends_at"),
     )
     .join_from(_events, _links, _links.c.event_id == _events.c.id)
     .where(_events.c.slug == sa.bindparam("slug"), _links.c.id == sa.bindparam("link_id"))
@@ -118,7 +118,8 @@ def door_of(row, allow_ended: bool = False):
     if link_usable(row):
         return event, row.name, None
     if allow_ended and row.failed_attempts < MAX_FAILED_PINS:
-        return event, row.name, min(filter(None, (row.revoked_at, row.expires_at)))
+        expires_at = row.event_ends_at + GRACE_AFTER_EVENT
+        return event, row.name, min(filter(None, (row.revoked_at, expires_at)))
     return None
 
 
@@ -127,12 +128,31 @@ def link_by_token(token: str) -> DoorLink | None:
 
 
 def unlock(link: DoorLink, pin: str) -> None:
-    """Check the PIN; a wrong one counts towards the lock. Raises DomainError."""
+    """Check the PIN; a wrong one counts towards the lock. Raises DomainError.
+
+    The count is one UPDATE in the database, never read-add-write here: guesses sent at the
+    same moment each count, and the right PIN opens nothing once the count reached the lock.
+    """
     if not link.usable():
         raise DomainError("link_locked" if link.locked else "link_ended")
     if not check_password_hash(link.pin_hash, (pin or "").strip()):
-        link.failed_attempts += 1
-        db.session.flush()
+        failed = db.session.execute(
+            sa.update(DoorLink)
+            .where(DoorLink.id == link.id)
+            .values(failed_attempts=DoorLink.failed_attempts + 1)
+            .returning(DoorLink.failed_attempts),
+            execution_options={"synchronize_session": False},
+        ).scalar_one()
+        set_committed_value(link, "failed_attempts", failed)
         raise DomainError("link_locked" if link.locked else "wrong_pin")
-    link.failed_attempts = 0
-    db.session.flush()
+    # Reset only while still unlocked: a lock reached meanwhile by other guesses holds.
+    reset = db.session.execute(
+        sa.update(DoorLink)
+        .where(DoorLink.id == link.id, DoorLink.failed_attempts < MAX_FAILED_PINS)
+        .values(failed_attempts=0),
+        execution_options={"synchronize_session": False},
+    )
+    if reset.rowcount != 1:
+        set_committed_value(link, "failed_attempts", MAX_FAILED_PINS)
+        raise DomainError("link_locked")
+    set_committed_value(link, "failed_attempts", 0)

@@ -42,7 +42,7 @@ def door_access(slug: str):
     created = None
     if form.validate_on_submit():
         try:
-            link, pin = access.create_link(event, form.name.data)
+            link, pin = access.create_link(event, form.name.data, created_by_id=current_user.id)
         except DomainError as error:
             form.name.errors.append(LINK_ERRORS[error.code])
         else:

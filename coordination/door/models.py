@@ -2,11 +2,12 @@
 
 import enum
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
+from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
 from coordination.registration.models import Registration
 
@@ -53,6 +54,8 @@ class CheckinList(db.Model):
 
 # A door link locks after this many wrong PINs in a row, so guessing a six-digit PIN is pointless.
 MAX_FAILED_PINS = 10
+# A door stays open a little after the programme ends, for late sign-outs and stragglers.
+GRACE_AFTER_EVENT = timedelta(hours=2)
 
 
 def new_door_token() -> str:
@@ -73,8 +76,20 @@ class DoorLink(db.Model):
     pin_hash: so.Mapped[str] = so.mapped_column(sa.String(200))
     failed_attempts: so.Mapped[int] = so.mapped_column(default=0)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Who made it: taking them off the event's team revokes it (events.services.remove_member).
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    # Read with the link: its validity follows the event's end as it is now, not as it was
+    # when the link was made (an end moved earlier shuts the door earlier).
+    event_ends_at: so.Mapped[datetime] = so.column_property(
+        sa.select(Event.ends_at).where(Event.id == event_id).scalar_subquery()
+    )
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.event_ends_at + GRACE_AFTER_EVENT
 
     def usable(self, now: datetime | None = None) -> bool:
         return link_usable(self, now)
@@ -86,10 +101,12 @@ class DoorLink(db.Model):
 
 
 def link_usable(link, now: datetime | None = None) -> bool:
-    """For a DoorLink or a row with its revoked_at, expires_at and failed_attempts."""
+    """For a DoorLink or a row with its revoked_at, failed_attempts and event_ends_at."""
     now = now or utcnow()
     return (
-        link.revoked_at is None and now < link.expires_at and link.failed_attempts < MAX_FAILED_PINS
+        link.revoked_at is None
+        and now < link.event_ends_at + GRACE_AFTER_EVENT
+        and link.failed_attempts < MAX_FAILED_PINS
     )
 
 

@@ -444,6 +444,28 @@ def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | Non
     )
 
 
+def walked_in_at(actor: DoorActor, registration_id: int) -> bool:
+    """Whether this door (its link, or its account) registered the person as a walk-in."""
+    at_this_door = (
+        Checkin.door_link_id == actor.door_link_id
+        if actor.door_link_id is not None
+        else Checkin.user_id == actor.user_id
+    )
+    if actor.door_link_id is None and actor.user_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            sa.select(
+                sa.exists().where(
+                    Checkin.registration_id == registration_id,
+                    Checkin.source == CheckinSource.WALK_IN,
+                    at_this_door,
+                )
+            )
+        )
+    )
+
+
 def arrivals_of(event: Event, registration_ids: list[int]) -> dict[int, Checkin]:
     """When each of these people came in, on the event's main list: one query for a page."""
     if not registration_ids:

@@ -130,6 +130,11 @@ def _link_ended_message():
     return LINK_ERRORS["link_locked" if link is not None and link.locked else "link_ended"]
 
 
+def _organises(event: Event, actor: DoorActor) -> bool:
+    """An organiser of this event working its door; a door link or door account is not."""
+    return actor.door_link_id is None and event_role(current_user, event) == EventRole.ORGANISER
+
+
 def verdict(
     event: Event, code: str, person=None, checkin: Checkin | None = None, window=None
 ) -> dict:
@@ -255,7 +260,9 @@ def page(slug: str):
     search = DoorSearchForm(request.args)
     found = []
     if not shell and search.q.data and search.q.data.strip():
-        query = registration.participant_query(event, text=search.q.data).limit(20)
+        query = registration.participant_query(
+            event, text=search.q.data, whole_phone_only=not _organises(event, actor)
+        ).limit(20)
         found = [
             (person, services.present_on(checkin_list, person))
             for person in db.session.scalars(query)
@@ -441,10 +448,15 @@ def walk_in(slug: str):
 
 @bp.get("/events/<slug>/door/badge/<int:registration_id>.pdf")
 def badge(slug: str, registration_id: int):
-    """A badge for a walk-in, printed at the door (no phone or e-mail is on a badge)."""
-    event, _actor = door_access(slug)
+    """A badge for a walk-in, printed at the door (no phone or e-mail is on a badge).
+
+    The badge carries the person's check-in code: a door prints only the walk-ins it
+    registered itself; organisers print anyone's."""
+    event, actor = door_access(slug)
     person = registration.participant_of(event, registration_id)
     if person.status != RegistrationStatus.CONFIRMED:
+        abort(404)
+    if not _organises(event, actor) and not services.walked_in_at(actor, person.id):
         abort(404)
     return Response(
         badges_pdf(event, [person], "single"),

@@ -9,8 +9,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
+from coordination.api.models import ApiToken
 from coordination.auth.models import Role, User
 from coordination.config import TIME_ZONES
+from coordination.door.models import DoorLink
 from coordination.errors import DomainError
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
@@ -298,18 +300,70 @@ def add_member(event: Event, user: User, role: str) -> EventMember:
     if member is None:
         member = EventMember(event=event, user=user, role=role)
         db.session.add(member)
+    elif member.role == EventRole.ORGANISER and role != EventRole.ORGANISER:
+        # No longer an organiser: the organiser tokens they made stop with that role.
+        now = utcnow()
+        for token in made_by(event, user.id).tokens:
+            if token.role == EventRole.ORGANISER:
+                token.revoked_at = now
     member.role = role
     db.session.flush()
     return member
 
 
-def remove_member(event: Event, member_id: int) -> None:
-    """Remove a team member, but never the event's last organiser."""
+def member_of(event: Event, member_id: int) -> EventMember:
     member = db.session.get(EventMember, member_id)
     if member is None or member.event_id != event.id:
         raise NotFound()
+    return member
+
+
+@dataclass
+class MadeBy:
+    """What a team member made at an event that works without them: API tokens, door links."""
+
+    tokens: list[ApiToken]
+    door_links: list[DoorLink]
+
+    def __bool__(self) -> bool:
+        return bool(self.tokens or self.door_links)
+
+
+def made_by(event: Event, user_id: int) -> MadeBy:
+    """The member's API tokens and door links at this event that still work."""
+    now = utcnow()
+    tokens = db.session.scalars(
+        sa.select(ApiToken)
+        .where(
+            ApiToken.event_id == event.id,
+            ApiToken.created_by_id == user_id,
+            ApiToken.revoked_at.is_(None),
+        )
+        .order_by(ApiToken.id)
+    )
+    links = db.session.scalars(
+        sa.select(DoorLink)
+        .where(DoorLink.event_id == event.id, DoorLink.created_by_id == user_id)
+        .order_by(DoorLink.id)
+    )
+    return MadeBy(list(tokens), [link for link in links if link.usable(now)])
+
+
+def remove_member(event: Event, member_id: int) -> MadeBy:
+    """Remove a team member, but never the event's last organiser.
+
+    The API tokens and door links they made stop working with them: a token would go on
+    reading participants' mobiles and e-mails for someone no longer on the team. Returns
+    what was revoked.
+    """
+    member = member_of(event, member_id)
     organisers = [m for m in event.members if m.role == EventRole.ORGANISER]
     if member.role == EventRole.ORGANISER and len(organisers) <= 1:
         raise DomainError("last_organiser")
+    revoked = made_by(event, member.user_id)
+    now = utcnow()
+    for made in (*revoked.tokens, *revoked.door_links):
+        made.revoked_at = now
     db.session.delete(member)
     db.session.flush()
+    return revoked

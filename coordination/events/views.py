@@ -206,14 +206,31 @@ def add_member(slug: str):
 @bp.post("/events/<slug>/team/<int:member_id>/remove")
 @login_required
 def remove_member(slug: str, member_id: int):
-    """Take someone off the event's team."""
+    """Take someone off the event's team, once the organiser says yes to what stops with them."""
     event = services.event_for(current_user, slug)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    member = services.member_of(event, member_id)
+    back = url_for("events.show", slug=event.slug) + "#team"
+    if not ConfirmStepForm().confirmed():
+        return render_template(
+            "events/remove_member.html",
+            event=event,
+            member=member,
+            made=services.made_by(event, member.user_id),
+            back=back,
+        )
     try:
-        services.remove_member(event, member_id)
+        revoked = services.remove_member(event, member_id)
     except DomainError:
         flash(_("An event needs at least one organiser."), "error")
     else:
         flash(_("Removed from the team."), "success")
-    return redirect(url_for("events.show", slug=event.slug) + "#team")
+        if revoked:
+            flash(
+                _(
+                    "Revoked with them: %(tokens)d API tokens and %(links)d door links.",
+                    tokens=len(revoked.tokens),
+                    links=len(revoked.door_links),
+                ),
+                "info",
+            )
+    return redirect(back)

@@ -341,6 +341,32 @@ def update_details(
     return registration
 
 
+def correct_own_details(registration: Registration, data: ParticipantData) -> bool:
+    """A participant corrects their own details through their personal link.
+
+    A mobile or e-mail that another registration of the event holds stays as it was, and
+    the participant is answered exactly as when it is free: their form must not tell
+    whether someone else's contact is registered. True when the mobile or e-mail was
+    asked to change (whether or not it could), so the page can say what may have stayed.
+    """
+    event = db.session.get(Event, registration.event_id)
+    data = _clean(data)
+    asked = False
+    for field in ("phone", "email"):
+        current = getattr(registration, field) or ""
+        wanted = getattr(data, field)
+        if wanted == current:
+            continue
+        asked = True
+        if wanted and _same_person(
+            event, ParticipantData("", **{field: wanted}), except_id=registration.id
+        ):
+            setattr(data, field, current)
+    _apply(registration, data)
+    db.session.flush()
+    return asked
+
+
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first in line; None when not waiting."""
     if registration.status != RegistrationStatus.WAITING:
@@ -472,8 +498,12 @@ def participant_query(
     sort: str = "name",
     invited: str = "",
     present: str = "",
+    whole_phone_only: bool = False,
 ) -> sa.Select:
-    """The organiser's participant list as a query: filtered and sorted."""
+    """The organiser's participant list as a query: filtered and sorted.
+
+    whole_phone_only: for door roles, who may find a person by their whole mobile number but
+    never by a part of one (else a digit at a time spells out anyone's number)."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if present in ("yes", "no"):
         # Present means checked in on the event's main list (sessions have their own lists).
@@ -498,11 +528,22 @@ def participant_query(
             sa.func.lower(Registration.full_name).like(like),
             sa.func.lower(Registration.organisation).like(like),
         ]
-        if len(digits) >= 3:
+        if whole_phone_only:
+            if whole := _whole_phone(text):
+                conditions.append(Registration.phone == whole)
+        elif len(digits) >= 3:
             # 0812... and +62812... both find +62812...
             conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
         query = query.where(sa.or_(*conditions))
     return query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
+
+
+def _whole_phone(text: str) -> str | None:
+    """The mobile number this text is, whole (E.164); None if it is not one."""
+    try:
+        return normalise_phone(text)
+    except DomainError:
+        return None
 
 
 def search(event: Event, page: int = 1, per_page: int = 50, **filters):

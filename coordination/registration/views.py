@@ -70,6 +70,10 @@ def _submit(event, form, attempt):
 
 # Every post from one address, refused or not: the guard against a flood.
 POSTS_PER_ADDRESS = "120 per minute"
+# Corrections through a personal link: a few are plenty for a participant, and trying
+# someone else's mobile or e-mail a thousand times is not possible.
+EDITS_PER_ADDRESS = "10 per minute;60 per hour"
+EDITS_PER_LINK = "20 per hour"
 
 
 def _registration_limit() -> str:
@@ -153,7 +157,13 @@ def personal(token: str):
     )
 
 
+def _personal_token() -> str:
+    return "personal:" + request.view_args["token"]
+
+
 @bp.route("/r/<token>/edit", methods=["GET", "POST"])
+@limiter.limit(EDITS_PER_ADDRESS, methods=["POST"])
+@limiter.limit(EDITS_PER_LINK, methods=["POST"], key_func=_personal_token)
 def edit(token: str):
     """Let participants correct their own details."""
     registration = services.by_link_token(token)
@@ -168,7 +178,7 @@ def edit(token: str):
             form[name].data = value
     elif form.validate_on_submit():
         try:
-            services.update_details(registration, form.to_data())
+            contact_asked = services.correct_own_details(registration, form.to_data())
             replace_answers(registration, questions, form.answers())
         except DomainError as error:
             db.session.rollback()
@@ -178,6 +188,15 @@ def edit(token: str):
                 form.show_error(error.code)
         else:
             flash(_("Your details have been saved."), "success")
+            if contact_asked:  # said whether or not the new mobile or e-mail was free
+                flash(
+                    _(
+                        "A mobile number or e-mail that another registration for this event "
+                        "already uses is not changed. If yours stayed as it was, ask the "
+                        "organiser."
+                    ),
+                    "info",
+                )
             return redirect(url_for(".personal", token=token))
     return render_template(
         "registration/edit.html", form=form, registration=registration, event=event
