@@ -12,7 +12,9 @@ def test_healthz_and_readyz_answer_when_all_is_well(client):
     assert ready.status_code == 200 and ready.get_json()["checks"] == {"database": "ok"}
 
 
-def test_readyz_is_503_when_redis_cannot_be_reached(tmp_path):
+def test_readyz_stays_ready_but_says_degraded_when_only_redis_is_away(tmp_path):
+    """Every server shares Redis: taking them all out of the balancer would stop pages and
+    the door that still work without it."""
     config = TestConfig(database_url(tmp_path))
     config.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     app = create_app(config)
@@ -21,8 +23,20 @@ def test_readyz_is_503_when_redis_cannot_be_reached(tmp_path):
     with app.app_context():
         db.create_all()
     answer = app.test_client().get("/readyz")
+    assert answer.status_code == 200
+    assert answer.get_json() == {
+        "status": "degraded",
+        "checks": {"database": "ok", "redis": "unreachable"},
+    }
+    assert app.test_client().get("/healthz").status_code == 200
+
+
+def test_readyz_is_503_when_the_database_cannot_be_reached(tmp_path):
+    config = TestConfig(f"sqlite:///{tmp_path / 'missing' / 'nowhere.sqlite3'}")
+    app = create_app(config)
+    answer = app.test_client().get("/readyz")
     assert answer.status_code == 503
-    assert answer.get_json()["checks"] == {"database": "ok", "redis": "unreachable"}
+    assert answer.get_json() == {"status": "unavailable", "checks": {"database": "unreachable"}}
 
 
 def test_forwarded_headers_count_only_behind_a_trusted_proxy(tmp_path):
