@@ -32,6 +32,10 @@ def create_app(config: object | None = None) -> Flask:
     urls.init_app(app)
     # First, so its after_request (the request's log line) runs after all the others.
     logs.init_app(app)
+    # Second, so the commit runs after every other after_request (the rate limiter's count,
+    # headers): nothing that can still fail comes after it, and no answer says "error" for
+    # work that was saved.
+    _commit_once_per_request(app)
     if proxies := app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -60,7 +64,6 @@ def create_app(config: object | None = None) -> Flask:
     tasks.init_app(app)
     warm.init_app(app)
     _register_database_events(app)
-    _commit_once_per_request(app)
 
     from coordination.accounts.views import bp as accounts_bp
     from coordination.api.manage import bp as api_tokens_bp
@@ -95,7 +98,11 @@ def create_app(config: object | None = None) -> Flask:
 
 
 def _commit_once_per_request(app: Flask) -> None:
-    """Services only flush; a request that succeeds commits once, any other rolls back."""
+    """Services only flush; a request that succeeds commits once, any other rolls back.
+
+    The commit is the last step that can fail: registered right after the log line, it runs
+    after every other after_request. Should it fail, the answer is an error and nothing
+    was saved, which is the truth."""
 
     @app.after_request
     def commit(response):

@@ -38,6 +38,14 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _quick_redis_options() -> dict:
+    """A Redis client that gives up within about a second, instead of retrying ten times."""
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 1)}
+
+
 class Config:
     def __init__(self, secret_key: str | None = None) -> None:
         self.SECRET_KEY = secret_key or _secret_key(INSTANCE)
@@ -69,6 +77,11 @@ class Config:
         # Only the benchmark switches this off, to measure registration rather than the limiter.
         self.RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
         self.RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+        # Redis away: count in this process's memory meanwhile (logged once per process),
+        # never answer 500 because a counter cannot be stored.
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        self.RATELIMIT_SWALLOW_ERRORS = True
+        self.RATELIMIT_STORAGE_OPTIONS = _quick_redis_options()
         # Registrations one address may send. A hall's Wi-Fi, or a mobile carrier's shared
         # address, puts many real registrants behind one: room for a hall of 50 at once.
         self.REGISTRATION_RATE_LIMIT = os.environ.get(
@@ -85,6 +98,7 @@ class Config:
         if os.environ.get("REDIS_URL"):
             self.CACHE_TYPE = "RedisCache"
             self.CACHE_REDIS_URL = os.environ["REDIS_URL"]
+            self.CACHE_OPTIONS = _quick_redis_options()
         else:
             self.CACHE_TYPE = "SimpleCache"
 

@@ -5,6 +5,7 @@ so downloading again while nothing changed costs a query and a lookup, and any c
 participant, a check-in or the minutes yields a new key, hence a fresh rendering.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
@@ -13,18 +14,30 @@ from coordination.extensions import cache
 
 from .parallel import Progress
 
+log = logging.getLogger(__name__)
+
 
 def document_key(*parts) -> str:
     return "doc:" + sha256(repr(parts).encode()).hexdigest()
 
 
 def cached_document(key: str, render: Callable[[], bytes]) -> bytes:
-    found = cache.get(key)
+    """The kept copy, or a fresh rendering (also when the cache, Redis, is away)."""
+    found = _cache_call(cache.get, key)
     if found is not None:
         return found
     content = render()
-    cache.set(key, content)
+    _cache_call(cache.set, key, content)
     return content
+
+
+def _cache_call(method, *args):
+    """A cache that is away is a cache that misses: the document is rendered instead."""
+    try:
+        return method(*args)
+    except Exception as error:  # redis.RedisError, without importing Redis for SimpleCache
+        log.warning("document cache unavailable: %s", type(error).__name__)
+        return None
 
 
 @dataclass
@@ -36,7 +49,7 @@ class Document:
     render: Callable[[Progress | None], bytes]
 
     def cached(self) -> bytes | None:
-        return cache.get(self.key)
+        return _cache_call(cache.get, self.key)
 
     def content(self, progress: Progress | None = None) -> bytes:
         return cached_document(self.key, lambda: self.render(progress))
