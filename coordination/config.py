@@ -101,6 +101,13 @@ class Config:
             self.CACHE_OPTIONS = _quick_redis_options()
         else:
             self.CACHE_TYPE = "SimpleCache"
+        # The mail sweep: how often it runs, how long a message may wait on the queue, and
+        # how long one attempt may take before it counts as cut off by a crash. Together
+        # they bound how late a message can be once its process or Redis is back
+        # (about MAIL_LEASE_SECONDS + MAIL_SWEEP_SECONDS, under two minutes).
+        self.MAIL_SWEEP_SECONDS = int(os.environ.get("MAIL_SWEEP_SECONDS", "20"))
+        self.MAIL_STALE_SECONDS = int(os.environ.get("MAIL_STALE_SECONDS", "30"))
+        self.MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "90"))
 
     # hide_parameters: a database error in the log never shows a mobile or an e-mail.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
@@ -134,6 +141,7 @@ class TestConfig(Config):
         self.MAIL_SERVER_CONFIGURED = False
         self.SQLALCHEMY_DATABASE_URI = _database_url(database_url)
         self.CACHE_TYPE = "SimpleCache"  # each test app starts with an empty cache
+        self.MAIL_SWEEP_SECONDS = 0  # tests sweep when they mean to
 
     TESTING = True
     TASKS_EAGER = True

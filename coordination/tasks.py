@@ -11,13 +11,23 @@ job. Where it runs:
 
 Functions are named by import path, take plain values (ids, strings), and do their own
 database work; the runner commits after them and rolls back on failure.
+
+Nothing here is the only copy of the work: a task that could not be queued (Redis away), or
+that died with its process, is found again by the mail sweep (`mail.services.requeue_stuck`),
+which runs every MAIL_SWEEP_SECONDS while workers run: on RQ's cron inside `flask worker`,
+or on a thread of each app process without Redis.
 """
 
 import importlib
 import logging
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
+from datetime import datetime
+from functools import cache
 
 import click
 import sqlalchemy as sa
@@ -29,48 +39,111 @@ from coordination.extensions import db
 from coordination.ops import logs
 
 QUEUE = "rakor"
+# The sweep's own queue, which workers serve first: it never waits behind a backlog of mail.
+SWEEP_QUEUE = "rakor-sweep"
 PENDING = "rakor_pending_tasks"
+IN_TASK = "rakor_in_task"
 SWEEP = "coordination.mail.services:requeue_stuck"
 RETRY_INTERVALS = [10, 60, 300]
+JOB_TIMEOUT = 180  # RQ stops a job running longer (a document for a large event takes ~60 s)
 log = logging.getLogger(__name__)
 _pool: ThreadPoolExecutor | None = None
 _running: set[Future] = set()
+_local: set[str] = set()  # job ids waiting or running on this process's threads
+_sweeper_pid: int | None = None
+_sweeper_stop = threading.Event()
 
 
 def task_path(function: Callable) -> str:
     return f"{function.__module__}:{function.__qualname__}"
 
 
-def enqueue(function: Callable, *args) -> None:
-    """Run function(*args) after the commit of the current transaction."""
+def enqueue(
+    function: Callable, *args, job_id: str | None = None, timeout: int = JOB_TIMEOUT
+) -> None:
+    """Run function(*args) after the commit of the current transaction.
+
+    `job_id` names the task so a sweep can tell whether it is still waiting somewhere; on
+    RQ, a run longer than `timeout` seconds is stopped (and counts as failed)."""
     app = current_app._get_current_object()
     path = task_path(function)
     if app.config.get("TASKS_EAGER"):
         function(*args)
         return
-    db.session.info.setdefault(PENDING, []).append((app, path, args))
+    db.session.info.setdefault(PENDING, []).append((app, path, args, job_id, timeout))
+
+
+def commit_progress() -> None:
+    """In a background task, commit the work so far: a step that must outlive a crash of
+    this process. Run inline (TASKS_EAGER, inside a request) it only flushes."""
+    if db.session.info.get(IN_TASK):
+        db.session.commit()
+    else:
+        db.session.flush()
 
 
 def _after_commit(session: Session) -> None:
-    for app, path, args in session.info.pop(PENDING, []):
+    for app, path, args, job_id, timeout in session.info.pop(PENDING, []):
         try:
-            _dispatch(app, path, args)
-        except Exception:  # the commit stands; the job is logged for the operator
-            log.exception("could not queue task %s%r", path, args)
+            _dispatch(app, path, args, job_id, timeout)
+        except Exception as error:
+            # The commit stands, and what it wrote says the work is still to do: the next
+            # sweep queues it again once the queue is back.
+            log.warning(
+                "could not queue task %s%r (%s: %s); the sweep will queue it again",
+                path,
+                args,
+                type(error).__name__,
+                error,
+            )
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-def _dispatch(app: Flask, path: str, args: tuple) -> None:
+def _dispatch(
+    app: Flask, path: str, args: tuple, job_id: str | None = None, timeout: int = JOB_TIMEOUT
+) -> None:
     if redis_url := app.config.get("REDIS_URL"):
         from rq import Queue, Retry
 
         queue = Queue(QUEUE, connection=redis_connection(redis_url))
-        queue.enqueue(run_task, path, *args, retry=Retry(max=3, interval=RETRY_INTERVALS))
+        queue.enqueue(
+            run_task,
+            path,
+            *args,
+            job_id=job_id,
+            job_timeout=timeout,
+            retry=Retry(max=3, interval=RETRY_INTERVALS),
+        )
     else:
-        _submit(app, path, args)
+        _submit(app, path, args, job_id)
+
+
+def task_alive(job_id: str, started_after: datetime) -> bool:
+    """Whether the task of this id is still waiting, or running since `started_after`.
+
+    False when it was lost: Redis restarted empty, its worker died, or it never left."""
+    app = current_app._get_current_object()
+    if app.config.get("TASKS_EAGER"):
+        return False
+    if not (redis_url := app.config.get("REDIS_URL")):
+        return job_id in _local
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        job = Job.fetch(job_id, connection=redis_connection(redis_url))
+        status = job.get_status()
+    except NoSuchJobError:
+        return False
+    if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+        return True
+    started = job.started_at
+    if status == JobStatus.STARTED and started is not None:
+        return started.replace(tzinfo=started.tzinfo or started_after.tzinfo) > started_after
+    return False
 
 
 def _thread_pool(app: Flask) -> ThreadPoolExecutor:
@@ -85,8 +158,12 @@ def _thread_pool(app: Flask) -> ThreadPoolExecutor:
     return _pool
 
 
-def _submit(app: Flask, path: str, args: tuple) -> None:
-    _track(_thread_pool(app).submit(_run_in_app, app, path, args))
+def _submit(app: Flask, path: str, args: tuple, job_id: str | None = None) -> None:
+    future = _thread_pool(app).submit(_run_in_app, app, path, args)
+    if job_id:
+        _local.add(job_id)
+        future.add_done_callback(lambda _future: _local.discard(job_id))
+    _track(future)
 
 
 def _track(future: Future) -> None:
@@ -94,9 +171,33 @@ def _track(future: Future) -> None:
     future.add_done_callback(_running.discard)
 
 
+def _start_sweeper(app: Flask) -> None:
+    """Without Redis: a thread of this process queues the mail sweep every MAIL_SWEEP_SECONDS,
+    so what a killed process left undelivered goes out while the others run."""
+    global _sweeper_pid
+    interval = app.config.get("MAIL_SWEEP_SECONDS", 0)
+    if _sweeper_pid == os.getpid() or interval <= 0:
+        return
+    if app.config.get("TASKS_EAGER") or app.config.get("REDIS_URL"):
+        return
+    _sweeper_pid = os.getpid()
+    _sweeper_stop.clear()
+
+    def sweep_now_and_then() -> None:
+        while not _sweeper_stop.wait(interval):
+            try:
+                _submit(app, SWEEP, ())
+            except RuntimeError:  # the pool is shutting down with the process
+                return
+
+    threading.Thread(target=sweep_now_and_then, name="rakor-sweep", daemon=True).start()
+
+
 def wait_for_threads() -> None:
     """Let thread tasks finish, and those they queue in turn (tests, a clean shutdown)."""
-    global _pool
+    global _pool, _sweeper_pid
+    _sweeper_stop.set()
+    _sweeper_pid = None
     while _running:
         wait(list(_running))
     if _pool is not None:
@@ -117,6 +218,7 @@ def run_task(path: str, *args) -> None:
     module, _, name = path.partition(":")
     function = getattr(importlib.import_module(module), name)
     try:
+        db.session.info[IN_TASK] = True
         function(*args)
         db.session.commit()
     except Exception:
@@ -126,10 +228,28 @@ def run_task(path: str, *args) -> None:
         db.session.remove()
 
 
+@cache
 def redis_connection(url: str):
+    """One client per process and URL that gives up fast: when Redis is away, a request
+    waits at most about a second for it, never the client's default ten retries."""
     from redis import Redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
 
-    return Redis.from_url(url)
+    return Redis.from_url(
+        url, socket_connect_timeout=1, socket_timeout=2, retry=Retry(NoBackoff(), 1)
+    )
+
+
+def _wait_for_redis(connection, stopping: threading.Event) -> None:
+    delay = 1.0
+    while not stopping.is_set():
+        try:
+            connection.ping()
+            return
+        except Exception:
+            stopping.wait(delay)
+            delay = min(delay * 2, 10.0)
 
 
 @click.command("worker")
@@ -137,7 +257,8 @@ def redis_connection(url: str):
 @with_appcontext
 def worker_command(burst: bool) -> None:
     """Run queued e-mails and documents (needs REDIS_URL)."""
-    url = current_app.config.get("REDIS_URL")
+    app = current_app._get_current_object()
+    url = app.config.get("REDIS_URL")
     if not url:
         click.echo(
             "REDIS_URL is not set: without Redis the app runs its tasks itself, "
@@ -147,22 +268,85 @@ def worker_command(burst: bool) -> None:
         sys.exit(1)
     from rq import Queue, SimpleWorker
 
-    from coordination.mail.services import requeue_stuck
-
-    # Messages left behind by a process that died between its commit and the queue.
-    if stuck := requeue_stuck():
-        click.echo(f"{stuck} undelivered message(s) queued again")
-    db.session.commit()
-    connection = redis_connection(url)
     # RQ's own lines (jobs started, done, failed) in the app's format, not RQ's coloured text.
     logs.route("rq")
-    # SimpleWorker runs jobs in this process, inside the app context `flask` set up.
-    worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)
-    worker.work(burst=burst, with_scheduler=True)
+    from redis import Redis
+
+    # The worker's own client: RQ sets its read timeout above its blocking wait for jobs.
+    connection = Redis.from_url(url, socket_connect_timeout=5)
+    stopping = threading.Event()
+
+    class Worker(SimpleWorker):
+        def request_stop(self, signum, frame):
+            stopping.set()
+            super().request_stop(signum, frame)
+
+    if burst:
+        from coordination.mail.services import requeue_stuck
+
+        # Messages left behind by a process that died between its commit and the queue.
+        if stuck := requeue_stuck():
+            click.echo(f"{stuck} undelivered message(s) queued again")
+        db.session.commit()
+    else:
+        _start_cron(app, connection, stopping)
+
+    # A worker that RQ gives up on (Redis went away at the wrong moment) is replaced by a new
+    # one as soon as Redis answers again; so is RQ's scheduler, which the worker looks after.
+    while not stopping.is_set():
+        # SimpleWorker runs jobs in this process, inside the app context `flask` set up.
+        queues = [Queue(name, connection=connection) for name in (SWEEP_QUEUE, QUEUE)]
+        worker = Worker(queues, connection=connection, maintenance_interval=60)
+        cause = "RQ gave up"
+        try:
+            worker.work(burst=burst, with_scheduler=True)
+        except Exception as error:  # Redis away as the worker started, or as it stopped
+            cause = f"{type(error).__name__}: {error}"
+        if burst or stopping.is_set():
+            break
+        log.warning("worker stopped (%s); a new one starts when Redis answers", cause)
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
+        _wait_for_redis(connection, stopping)
+
+
+def _start_cron(app: Flask, connection, stopping: threading.Event) -> None:
+    """RQ's cron, on a thread of the worker: queues the mail sweep every MAIL_SWEEP_SECONDS.
+
+    RQ's own `rq cron` process dies with the first Redis error; this one starts again."""
+    from rq.cron import CronScheduler
+
+    class Cron(CronScheduler):
+        def _install_signal_handlers(self):
+            pass  # the worker's main thread owns SIGTERM; this thread ends with the process
+
+    interval = max(1, int(app.config.get("MAIL_SWEEP_SECONDS") or 30))
+
+    def run() -> None:
+        while not stopping.is_set():
+            cron = Cron(connection)
+            cron.register(
+                run_task,
+                SWEEP_QUEUE,
+                args=(SWEEP,),
+                interval=interval,
+                job_timeout=JOB_TIMEOUT,
+                result_ttl=interval,
+                ttl=2 * interval,  # a sweep that waited this long is replaced by a newer one
+                failure_ttl=24 * 3600,
+            )
+            try:
+                cron.start()
+            except Exception as error:
+                log.warning("mail sweep schedule paused: %s: %s", type(error).__name__, error)
+            _wait_for_redis(connection, stopping)
+
+    threading.Thread(target=run, name="rakor-cron", daemon=True).start()
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(worker_command)
+    app.before_request(lambda: _start_sweeper(app))
     if not sa.event.contains(Session, "after_commit", _after_commit):
         sa.event.listen(Session, "after_commit", _after_commit)
         sa.event.listen(Session, "after_rollback", _after_rollback)

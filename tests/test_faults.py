@@ -3,14 +3,21 @@
 The whole story with real processes is in test_fault_redis_worker.py.
 """
 
+import os
+import time
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
 from coordination import tasks
-from coordination.extensions import db, limiter
+from coordination.extensions import db, limiter, utcnow
+from coordination.mail import services as mail
+from coordination.mail.models import OutboxMessage
 from coordination.registration.models import Registration
 
 from . import factories
+from .conftest import login
 from .test_registration_pages import FORM
 from .test_tasks import background_app, closed_port
 
@@ -68,3 +75,106 @@ def test_a_saved_registration_is_not_answered_with_an_error_when_counting_it_fai
     with app.app_context():
         saved = db.session.scalar(sa.select(sa.func.count(Registration.id)))
     assert (answer.status_code, saved) == (302, 1)
+
+
+def _message(**columns) -> OutboxMessage:
+    row = OutboxMessage(
+        recipient="budi@example.org",
+        subject="Pendaftaran diterima",
+        body="…",
+        transport="file",
+        **columns,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+class Crash(BaseException):
+    """The process dies here: no except clause of ours runs, nothing more is committed."""
+
+
+def test_a_crash_while_sending_is_on_record_and_the_message_goes_out_once(tmp_path, monkeypatch):
+    app = background_app(tmp_path)
+    outbox = tmp_path / "outbox"
+    with app.app_context():
+        message_id = _message(status="queued").id
+        write = mail._write_file
+
+        def write_then_die(copy, content):
+            write(copy, content)
+            raise Crash
+
+        monkeypatch.setattr(mail, "_write_file", write_then_die)
+        with pytest.raises(Crash):
+            tasks.run_task("coordination.mail.services:deliver", message_id)
+        monkeypatch.setattr(mail, "_write_file", write)
+        row = db.session.get(OutboxMessage, message_id)
+        # The attempt was committed before the message left: not "queued", not attempt 0.
+        assert (row.status, row.attempts, row.interrupted) == ("sending", 1, 0)
+        # Within the lease nothing happens: the first attempt may still be running.
+        assert mail.requeue_stuck() == 0
+        later = utcnow() + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1)
+        assert mail.requeue_stuck(now=later) == 1
+        db.session.commit()
+        tasks.wait_for_threads()
+        db.session.refresh(row)
+        assert (row.status, row.attempts, row.interrupted) == ("sent", 2, 1)
+    assert len(list(outbox.glob("*.eml"))) == 1  # the file of the first attempt, no second
+
+
+def test_the_outbox_page_says_when_an_attempt_was_cut_off(app, make, organiser, as_user):
+    slug = make(factories.make_event, organiser["id"])
+    with app.app_context():
+        event_id = db.session.scalar(sa.text("SELECT id FROM events"))
+        _message(event_id=event_id, status="sent", attempts=2, interrupted=1)
+        _message(event_id=event_id, status="sending", attempts=1)
+    page = as_user(organiser).get(f"/events/{slug}/outbox").text
+    assert "1 dari 2 percobaan terputus karena gangguan" in page
+    assert "sedang dikirim (percobaan ke-1)" in page
+
+
+def test_a_message_whose_queueing_failed_is_sent_by_the_next_sweep_within_a_minute(tmp_path):
+    """Redis was away at the commit: the row waits, and the worker's next sweep queues it."""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue, SimpleWorker
+
+    away = background_app(tmp_path, REDIS_URL=f"redis://127.0.0.1:{closed_port()}/0")
+    with away.app_context():
+        mail.send("budi@example.org", "Pendaftaran diterima", "…")
+        db.session.commit()  # the enqueue after it fails, and is only logged
+        assert db.session.scalar(sa.select(OutboxMessage.status)) == "queued"
+    back = background_app(tmp_path, REDIS_URL=redis_url)
+    connection = tasks.redis_connection(redis_url)
+    queue = Queue(tasks.QUEUE, connection=connection)
+    queue.empty()
+    with back.app_context():
+        stale = back.config["MAIL_STALE_SECONDS"]
+        assert mail.requeue_stuck(now=utcnow() + timedelta(seconds=stale - 5)) == 0
+        assert mail.requeue_stuck(now=utcnow() + timedelta(seconds=stale + 1)) == 1
+        db.session.commit()
+        # A second sweep sees the task waiting on the queue and leaves it alone.
+        assert mail.requeue_stuck(now=utcnow() + timedelta(seconds=stale + 2)) == 0
+        SimpleWorker([queue], connection=connection).work(burst=True)
+        db.session.remove()
+        assert db.session.scalar(sa.select(OutboxMessage.status)) == "sent"
+
+
+def test_without_redis_a_thread_sweeps_while_the_app_runs(tmp_path):
+    """A process died with e-mails on its threads; the others send them without a restart."""
+    app = background_app(tmp_path, MAIL_SWEEP_SECONDS=1, MAIL_STALE_SECONDS=1)
+    with app.app_context():
+        message_id = _message(status="queued", created_at=utcnow() - timedelta(minutes=1)).id
+        user = factories.make_user("organiser")
+    client = app.test_client()
+    login(client, user)  # any request starts the sweep of this process
+    deadline = time.monotonic() + 20
+    with app.app_context():
+        while db.session.get(OutboxMessage, message_id).status != "sent":
+            assert time.monotonic() < deadline, "the sweep never sent it"
+            db.session.remove()
+            time.sleep(0.2)
+    tasks.wait_for_threads()
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1

@@ -2,6 +2,8 @@
 
 The row is the outbox: organisers see what went out for their event and whether it was
 delivered; a worker that fails leaves the message queued or failed, never silently lost.
+Each attempt is on record before the message leaves (status "sending", `claimed_at`); an
+attempt cut off by a crash is counted in `interrupted`, as the recipient may have it already.
 """
 
 from datetime import datetime
@@ -29,3 +31,7 @@ class OutboxMessage(db.Model):
     attempts: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     error: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")
+    # When the latest attempt began: a "sending" row whose attempt is older than the lease
+    # was cut off by a crash; a failed one is tried again after a pause.
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    interrupted: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
