@@ -12,10 +12,11 @@ job. Where it runs:
 Functions are named by import path, take plain values (ids, strings), and do their own
 database work; the runner commits after them and rolls back on failure.
 
-Nothing here is the only copy of the work: a task that could not be queued (Redis away), or
-that died with its process, is found again by the mail sweep (`mail.services.requeue_stuck`),
-which runs every MAIL_SWEEP_SECONDS while workers run: on RQ's cron inside `flask worker`,
-or on a thread of each app process without Redis.
+The queue is never the only copy of an e-mail: the outbox row is. A delivery that could not
+be queued (Redis away), or that died with its process, is found again by the mail sweep
+(`mail.services.requeue_stuck`), which runs every MAIL_SWEEP_SECONDS while workers run: on
+RQ's cron inside `flask worker`, or on a thread of each app process without Redis. (A big
+document's job is not swept: its page reports it stalled, and asking again starts another.)
 """
 
 import importlib
@@ -26,7 +27,7 @@ import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
 import click
@@ -122,9 +123,11 @@ def _dispatch(
 
 
 def task_alive(job_id: str, started_after: datetime) -> bool:
-    """Whether the task of this id is still waiting, or running since `started_after`.
+    """Whether the task of this id is on its way: on a queue, due for a retry since
+    `started_after` at the latest, or running since then.
 
-    False when it was lost: Redis restarted empty, its worker died, or it never left."""
+    False when it was lost: Redis restarted empty, its worker died, no scheduler is left to
+    queue its retry, or it never left this process."""
     app = current_app._get_current_object()
     if app.config.get("TASKS_EAGER"):
         return False
@@ -132,18 +135,29 @@ def task_alive(job_id: str, started_after: datetime) -> bool:
         return job_id in _local
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
+    from rq.registry import ScheduledJobRegistry
 
+    connection = redis_connection(redis_url)
     try:
-        job = Job.fetch(job_id, connection=redis_connection(redis_url))
+        job = Job.fetch(job_id, connection=connection)
         status = job.get_status()
     except NoSuchJobError:
         return False
-    if status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
-        return True
-    started = job.started_at
-    if status == JobStatus.STARTED and started is not None:
-        return started.replace(tzinfo=started.tzinfo or started_after.tzinfo) > started_after
-    return False
+    if status == JobStatus.QUEUED:
+        return connection.lpos(f"rq:queue:{job.origin}", job_id) is not None
+    if status == JobStatus.SCHEDULED:
+        try:
+            due = ScheduledJobRegistry(job.origin, connection=connection).get_scheduled_time(job)
+        except NoSuchJobError:
+            return False
+        return _aware(due) > started_after
+    if status == JobStatus.STARTED and job.started_at is not None:
+        return _aware(job.started_at) > started_after
+    return status == JobStatus.DEFERRED
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _thread_pool(app: Flask) -> ThreadPoolExecutor:

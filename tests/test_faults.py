@@ -21,6 +21,8 @@ from .conftest import login
 from .test_registration_pages import FORM
 from .test_tasks import background_app, closed_port
 
+HOUR = timedelta(hours=1)
+
 
 @pytest.fixture
 def nowhere_redis():
@@ -178,3 +180,32 @@ def test_without_redis_a_thread_sweeps_while_the_app_runs(tmp_path):
             time.sleep(0.2)
     tasks.wait_for_threads()
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+
+
+def test_a_retry_that_no_scheduler_queues_any_more_is_queued_by_the_sweep(tmp_path):
+    """RQ's scheduler died with its worker: a retry due long ago would wait for good."""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not redis_url:
+        pytest.skip("TEST_REDIS_URL not set (.ci/run sets it)")
+    from rq import Queue
+
+    app = background_app(tmp_path, REDIS_URL=redis_url)
+    queue = Queue(tasks.QUEUE, connection=tasks.redis_connection(redis_url))
+    queue.empty()
+    now = utcnow()
+    with app.app_context():
+        overdue = _message(status="failed", attempts=1, error="421", claimed_at=now).id
+        later = _message(status="failed", attempts=1, error="421", claimed_at=now).id
+        for message_id, due in ((overdue, now + timedelta(minutes=1)), (later, now + HOUR)):
+            queue.enqueue_at(
+                due,
+                tasks.run_task,
+                "coordination.mail.services:deliver",
+                message_id,
+                job_id=mail.job_id(message_id),
+            )
+        # Past the pause after a failed attempt, only the retry nobody queued when it was due
+        # (long before the lease) is queued; the one due in an hour is left to the scheduler.
+        assert mail.requeue_stuck(now=now + mail.RETRY_FAILED_AFTER * 2) == 1
+        db.session.commit()
+    assert queue.job_ids == [mail.job_id(overdue)]

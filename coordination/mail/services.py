@@ -1,5 +1,6 @@
 """Queue a plain-text message with the transaction that caused it; a task delivers it."""
 
+import logging
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
@@ -12,6 +13,8 @@ from coordination import tasks
 from coordination.extensions import db, mailer, utcnow
 
 from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 # A failed attempt (the mail server refused or was away) is tried again after this pause,
@@ -122,14 +125,15 @@ def requeue_stuck(now: datetime | None = None) -> int:
     # Attempts cut off by a crash: on record as interrupted, then queued for another one
     # (or given up, after MAX_ATTEMPTS).
     cut_off = (OutboxMessage.status == "sending", OutboxMessage.claimed_at < lease)
-    db.session.execute(
-        sa.update(OutboxMessage)
-        .where(*cut_off)
-        .values(
-            status=sa.case((OutboxMessage.attempts < MAX_ATTEMPTS, "queued"), else_="failed"),
-            interrupted=OutboxMessage.interrupted + 1,
+    if db.session.scalar(sa.select(sa.exists().where(*cut_off))):  # no write when none
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(*cut_off)
+            .values(
+                status=sa.case((OutboxMessage.attempts < MAX_ATTEMPTS, "queued"), else_="failed"),
+                interrupted=OutboxMessage.interrupted + 1,
+            )
         )
-    )
     candidates = db.session.scalars(
         sa.select(OutboxMessage.id).where(
             OutboxMessage.recipient != "",
@@ -149,10 +153,12 @@ def requeue_stuck(now: datetime | None = None) -> int:
             ),
         )
     ).all()
-    queued = 0
+    queued = []
     for message_id in candidates:
         if tasks.task_alive(job_id(message_id), started_after=lease):
             continue
         tasks.enqueue(deliver, message_id, job_id=job_id(message_id), timeout=ATTEMPT_TIMEOUT)
-        queued += 1
-    return queued
+        queued.append(message_id)
+    if queued:
+        log.info("mail sweep: %d undelivered message(s) queued again: %s", len(queued), queued)
+    return len(queued)
