@@ -133,6 +133,7 @@ def task_alive(job_id: str, started_after: datetime) -> bool:
         return False
     if not (redis_url := app.config.get("REDIS_URL")):
         return job_id in _local
+    from rq import Queue
     from rq.exceptions import NoSuchJobError
     from rq.job import Job, JobStatus
     from rq.registry import ScheduledJobRegistry
@@ -144,7 +145,7 @@ def task_alive(job_id: str, started_after: datetime) -> bool:
     except NoSuchJobError:
         return False
     if status == JobStatus.QUEUED:
-        return connection.lpos(f"rq:queue:{job.origin}", job_id) is not None
+        return connection.lpos(Queue(job.origin, connection=connection).key, job_id) is not None
     if status == JobStatus.SCHEDULED:
         try:
             due = ScheduledJobRegistry(job.origin, connection=connection).get_scheduled_time(job)
