@@ -160,5 +160,6 @@ def requeue_stuck(now: datetime | None = None) -> int:
         tasks.enqueue(deliver, message_id, job_id=job_id(message_id), timeout=ATTEMPT_TIMEOUT)
         queued.append(message_id)
     if queued:
-        log.info("mail sweep: %d undelivered message(s) queued again: %s", len(queued), queued)
+        shown = ", ".join(map(str, queued[:20])) + (", …" if len(queued) > 20 else "")
+        log.info("mail sweep: %d undelivered message(s) queued again (ids %s)", len(queued), shown)
     return len(queued)
