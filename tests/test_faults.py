@@ -25,6 +25,12 @@ HOUR = timedelta(hours=1)
 
 
 @pytest.fixture
+def fresh_tables(app):
+    """Empty tables before, none left after: on PostgreSQL every test app shares the database."""
+    return app
+
+
+@pytest.fixture
 def nowhere_redis():
     """A Redis URL nothing answers; the shared limiter is as good as new afterwards."""
     yield f"redis://127.0.0.1:{closed_port()}/0"
@@ -96,7 +102,9 @@ class Crash(BaseException):
     """The process dies here: no except clause of ours runs, nothing more is committed."""
 
 
-def test_a_crash_while_sending_is_on_record_and_the_message_goes_out_once(tmp_path, monkeypatch):
+def test_a_crash_while_sending_is_on_record_and_the_message_goes_out_once(
+    tmp_path, monkeypatch, fresh_tables
+):
     app = background_app(tmp_path)
     outbox = tmp_path / "outbox"
     with app.app_context():
@@ -136,7 +144,9 @@ def test_the_outbox_page_says_when_an_attempt_was_cut_off(app, make, organiser, 
     assert "sedang dikirim (percobaan ke-1)" in page
 
 
-def test_a_message_whose_queueing_failed_is_sent_by_the_next_sweep_within_a_minute(tmp_path):
+def test_a_message_whose_queueing_failed_is_sent_by_the_next_sweep_within_a_minute(
+    tmp_path, fresh_tables
+):
     """Redis was away at the commit: the row waits, and the worker's next sweep queues it."""
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
@@ -164,7 +174,7 @@ def test_a_message_whose_queueing_failed_is_sent_by_the_next_sweep_within_a_minu
         assert db.session.scalar(sa.select(OutboxMessage.status)) == "sent"
 
 
-def test_without_redis_a_thread_sweeps_while_the_app_runs(tmp_path):
+def test_without_redis_a_thread_sweeps_while_the_app_runs(tmp_path, fresh_tables):
     """A process died with e-mails on its threads; the others send them without a restart."""
     app = background_app(tmp_path, MAIL_SWEEP_SECONDS=1, MAIL_STALE_SECONDS=1)
     with app.app_context():
@@ -182,7 +192,7 @@ def test_without_redis_a_thread_sweeps_while_the_app_runs(tmp_path):
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
 
 
-def test_a_retry_that_no_scheduler_queues_any_more_is_queued_by_the_sweep(tmp_path):
+def test_a_retry_that_no_scheduler_queues_any_more_is_queued_by_the_sweep(tmp_path, fresh_tables):
     """RQ's scheduler died with its worker: a retry due long ago would wait for good."""
     redis_url = os.environ.get("TEST_REDIS_URL")
     if not redis_url:
