@@ -222,7 +222,7 @@ def phone_scan(
 
     On PostgreSQL each statement is a round trip, and on either database each costs more
     Python than the query: a scan reads its link, event, list and person together.
-    allow_ended: as for door_at (a revoked link still uploads the scans made before).
+    allow_ended: as for permissions.at_door (a revoked link still uploads the scans made before).
     """
     try:
         list_id = int(raw_list_id or 0)

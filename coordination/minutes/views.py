@@ -8,9 +8,10 @@ from flask_login import current_user, login_required
 
 from coordination.documents.responses import document_response
 from coordination.errors import DomainError
-from coordination.events.services import event_for
+from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time
+from coordination.permissions import event_view
 
 from . import services
 from .documents import freeze, minutes_document
@@ -104,8 +105,8 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
 
 @bp.get("/minutes")
 @login_required
-def edit(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def edit(event: Event):
     minutes = services.minutes_of(event)
     form = MinutesForm(formdata=None)
     form.fill_from(minutes, event.timezone)
@@ -118,17 +119,17 @@ def edit(slug: str):
 
 @bp.post("/minutes")
 @login_required
-def save(slug: str):
+@event_view()
+def save(event: Event):
     """Save the draft; the add-row buttons save too, then show one more empty row.
 
     The finalise button saves under the same rules, then finalises only a save that took
     the page as it was: after a refusal, a conflict or a merge, nothing is finalised.
     """
-    event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     if minutes.is_final:
         flash(MESSAGES["minutes_final"], "error")
-        return redirect(url_for("minutes.edit", slug=slug))
+        return redirect(url_for("minutes.edit", slug=event.slug))
     form = MinutesForm()
     finalising = bool(form.finalise.data)
     if not form.validate_on_submit():
@@ -175,7 +176,7 @@ def save(slug: str):
         extra, anchor = {"decisions": 1}, f"#decisions-{max(len(minutes.decisions), 1)}-text"
     elif form.add_action.data:
         extra, anchor = {"actions": 1}, f"#actions-{max(len(minutes.actions), 1)}-what"
-    return redirect(url_for("minutes.edit", slug=slug, **extra) + anchor)
+    return redirect(url_for("minutes.edit", slug=event.slug, **extra) + anchor)
 
 
 def _finalise_saved(event, minutes, stale: bool):
@@ -206,9 +207,9 @@ def _flash_refusal(error: DomainError) -> None:
 
 @bp.post("/minutes/finalise")
 @login_required
-def finalise(slug: str):
+@event_view()
+def finalise(event: Event):
     """Finalise the minutes as saved at `version`; the editor's own button saves first."""
-    event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     form = FinaliseForm()
     if form.validate_on_submit():
@@ -218,13 +219,13 @@ def finalise(slug: str):
             flash(_("The minutes are final. Download the PDF to sign."), "success")
         except DomainError as error:
             _flash_refusal(error)
-    return redirect(url_for("minutes.edit", slug=slug))
+    return redirect(url_for("minutes.edit", slug=event.slug))
 
 
 @bp.post("/minutes/reopen")
 @login_required
-def reopen(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def reopen(event: Event):
     minutes = services.minutes_of(event)
     form = ReopenForm()
     if not form.validate_on_submit():
@@ -234,12 +235,12 @@ def reopen(slug: str):
         flash(_("The minutes are open for changes again; the reopening is logged."), "success")
     except DomainError as error:
         flash(MESSAGES.get(error.code, error.code), "error")
-    return redirect(url_for("minutes.edit", slug=slug))
+    return redirect(url_for("minutes.edit", slug=event.slug))
 
 
 @bp.get("/minutes.pdf")
 @login_required
-def pdf(slug: str):
+@event_view()
+def pdf(event: Event):
     """The PDF at once when it is quick (or final); a big event's goes to the background."""
-    event = event_for(current_user, slug)
     return document_response(event, "minutes", minutes_document, {}, f"notulen-{event.slug}.pdf")
