@@ -6,11 +6,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from coordination.auth.models import Role
 from coordination.forms import FlaskForm
 
-ROLE_CHOICES = [
-    SelectChoice(Role.ORGANISER, _l("Organiser")),
-    SelectChoice(Role.DOOR, _l("Door staff")),
-    SelectChoice(Role.ADMIN, _l("Administrator")),
-]
+# Organiser first: the usual choice.
+ROLE_CHOICES = [SelectChoice(role, role.label) for role in (Role.ORGANISER, Role.DOOR, Role.ADMIN)]
 
 ERROR_MESSAGES = {
     "invalid_email": ("email", _l("Enter a valid e-mail address.")),

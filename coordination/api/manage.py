@@ -10,7 +10,7 @@ from coordination.events.models import Event
 from coordination.permissions import event_view
 
 from . import services
-from .forms import ROLE_LABELS, TokenForm
+from .forms import TokenForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/events/<slug>")
 
@@ -34,7 +34,6 @@ def index(event: Event):
         form=form,
         tokens=services.tokens_of(event),
         created=created,
-        roles=ROLE_LABELS,
     )
 
 

@@ -11,13 +11,6 @@ from coordination.registration.forms import ParticipantForm
 
 from .models import QuorumRule
 
-ROLE_LABELS = {
-    "participant": _l("Participant"),
-    "speaker": _l("Speaker"),
-    "committee": _l("Committee"),
-    "guest": _l("Invited guest"),
-}
-
 # code -> (tone, what the door reads). Shared by the JSON answer and the page.
 VERDICTS = {
     "checked_in": ("ok", _l("Welcome")),

@@ -33,12 +33,11 @@ from coordination.permissions import (
 )
 from coordination.registration import services as registration
 from coordination.registration.forms import ERROR_MESSAGES
-from coordination.registration.models import RegistrationStatus
+from coordination.registration.models import BadgeRole, RegistrationStatus
 
 from . import access, offline, services
 from .forms import (
     LINK_ERRORS,
-    ROLE_LABELS,
     VERDICTS,
     CodeForm,
     DoorSearchForm,
@@ -104,7 +103,7 @@ def verdict(
         answer.update(
             name=person.full_name,
             organisation=person.organisation,
-            role=str(ROLE_LABELS.get(person.role, "")),
+            role=str(BadgeRole.label_for(person.role)),
         )
         if code == "checked_in":
             answer["title"] = _("Welcome, %(name)s", name=person.full_name)
@@ -248,8 +247,6 @@ def page(event: Event, caller: Caller, role: str):
         recent=recent,
         representative_form=RepresentativeForm(),
         verdict=None if shell else session.pop(SESSION_VERDICT, None),
-        roles=ROLE_LABELS,
-        statuses=RegistrationStatus,
         not_due=not shell and not access.door_is_due(event),
     )
 
@@ -317,7 +314,8 @@ def sync(slug: str):
 @door_view
 def offline_copy(event: Event):
     checkin_list = _chosen_list(event)
-    snapshot = offline.snapshot(event, checkin_list, {k: str(v) for k, v in ROLE_LABELS.items()})
+    labels = {role.value: str(role.label) for role in BadgeRole}
+    snapshot = offline.snapshot(event, checkin_list, labels)
     response = jsonify(snapshot)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -175,10 +175,7 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("Account e-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role at this event"),
-        choices=[
-            SelectChoice(EventRole.ORGANISER, _l("Organiser")),
-            SelectChoice(EventRole.DOOR, _l("Door staff")),
-        ],
+        choices=EventRole.choices(),
     )
 
 

@@ -17,7 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from coordination.forms import FlaskForm
 from coordination.i18n import format_phone
 
-from .models import QuestionKind
+from .models import BadgeRole, QuestionKind, RegistrationStatus
 from .questions import NO, YES, QuestionData
 from .services import ParticipantData, participant_problems
 
@@ -87,12 +87,7 @@ class OrganiserParticipantForm(ParticipantForm):
     contact_required = False
     role = SelectField(
         _l("Badge ribbon"),
-        choices=[
-            SelectChoice("participant", _l("Participant")),
-            SelectChoice("speaker", _l("Speaker")),
-            SelectChoice("committee", _l("Committee")),
-            SelectChoice("guest", _l("Invited guest")),
-        ],
+        choices=BadgeRole.choices(),
         default="participant",
     )
 
@@ -108,9 +103,7 @@ class PublicRegistrationForm(ParticipantForm):
 
 STATUS_FILTERS = [
     SelectChoice("", _l("All statuses")),
-    SelectChoice("confirmed", _l("Confirmed")),
-    SelectChoice("waiting", _l("Waiting list")),
-    SelectChoice("cancelled", _l("Cancelled")),
+    *(SelectChoice(value, label) for value, label in RegistrationStatus.choices()),
 ]
 
 
@@ -155,13 +148,7 @@ class ParticipantSearchForm(FlaskForm):
         return {name: getattr(self, name).data or "" for name in names}
 
 
-QUESTION_KINDS = [
-    SelectChoice("short_text", _l("Short text")),
-    SelectChoice("long_text", _l("Long text")),
-    SelectChoice("single_choice", _l("One choice")),
-    SelectChoice("multiple_choice", _l("Several choices")),
-    SelectChoice("yes_no", _l("Yes / no")),
-]
+QUESTION_KINDS = QuestionKind.choices()
 
 
 class QuestionForm(FlaskForm):
