@@ -433,7 +433,7 @@ FINALISE = {"finalise": "Finalkan notulen"}  # the button, as the browser sends 
 
 def not_finalised(app) -> str:
     """The "not final yet" notice as the page shows it, in the page's language."""
-    from coordination.minutes.views import MESSAGES
+    from coordination.minutes.messages import MESSAGES
 
     with app.test_request_context():
         return str(MESSAGES["not_finalised"])

@@ -16,14 +16,13 @@ from coordination.urls import only_this_computer, public_url
 
 from . import access, attendance, services
 from .forms import (
-    LINK_ERRORS,
-    LIST_ERRORS,
     CheckinListForm,
     DoorLinkForm,
     DoorSearchForm,
     PaperSheetForm,
     QuorumForm,
 )
+from .messages import LINK_ERRORS, LIST_ERRORS
 from .models import Checkin, CheckinList, QuorumRule
 from .services import DoorActor
 

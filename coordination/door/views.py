@@ -32,19 +32,18 @@ from coordination.permissions import (
     event_view,
 )
 from coordination.registration import services as registration
-from coordination.registration.forms import ERROR_MESSAGES
+from coordination.registration.messages import ERROR_MESSAGES
 from coordination.registration.models import BadgeRole, RegistrationStatus
 
 from . import access, offline, services
 from .forms import (
-    LINK_ERRORS,
-    VERDICTS,
     CodeForm,
     DoorSearchForm,
     PinForm,
     RepresentativeForm,
     WalkInForm,
 )
+from .messages import LINK_ERRORS, VERDICTS
 from .models import Checkin, CheckinSource, DoorLink
 
 bp = Blueprint("door", __name__)

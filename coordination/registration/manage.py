@@ -27,14 +27,12 @@ from coordination.urls import only_this_computer, public_url
 
 from . import invitations, notify, questions, services
 from .forms import (
-    QUESTION_ERRORS,
-    ROW_ERRORS,
-    UPLOAD_ERRORS,
     InvitationUploadForm,
     OrganiserParticipantForm,
     ParticipantSearchForm,
     QuestionForm,
 )
+from .messages import QUESTION_ERRORS, ROW_ERRORS, UPLOAD_ERRORS
 from .models import RegistrationStatus
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
