@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from coordination import cli, i18n, security, static_files, tasks, urls
+from coordination.api.errors import from_http_exception
 from coordination.api.models import TokenRole
 from coordination.auth.models import Role
 from coordination.config import ROOT, Config
@@ -99,7 +100,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)
-    register_error_pages(app)
+    register_error_pages(app, from_http_exception)
     cli.init_app(app)
     _labelled_enums(app)
     return app
