@@ -220,20 +220,10 @@ def page(event: Event, caller: Caller, role: str):
         query = registration.participant_query(
             event, text=search.q.data, whole_phone_only=role != EventRole.ORGANISER
         ).limit(20)
-        found = [
-            (person, services.present_on(checkin_list, person))
-            for person in db.session.scalars(query)
-        ]
-    recent = (
-        []
-        if shell
-        else db.session.scalars(
-            sa.select(Checkin)
-            .where(Checkin.list_id == checkin_list.id)
-            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
-            .limit(8)
-        ).all()
-    )
+        people = db.session.scalars(query).all()
+        present = services.checkins_on(checkin_list, [person.id for person in people])
+        found = [(person, present.get(person.id)) for person in people]
+    recent = [] if shell else services.latest_checkins(checkin_list, 8)
     return render_template(
         "door/page.html",
         event=event,

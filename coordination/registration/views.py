@@ -102,6 +102,7 @@ def _form_kept(_limit) -> Response:
 
 
 def _event_page(event, form, state: str, slow_down: bool = False) -> str:
+    services.load_agenda(event)
     return render_template(
         "registration/event.html",
         event=event,
