@@ -1,7 +1,8 @@
 """Pages that list people issue the same number of SQL statements for 2 people as for 12.
 
 A page that runs one query per line is fast in a test with three participants and slow at a
-meeting with three hundred; counting the statements catches it at any size.
+meeting with three hundred; counting the statements catches it at any size. A GET never
+writes either: opening the minutes editor leaves the database as it was.
 """
 
 from contextlib import contextmanager
@@ -107,3 +108,16 @@ def test_the_public_event_page_sends_as_many_statements_for_six_agenda_items_as_
         slug = _event_with(app, organiser, SMALL, agenda_items=items)
         counts.append(_count(app, client, f"/e/{slug}"))
     assert counts[0] == counts[1], f"{counts[0]} statements for 1 agenda item, {counts[1]} for 6"
+
+
+def test_opening_the_minutes_editor_writes_nothing(app, as_user, organiser):
+    client = as_user(organiser)
+    slug = _event_with(app, organiser, SMALL, agenda_items=2)
+    for _visit in range(2):  # the first visit, and any later one
+        with statements(app) as sent:
+            response = client.get(f"/events/{slug}/minutes")
+        assert response.status_code == 200
+        writes = [
+            s for s in sent if s.lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        ]
+        assert writes == []

@@ -59,6 +59,13 @@ def _conflict_notes(event, minutes, keys: list[str]) -> list[tuple[str, str]]:
     return notes
 
 
+def _sections_by_key(minutes) -> dict:
+    """Each section under the key the editor's form names it by: its id, or "item-12" for
+    one shown before it was saved (the save that follows gives it an id)."""
+    found = {f"item-{s.agenda_item_id}": s for s in minutes.sections if s.agenda_item_id}
+    return found | {services.section_key(s): s for s in minutes.sections}
+
+
 def _page(event, minutes, form=None, status: int = 200, reopen_form=None, conflicts=None):
     if form is None:
         form = MinutesForm(formdata=None)
@@ -69,7 +76,7 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
             event=event,
             minutes=minutes,
             form=form,
-            sections={section.id: section for section in minutes.sections},
+            sections=_sections_by_key(minutes),
             summary=summary_for(event, minutes),
             stage=services.meeting_stage(event),
             reopen_form=reopen_form or ReopenForm(formdata=None),
@@ -85,7 +92,8 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
 @login_required
 @event_view()
 def edit(event: Event):
-    minutes = services.minutes_of(event)
+    """The editor (or the final minutes); opening it writes nothing."""
+    minutes = services.minutes_to_show(event)
     form = MinutesForm(formdata=None)
     form.fill_from(minutes, event.timezone)
     for _row in range(min(request.args.get("decisions", 0, type=int), 20)):
