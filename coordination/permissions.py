@@ -157,8 +157,9 @@ def page_event(slug: str, role: str) -> tuple[Event, Caller, str]:
 
 def at_door(
     slug: str, allow_ended: bool = False, connection: sa.Connection | None = None
-) -> tuple[EventAtDoor, Caller]:
-    """Who is at this event's door, with what a scan needs of the event; raises NoAccess.
+) -> tuple[EventAtDoor, Caller, str]:
+    """Who is at this event's door, with their role and what a scan needs of the event;
+    raises NoAccess.
 
     A door phone's link and its event come in one query, on every scan. allow_ended lets a
     revoked or expired door link upload the scans it made before it ended: the people were
@@ -176,17 +177,17 @@ def at_door(
                 usable=valid_until is None,
                 valid_until=valid_until,
             )
-            return event, caller
+            return event, caller, EventRole.DOOR
     caller = account_caller()
-    event, _held = event_for(caller, slug, EventRole.DOOR, (so.defer(Event.logo),))
-    return EventAtDoor(event.id, event.slug, event.timezone), caller
+    event, held = event_for(caller, slug, EventRole.DOOR, (so.defer(Event.logo),))
+    return EventAtDoor(event.id, event.slug, event.timezone), caller, held
 
 
 def door_event(slug: str, role: str = EventRole.DOOR) -> tuple[Event, Caller, str]:
     """For the door pages: as at_door, with the whole event for the pages that show it."""
-    at, caller = at_door(slug)
+    at, caller, held = at_door(slug)
     event = db.session.get(Event, at.id, options=[so.defer(Event.logo)])
-    return event, caller, EventRole.DOOR
+    return event, caller, held
 
 
 @cache

@@ -244,7 +244,7 @@ def page(event: Event, caller: Caller, role: str):
 def scan_form(slug: str):
     """A code typed or scanned without JavaScript: the page answers after a reload."""
     with services.scan_connection() as connection:
-        event, caller = at_door(slug, connection=connection)
+        event, caller, _role = at_door(slug, connection=connection)
         actor = caller.actor()
         checkin_list = services.list_at_door(event, request.form.get("list"), connection)
         form = CodeForm()
@@ -265,7 +265,7 @@ def scan(slug: str):
             code = str(payload.get("code") or "")
             found = services.phone_scan(slug, link_id, payload.get("list"), code, connection)
         if found is None:  # a staff account, or a link that does not open this door
-            event, caller = at_door(slug, connection=connection)
+            event, caller, _role = at_door(slug, connection=connection)
             found = services.PhoneScan(event, caller.actor(), None, None)
         checkin_list = found.checkin_list or services.list_at_door(
             found.event, payload.get("list"), connection
@@ -284,7 +284,7 @@ def sync(slug: str):
         return jsonify(code="bad_request"), 400
     results = []
     with services.scan_connection() as connection:
-        event, caller = at_door(slug, allow_ended=True, connection=connection)
+        event, caller, _role = at_door(slug, allow_ended=True, connection=connection)
         actor = caller.actor()
         for item in scans:
             if not isinstance(item, dict):
