@@ -25,8 +25,3 @@ class LabelledEnum(enum.StrEnum):
             return cls(value).label
         except ValueError:
             return default.label if default is not None else value or ""
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, object]]:
-        """(value, label) of every member, in declaration order, for a select field."""
-        return [(member.value, member.label) for member in cls]

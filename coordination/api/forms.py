@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 
 from .models import TokenRole
 
@@ -17,6 +17,6 @@ class TokenForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=TokenRole.choices(),
+        choices=enum_choices(TokenRole),
         default="door",
     )

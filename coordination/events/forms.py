@@ -28,7 +28,7 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 from coordination.i18n import local_time
 
 from .messages import ERROR_MESSAGES
@@ -156,7 +156,7 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("Account e-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role at this event"),
-        choices=EventRole.choices(),
+        choices=enum_choices(EventRole),
     )
 
 

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 from coordination.i18n import format_phone
 
 from .messages import ERROR_MESSAGES
@@ -72,7 +72,7 @@ class OrganiserParticipantForm(ParticipantForm):
     contact_required = False
     role = SelectField(
         _l("Badge ribbon"),
-        choices=BadgeRole.choices(),
+        choices=enum_choices(BadgeRole),
         default="participant",
     )
 
@@ -88,7 +88,7 @@ class PublicRegistrationForm(ParticipantForm):
 
 STATUS_FILTERS = [
     SelectChoice("", _l("All statuses")),
-    *(SelectChoice(value, label) for value, label in RegistrationStatus.choices()),
+    *enum_choices(RegistrationStatus),
 ]
 
 
@@ -133,7 +133,7 @@ class ParticipantSearchForm(FlaskForm):
         return {name: getattr(self, name).data or "" for name in names}
 
 
-QUESTION_KINDS = QuestionKind.choices()
+QUESTION_KINDS = enum_choices(QuestionKind)
 
 
 class QuestionForm(FlaskForm):
