@@ -110,6 +110,17 @@ def test_the_public_event_page_sends_as_many_statements_for_six_agenda_items_as_
     assert counts[0] == counts[1], f"{counts[0]} statements for 1 agenda item, {counts[1]} for 6"
 
 
+def test_the_minutes_editor_sends_as_many_statements_for_six_agenda_items_as_for_one(
+    app, as_user, organiser
+):
+    client = as_user(organiser)
+    counts = []
+    for items in (1, 6):
+        slug = _event_with(app, organiser, SMALL, agenda_items=items)
+        counts.append(_count(app, client, f"/events/{slug}/minutes"))
+    assert counts[0] == counts[1], f"{counts[0]} statements for 1 agenda item, {counts[1]} for 6"
+
+
 def test_opening_the_minutes_editor_writes_nothing(app, as_user, organiser):
     client = as_user(organiser)
     slug = _event_with(app, organiser, SMALL, agenda_items=2)
