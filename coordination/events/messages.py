@@ -24,3 +24,10 @@ ERROR_MESSAGES = {
     ),
     "slug_taken": ("slug", _l("Another event already uses this web address.")),
 }
+
+# What the team rules say when they refuse (the event page flashes it).
+TEAM_ERRORS = {
+    "invalid_role": _l("Choose one of the listed roles."),
+    "door_account_cannot_organise": _l("A door account can only be given door access."),
+    "last_organiser": _l("An event needs at least one organiser."),
+}

@@ -23,6 +23,7 @@ from coordination.registration import services as seats
 
 from . import services
 from .forms import AgendaItemForm, ConfirmForm, ConfirmStepForm, EventForm, MemberForm
+from .messages import TEAM_ERRORS
 from .models import Event, EventRole
 
 bp = Blueprint("events", __name__)
@@ -195,8 +196,8 @@ def add_member(event: Event):
         else:
             try:
                 services.add_member(event, user, form.role.data)
-            except DomainError:
-                flash(_("A door account can only be given door access."), "error")
+            except DomainError as error:
+                flash(TEAM_ERRORS[error.code], "error")
             else:
                 flash(_("%(name)s added to the team.", name=user.name), "success")
     else:
@@ -221,8 +222,8 @@ def remove_member(event: Event, member_id: int):
         )
     try:
         revoked = services.remove_member(event, member_id)
-    except DomainError:
-        flash(_("An event needs at least one organiser."), "error")
+    except DomainError as error:
+        flash(TEAM_ERRORS[error.code], "error")
     else:
         flash(_("Removed from the team."), "success")
         if revoked:
