@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from coordination.errors import DomainError
@@ -222,7 +223,7 @@ def phone_scan(
 
     On PostgreSQL each statement is a round trip, and on either database each costs more
     Python than the query: a scan reads its link, event, list and person together.
-    allow_ended: as for door_at (a revoked link still uploads the scans made before).
+    allow_ended: as for permissions.at_door (a revoked link still uploads the scans made before).
     """
     try:
         list_id = int(raw_list_id or 0)
@@ -433,6 +434,34 @@ def _dialect_insert():
 def _by_nonce(checkin_list: CheckinList, nonce: str) -> Checkin | None:
     return db.session.scalar(
         sa.select(Checkin).where(Checkin.list_id == checkin_list.id, Checkin.nonce == nonce)
+    )
+
+
+def checkins_on(checkin_list: CheckinList, registration_ids: list[int]) -> dict[int, Checkin]:
+    """Who of these people is checked in on this list: one query for a page of them."""
+    if not registration_ids:
+        return {}
+    return {
+        checkin.registration_id: checkin
+        for checkin in db.session.scalars(
+            sa.select(Checkin).where(
+                Checkin.list_id == checkin_list.id,
+                Checkin.registration_id.in_(registration_ids),
+            )
+        )
+    }
+
+
+def latest_checkins(checkin_list: CheckinList, count: int) -> list[Checkin]:
+    """The newest check-ins on this list, with the people they let in (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Checkin)
+            .where(Checkin.list_id == checkin_list.id)
+            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+            .limit(count)
+            .options(so.joinedload(Checkin.registration))
+        )
     )
 
 
