@@ -28,7 +28,8 @@ SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
 SECRET_PATH = re.compile(r"/(r|i|d)/[^/\s?#\"']+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?!\w)")
-QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]+)\?[^\s\"]*")
+# The development server colours its 3xx-5xx lines: an ANSI escape may open the quotes.
+QUERY = re.compile(r"(\"(?:\x1b\[[\d;]*m)*[A-Z]+ [^\s?\"]+)\?[^\s\"\x1b]*")
 PLAIN = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REQUEST_FIELDS = "rakor_request_fields"  # on the request line's record: its clean fields
 
@@ -124,10 +125,21 @@ def formatter_for(kind: str) -> logging.Formatter:
     return JsonLines() if kind == "json" else PlainLines()
 
 
+# The request line as the development server writes it, perhaps coloured:
+# "GET /path?query HTTP/1.1", where the query may hold spaces and quotes it has decoded.
+REQUEST_LINE = re.compile(
+    r"^((?:\x1b\[[\d;]*m)*[A-Z]+ [^?]*)\?.*?((?: HTTP/[\d.]+)?(?:\x1b\[[\d;]*m)*)$"
+)
+
+
 class _RedactWerkzeug(logging.Filter):
     """The development server's access lines carry the full path and query string."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str):
+            # The request line, coloured or not: its query goes whole, whatever it holds.
+            record.args = (REQUEST_LINE.sub(r"\1?[redacted]\2", args[0]), *args[1:])
         if record.args:
             record.msg, record.args = redact(record.getMessage()), None
         return True
