@@ -73,3 +73,71 @@ def test_the_dev_server_log_never_keeps_a_query_string_whatever_the_status(
         assert "?[redacted]" in line
         for secret in ("0812", "Siti", "Rahayu", "secret", "Ani"):
             assert secret not in line
+
+
+# --- 15. CSV under any list separator; XLSX text without a stray quote -------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def _event_with_people(app, organiser, **people) -> str:
+    """An event and registrations straight in the table, as an earlier version let them in."""
+    import sqlalchemy as sa
+
+    from coordination.events.models import Event
+    from coordination.extensions import db
+    from coordination.registration.models import Registration
+
+    with app.app_context():
+        slug = factories.make_event(organiser["id"])
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        for n, (name, organisation) in enumerate(people.items()):
+            db.session.add(
+                Registration(
+                    event_id=event.id,
+                    full_name=name,
+                    organisation=organisation,
+                    phone=f"+6281277770{n:03d}",
+                )
+            )
+        db.session.commit()
+    return slug
+
+
+def test_a_csv_cell_is_no_formula_under_a_semicolon_or_tab_list_separator(app, organiser, as_user):
+    import csv
+    import io
+
+    slug = _event_with_people(
+        app,
+        organiser,
+        **{"=1+2": "Org;=1+1", "Siti": "KUD,+HYPERLINK(1)", "Ani": "A\t@SUM(B1)|-3"},
+    )
+    client = as_user(organiser)
+    columns = {"columns": ["name", "organisation"]}
+    text = client.get(f"/events/{slug}/export.csv", query_string=columns).data.decode("utf-8-sig")
+    for separator in (",", ";", "\t", "|"):
+        # A spreadsheet that splits every line on its separator, quotes or not.
+        naive = [cell.strip('"') for line in text.splitlines() for cell in line.split(separator)]
+        assert not [cell for cell in naive if cell.startswith(FORMULA_STARTS)], separator
+    rows = list(csv.reader(io.StringIO(text)))
+    assert ["'=1+2", "Org;'=1+1"] in rows
+    # A spreadsheet that honours the quotes sees each value as one cell, whatever it splits on.
+    one = {"columns": ["organisation"]}
+    text = client.get(f"/events/{slug}/export.csv", query_string=one).data.decode("utf-8-sig")
+    for separator in (";", "\t", "|"):
+        assert all(len(row) == 1 for row in csv.reader(io.StringIO(text), delimiter=separator))
+
+
+def test_an_xlsx_cell_is_typed_text_with_no_stray_quote(app, organiser, as_user):
+    import io
+
+    from openpyxl import load_workbook
+
+    slug = _event_with_people(app, organiser, **{"=1+2": "Org;=1+1", "-Budi": "@SUM(A1)"})
+    client = as_user(organiser)
+    columns = {"columns": ["name", "organisation"]}
+    xlsx = client.get(f"/events/{slug}/export.xlsx", query_string=columns)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    cells = {cell.value: cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row}
+    assert cells == {"=1+2": "s", "Org;=1+1": "s", "-Budi": "s", "@SUM(A1)": "s"}
