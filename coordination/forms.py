@@ -10,6 +10,12 @@ from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 
+from coordination.text import has_hidden_characters
+
+HIDDEN_CHARACTERS = _l(
+    "Remove the invisible control characters (such as a right-to-left mark) from this text."
+)
+
 # WTForms' messages, exactly as it writes them, so `make messages` extracts them.
 WTFORMS_MESSAGES = (
     _l("This field is required."),
@@ -60,3 +66,26 @@ class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):
             return _BabelTranslations()
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' checks, and no control or bidi-override character in any text typed."""
+        valid = super().validate(extra_validators)
+        for field in _text_fields(self):
+            multiline = field.type == "TextAreaField"
+            if has_hidden_characters(field.data, multiline):
+                if HIDDEN_CHARACTERS not in field.errors:
+                    field.errors = [*field.errors, HIDDEN_CHARACTERS]
+                valid = False
+        return valid
+
+
+def _text_fields(form):
+    """Every field of the form holding text, inside lists and sub-forms too."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from _text_fields([entry])
+        elif field.type == "FormField":
+            yield from _text_fields(field.form)
+        elif isinstance(field.data, str):
+            yield field

@@ -141,3 +141,85 @@ def test_an_xlsx_cell_is_typed_text_with_no_stray_quote(app, organiser, as_user)
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     cells = {cell.value: cell.data_type for row in sheet.iter_rows(min_row=2) for cell in row}
     assert cells == {"=1+2": "s", "Org;=1+1": "s", "-Budi": "s", "@SUM(A1)": "s"}
+
+
+# --- 9. Control and bidi-override characters ----------------------------------------------
+
+HIDDEN = {
+    "NUL": "Siti\x00Rahayu",
+    "ESC": "Siti \x1b[31mRahayu",
+    "RLO": "Siti \u202eayuhaR",  # reads as "Siti Rahayu" on screen
+    "isolate": "\u2067Siti\u2069",
+}
+
+
+def _registrations(app) -> list:
+    import sqlalchemy as sa
+
+    from coordination.extensions import db
+    from coordination.registration.models import Registration
+
+    with app.app_context():
+        return db.session.scalars(sa.select(Registration.full_name)).all()
+
+
+@pytest.mark.parametrize("kind", sorted(HIDDEN))
+def test_the_public_form_refuses_control_and_bidi_characters(app, client, make, organiser, kind):
+    slug = make(factories.make_event, organiser["id"])
+    for field in ("full_name", "organisation", "position"):
+        data = {"full_name": "Siti Rahayu", "phone": "0812-3456-7890", field: HIDDEN[kind]}
+        response = client.post(f"/e/{slug}", data=data)
+        assert response.status_code == 200
+        assert "karakter kendali tak terlihat" in response.get_data(as_text=True)
+    assert _registrations(app) == []
+
+
+def test_the_api_refuses_a_right_to_left_override_in_a_name(app, make, organiser):
+    from .api_support import bearer, make_token
+
+    slug = make(factories.make_event, organiser["id"])
+    secret = make(make_token, slug, "organiser")
+    body = {"full_name": HIDDEN["RLO"], "phone": "0812-3456-7890"}
+    answer = app.test_client().post(
+        f"/api/v1/events/{slug}/registrations", json=body, headers=bearer(secret)
+    )
+    assert answer.status_code == 422
+    assert _registrations(app) == []
+
+
+def test_an_invitee_list_with_control_characters_is_refused_row_by_row(
+    app, make, organiser, as_user
+):
+    import io
+
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    content = b"nama,hp\nSiti Rahayu,0812-3456-7890\nBudi\x1b[2J,0813-1111-2222\n"
+    response = client.post(
+        f"/events/{slug}/invitations",
+        data={"file": (io.BytesIO(content), "undangan.csv")},
+        content_type="multipart/form-data",
+    )
+    page = response.get_data(as_text=True)
+    assert "berisi karakter kendali tak terlihat" in page
+
+
+def test_names_saved_before_the_rule_export_and_log_without_raw_control_bytes(
+    app, organiser, as_user, capsys
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from coordination.ops.logs import PlainLines
+
+    slug = _event_with_people(app, organiser, **{HIDDEN["NUL"]: "KUD\x1bMakmur"})
+    client = as_user(organiser)
+    for path in (f"/events/{slug}/export.xlsx", f"/events/{slug}/export.csv"):
+        assert client.get(path).status_code == 200
+    xlsx = client.get(f"/events/{slug}/export.xlsx", query_string={"columns": ["name"]})
+    names = [row[0] for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(min_row=2)]
+    assert [cell.value for cell in names] == ["SitiRahayu"]
+    record = logging.LogRecord("coordination", logging.ERROR, "", 0, "bad %s", ("a\x00\x1b",), None)
+    line = PlainLines().format(record)
+    assert "\x00" not in line and "\x1b" not in line and "a\\x00\\x1b" in line

@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from coordination.config import TIME_ZONES
+from coordination.text import has_hidden_characters
 
 MAX_ID = 2**31 - 1  # an INTEGER column: a larger id names nothing
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
@@ -21,9 +22,10 @@ LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _plain_text(value: str) -> str:
-    """No NUL or other control characters (a database refuses some), no lone surrogates."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value) or "\x7f" in value:
-        raise ValueError("control characters are not allowed")
+    """No NUL or other control characters (a database refuses some), no bidi overrides,
+    no lone surrogates."""
+    if has_hidden_characters(value, multiline=True):
+        raise ValueError("control and bidi-override characters are not allowed")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:

@@ -20,6 +20,8 @@ from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
 from pythonjsonlogger.json import JsonFormatter
 
+from coordination.text import visible
+
 LOGGER = "coordination"  # the app's logger (Flask names it after the package)
 REQUESTS = "coordination.requests"
 HEADER = "X-Request-ID"
@@ -43,20 +45,21 @@ def redact(text: str) -> str:
 
 
 class _Redacting:
-    """Formatter mixin: the message and any traceback pass through redact()."""
+    """Formatter mixin: the message and any traceback pass through redact(), and a control
+    character from what someone typed (a NUL, an ESC) is written as its escape."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        clean = redact(message)
+        clean = visible(redact(message))
         if clean != message:
             record.msg, record.args = clean, None
         return super().format(record)
 
     def formatException(self, ei):  # noqa: N802 (logging's name)
-        return redact(super().formatException(ei))
+        return visible(redact(super().formatException(ei)))
 
     def formatStack(self, stack_info):  # noqa: N802
-        return redact(super().formatStack(stack_info))
+        return visible(redact(super().formatStack(stack_info)))
 
 
 class JsonLines(_Redacting, JsonFormatter):

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.forms import FlaskForm
+from coordination.forms import HIDDEN_CHARACTERS, FlaskForm
 from coordination.i18n import format_phone
 
 from .models import QuestionKind
@@ -27,6 +27,8 @@ ERROR_MESSAGES = {
     "contact_required": ("phone", _l("Enter a mobile number or an e-mail address.")),
     "contact_taken": ("phone", _l("This mobile number or e-mail is already registered.")),
     "name_required": ("full_name", _l("Enter your full name.")),
+    # The base form marks the very field (see FlaskForm.validate); this is the API's message.
+    "invalid_characters": ("full_name", HIDDEN_CHARACTERS),
 }
 ANSWER_MESSAGES = {
     "answer_required": _l("Please answer this question."),
@@ -77,6 +79,9 @@ class ParticipantForm(FlaskForm):
         correct a required answer only to be told about their mobile number next."""
         valid = super().validate(extra_validators)
         for code in participant_problems(self.to_data(), self.contact_required):
+            if code == "invalid_characters":
+                valid = False  # already marked on each field that holds them
+                continue
             if not getattr(self, ERROR_MESSAGES[code][0]).errors:
                 self.show_error(code)
             valid = False
@@ -278,4 +283,5 @@ ROW_ERRORS = {
     "invalid_email": _l("e-mail is not valid"),
     "contact_required": _l("needs a mobile number or an e-mail"),
     "duplicate_contact": _l("mobile or e-mail already in the list"),
+    "invalid_characters": _l("holds invisible control characters"),
 }

@@ -12,6 +12,7 @@ from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
+from coordination.text import has_hidden_characters
 
 from .models import Invitation, InvitationStatus, Registration
 from .services import ParticipantData, normalise_phone, register
@@ -130,6 +131,8 @@ def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
         try:
             if not record["name"]:
                 raise DomainError("name_required")
+            if any(has_hidden_characters(value) for value in record.values()):
+                raise DomainError("invalid_characters")
             phone = normalise_phone(record["mobile"]) if record["mobile"] else ""
             email = normalise_email(record["email"]) if record["email"] else ""
             if not phone and not email:

@@ -27,6 +27,7 @@ from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
+from coordination.text import has_hidden_characters
 
 from .models import (
     BadgeRole,
@@ -160,6 +161,9 @@ def _count(event: Event, status: str) -> int:
 def participant_problems(data: ParticipantData, contact_required: bool = True) -> list[str]:
     """Every rule the details break, so that a form marks them all in one go."""
     problems = [] if data.full_name.split() else ["name_required"]
+    typed = (data.full_name, data.organisation, data.position, data.phone, data.email)
+    if any(has_hidden_characters(value) for value in typed):
+        problems.append("invalid_characters")
     for code, raw, normalise in (
         ("invalid_phone", data.phone, normalise_phone),
         ("invalid_email", data.email, normalise_email),
