@@ -223,3 +223,176 @@ def test_names_saved_before_the_rule_export_and_log_without_raw_control_bytes(
     record = logging.LogRecord("coordination", logging.ERROR, "", 0, "bad %s", ("a\x00\x1b",), None)
     line = PlainLines().format(record)
     assert "\x00" not in line and "\x1b" not in line and "a\\x00\\x1b" in line
+
+
+# --- 13. Malformed input answers 4xx, never 500 ------------------------------------------
+
+BIG = str(2**63 + 5)  # past any INTEGER column, and past SQLite's own integers
+MALFORMED_QUERY = {"page": BIG, "list": BIG, "version": "abc", "decisions": BIG, "actions": "-9"}
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+MALFORMED_FORM = {
+    "version": "abc",
+    "list": BIG,
+    "starts_at": "0001-01-01T00:00",
+    "ends_at": "0001-01-01T03:00",
+    "opens_at": "9999-12-31T23:59",
+    "due_on": "0001-01-01",
+    "capacity": BIG,
+    "code": "\x00",
+}
+
+
+def _routes(app, slug: str):
+    """Every route of the app, with its ints made huge and its other parts filled in."""
+    import re
+
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "auth.logout"):
+            continue
+        path = re.sub(r"<int:\w+>", BIG, rule.rule)
+        path = path.replace("<slug>", slug)
+        path = re.sub(r"<(?:[^>:]+:)?\w+>", "x", path)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield method, path
+
+
+def _crawl(app, client, slug: str) -> list:
+    """Every route, sent malformed ids, query values and bodies: the 5xx answers."""
+    from flask import got_request_exception
+
+    failures, raised = [], []
+
+    def note(_sender, exception, **_extra):
+        raised.append(repr(exception)[:100])
+
+    got_request_exception.connect(note, app)
+    try:
+        for method, path in _routes(app, slug):
+            bodies = (
+                [{}]
+                if method == "GET"
+                else [
+                    {"data": "[1]", "content_type": "application/json"},
+                    {"data": DEEP_JSON, "content_type": "application/json"},
+                    {"data": MALFORMED_FORM},
+                ]
+            )
+            for body in bodies:
+                response = client.open(path, method=method, query_string=MALFORMED_QUERY, **body)
+                if response.status_code >= 500:
+                    failures.append((method, path, body.get("content_type"), raised[-1:]))
+    finally:
+        got_request_exception.disconnect(note, app)
+    return failures
+
+
+@pytest.fixture
+def quiet_errors(app):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.config["RATELIMIT_ENABLED"] = False
+    logging.getLogger("coordination").disabled = True
+    yield
+    logging.getLogger("coordination").disabled = False
+
+
+def test_no_route_answers_500_to_malformed_input_whoever_asks(
+    app, make, organiser, as_user, quiet_errors
+):
+    from .test_door_pages import door_link
+
+    slug = make(factories.make_event, organiser["id"])
+    make(factories.make_participants, slug, 2)
+    organiser_client = as_user(organiser)
+    url, pin = door_link(organiser_client, slug)
+    phone = app.test_client()
+    phone.post(url, data={"pin": pin})
+    callers = {"organiser": organiser_client, "door phone": phone, "nobody": app.test_client()}
+    for name, client in callers.items():
+        assert _crawl(app, client, slug) == [], name
+
+
+def test_an_id_past_the_database_is_not_found(app, make, organiser, as_user):
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    assert client.get(f"/events/{slug}/participants/{BIG}").status_code == 404
+    assert client.get(f"/events/{slug}/participants/{2**31}").status_code == 404
+    api = client.get(f"/api/v1/events/{slug}/registrations/{BIG}")
+    assert api.status_code == 404 and api.json["code"] == "not_found"
+
+
+def test_a_page_past_the_last_leads_to_the_last(app, make, organiser, as_user):
+    slug = make(factories.make_event, organiser["id"])
+    make(factories.make_participants, slug, 2)
+    client = as_user(organiser)
+    response = client.get(f"/events/{slug}/participants", query_string={"page": BIG})
+    assert response.status_code == 302 and "page=1" in response.headers["Location"]
+    door = client.get(f"/events/{slug}/door", query_string={"list": BIG})
+    assert door.status_code == 200
+
+
+def test_an_event_in_year_one_is_refused_with_a_message(client, as_user, organiser):
+    client = as_user(organiser)
+    form = {
+        "title": "Rakor",
+        "organising_body": "Dekopinda",
+        "venue_name": "Aula",
+        "timezone": "Asia/Jakarta",
+        "starts_at": "0001-01-01T09:00",
+        "ends_at": "0001-01-01T12:00",
+        "capacity": "50",
+    }
+    response = client.post("/events/new", data=form)
+    assert response.status_code in (200, 422)
+    assert "antara tahun 2000 dan 2099" in response.get_data(as_text=True)
+
+
+def test_finalising_minutes_with_a_version_that_is_no_number_is_a_bad_request(
+    make, organiser, as_user
+):
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    response = client.post(f"/events/{slug}/minutes/finalise", data={"version": "abc"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "nama,hp\nSiti,0812-3456-7890\n".encode("utf-16"),  # Excel's "Unicode text"
+        "nama\thp\nSiti\t0812-3456-7890\n".encode("utf-16-be"),
+    ],
+)
+def test_a_utf16_invitee_list_is_read(make, organiser, as_user, content):
+    import io
+
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    if not content.startswith(b"\xfe\xff") and not content.startswith(b"\xff\xfe"):
+        content = b"\xfe\xff" + content
+    response = client.post(
+        f"/events/{slug}/invitations",
+        data={"file": (io.BytesIO(content), "undangan.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302  # imported
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"nama,hp\n" + b"x" * (200 * 1024) + b",0812-3456-7890\n",  # a cell over 128 KiB
+        b"\xff\xfe\x00\xd8",  # a BOM, then a lone surrogate
+    ],
+)
+def test_an_unreadable_csv_says_so_instead_of_failing(make, organiser, as_user, content):
+    import io
+
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    response = client.post(
+        f"/events/{slug}/invitations",
+        data={"file": (io.BytesIO(content), "undangan.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code < 500
+    assert "tidak dapat dibaca" in response.get_data(as_text=True)

@@ -14,9 +14,9 @@ from pydantic import (
 )
 
 from coordination.config import TIME_ZONES
+from coordination.ids import MAX_ID  # noqa: F401  (the API's ids: what an INTEGER column holds)
 from coordination.text import has_hidden_characters
 
-MAX_ID = 2**31 - 1  # an INTEGER column: a larger id names nothing
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 

@@ -22,7 +22,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
 from coordination.forms import FlaskForm
@@ -81,8 +88,12 @@ class ActionForm(Form):
             raise ValidationError(_l("Write the task, or tick Remove."))
 
 
+# The version the page was loaded at: a number the page itself wrote.
+VERSION = [InputRequired(), Regexp(r"^\d{1,9}$")]
+
+
 class MinutesForm(FlaskForm):
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=VERSION)
     base = HiddenField()
     letterhead_address = StringField(
         _l("Address of the organising body (letterhead)"),
@@ -255,7 +266,7 @@ class MinutesForm(FlaskForm):
 
 
 class FinaliseForm(FlaskForm):
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=VERSION)
 
 
 class ReopenForm(FlaskForm):

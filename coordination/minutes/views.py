@@ -1,6 +1,6 @@
 """The minutes editor, its final view, and the minutes PDF: for the event's organisers."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -211,13 +211,14 @@ def finalise(slug: str):
     event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     form = FinaliseForm()
-    if form.validate_on_submit():
-        try:
-            services.finalise(minutes, current_user, int(form.version.data or 0))
-            freeze(event, minutes)
-            flash(_("The minutes are final. Download the PDF to sign."), "success")
-        except DomainError as error:
-            _flash_refusal(error)
+    if not form.validate_on_submit():
+        abort(400)  # the page's own form always sends its version, a number
+    try:
+        services.finalise(minutes, current_user, int(form.version.data))
+        freeze(event, minutes)
+        flash(_("The minutes are final. Download the PDF to sign."), "success")
+    except DomainError as error:
+        _flash_refusal(error)
     return redirect(url_for("minutes.edit", slug=slug))
 
 

@@ -1,5 +1,6 @@
 """Invitee lists: reading CSV or XLSX, checking every row first, and the invitees' answers."""
 
+import codecs
 import csv
 import io
 from dataclasses import dataclass, field
@@ -58,16 +59,36 @@ class CheckedList:
     already_invited: int = 0  # rows of people invited by an earlier upload, left as they are
 
 
-def _rows_from_csv(content: bytes) -> list[list[str]]:
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text"), or the
+    Windows code page older Excel writes."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DomainError("unreadable_file") from error
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
+        return content.decode("cp1252", errors="replace")
+
+
+def _rows_from_csv(content: bytes) -> list[list[str]]:
+    text = _decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    rows = []
+    try:
+        # csv refuses a NUL byte and a cell over its field limit (128 KiB): not a list.
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as error:
+        raise DomainError("unreadable_file") from error
+    return rows
 
 
 def _rows_from_xlsx(content: bytes) -> list[list[str]]:

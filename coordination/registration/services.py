@@ -550,8 +550,14 @@ def _whole_phone(text: str) -> str | None:
         return None
 
 
+# Far past any list's last page (50 a page), and small enough for any database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
 def search(event: Event, page: int = 1, per_page: int = 50, **filters):
-    """One page of the participant list."""
+    """One page of the participant list; a page past the last is empty (the view sends
+    its reader to the last one), however far past."""
+    page = min(max(page, 1), MAX_PAGE)
     query = participant_query(event, **filters)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
