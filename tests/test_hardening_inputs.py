@@ -396,3 +396,49 @@ def test_an_unreadable_csv_says_so_instead_of_failing(make, organiser, as_user, 
     )
     assert response.status_code < 500
     assert "tidak dapat dibaca" in response.get_data(as_text=True)
+
+
+# --- 8. No request holds the writer's lock across slow work --------------------------------
+
+
+def test_the_door_checks_people_in_while_the_api_renders_a_document(
+    app, make, organiser, monkeypatch
+):
+    """A token's "last used" note used to open a write transaction that held SQLite's one
+    writer lock for the whole render: check-ins at the door failed with "database is locked"."""
+    from coordination import sqlite
+    from coordination.api import documents
+
+    from .api_support import bearer, make_token
+
+    monkeypatch.setattr(sqlite, "WAIT_SECONDS", 0.5)  # give up soon, rather than after 5 s
+    slug = make(factories.make_event, organiser["id"])
+    people = make(factories.make_participants, slug, 3)
+    organiser_token = make(make_token, slug, "organiser")
+    door_token = make(make_token, slug, "door")
+    door_answers = []
+
+    def slow_render(*_args, **_kwargs):
+        """While the document renders, the door scans everyone."""
+
+        def door():
+            client = app.test_client()
+            for person in people:
+                answer = client.post(
+                    f"/api/v1/events/{slug}/checkins",
+                    json={"code": person["code"]},
+                    headers=bearer(door_token),
+                )
+                door_answers.append(answer.status_code)
+
+        scanning = threading.Thread(target=door)
+        scanning.start()
+        scanning.join(timeout=30)
+        return b"%PDF-1.7 rendered"
+
+    monkeypatch.setattr(documents, "attendance_pdf", slow_render)
+    response = app.test_client().get(
+        f"/api/v1/events/{slug}/documents/attendance.pdf", headers=bearer(organiser_token)
+    )
+    assert response.status_code == 200
+    assert door_answers == [201, 201, 201]
