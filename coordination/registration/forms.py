@@ -276,6 +276,9 @@ UPLOAD_ERRORS = {
         "The first row must name the columns: name, organisation, position, mobile, email."
     ),
     "too_many_rows": _l("At most 10,000 invitees per file."),
+    "file_too_large": _l(
+        "The file unpacks to more than 25 MB. Save only the invitees' sheet, without pictures."
+    ),
 }
 ROW_ERRORS = {
     "name_required": _l("name is empty"),
