@@ -45,6 +45,7 @@ from .services import (
 )
 
 LONG_TEXT = 20_000
+DECISION_TEXT = 3_000  # a decision is a paragraph; the discussion holds the long story
 LOCAL_TIMES = ("opened_at", "closed_at")
 EXTRA_ROWS = 5
 
@@ -60,7 +61,7 @@ class SectionForm(Form):
 
 
 class DecisionForm(Form):
-    text = TextAreaField(_l("Decision"), validators=[Length(max=LONG_TEXT)])
+    text = TextAreaField(_l("Decision"), validators=[Length(max=DECISION_TEXT)])
     votes_for = _votes(_l("In favour"))
     votes_against = _votes(_l("Against"))
     abstentions = _votes(_l("Abstained"))

@@ -33,6 +33,10 @@ MESSAGES = {
         "keep yours."
     ),
     "reason_required": _l("Say why the minutes are reopened."),
+    "minutes_too_long": _l(
+        "The minutes may hold at most 60,000 characters in all (about 25 pages). Shorten "
+        "the longest parts, or attach long reports to the signed minutes on paper."
+    ),
     "not_finalised": _l("The minutes are not final yet: check them below, then finalise again."),
 }
 REQUIRED_FOR_FINAL = {
@@ -147,7 +151,7 @@ def save(slug: str):
         flash(MESSAGES[error.code], "error")
         if finalising and not minutes.is_final:
             flash(MESSAGES["not_finalised"], "error")
-        return _page(event, minutes, form, 409)
+        return _page(event, minutes, form, 422 if error.code == "minutes_too_long" else 409)
     stale = text.version != minutes.version - 1
     if conflicts:
         # Saved: everything but the parts a colleague changed too. Show those with our text.
