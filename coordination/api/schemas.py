@@ -335,6 +335,19 @@ class CheckinPage(BaseModel):
 # --- Documents ---------------------------------------------------------------------------
 
 
+class DocumentJob(BaseModel):
+    """A document too big to wait for, rendering in the background."""
+
+    id: str = Field(description="The job's id, 128 random bits.")
+    state: Literal["queued", "running", "done", "failed"]
+    done: int = Field(description="Parts rendered so far.")
+    total: int = Field(description="Parts in all; 0 until the rendering starts.")
+    url: str = Field(description="Where to ask for the job's progress again.")
+    download_url: str | None = Field(
+        default=None, description="Where to fetch the PDF, once the state is done."
+    )
+
+
 class AttendanceQuery(Query):
     kind: Literal["sheet", "record"] = Field(
         default="sheet", description="sheet: to sign at the door; record: who came, when."
