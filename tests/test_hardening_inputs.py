@@ -442,3 +442,191 @@ def test_the_door_checks_people_in_while_the_api_renders_a_document(
     )
     assert response.status_code == 200
     assert door_answers == [201, 201, 201]
+
+
+# --- 7. Bounded sizes: logos, spreadsheets, minutes, API documents -------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    """A black PNG of this size, built row by row: a few KB however many pixels."""
+    import struct
+    import zlib
+
+    row = b"\x00" + b"\x00" * ((width + 7) // 8)  # 1 bit a pixel
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+    )
+
+
+def _upload_logo(client, slug: str, content: bytes, name: str = "logo.png"):
+    import io
+
+    return client.post(
+        f"/events/{slug}/badge-style",
+        data={"colour": "#0f5e4f", "logo": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def _stored_logo(app, slug: str):
+    import sqlalchemy as sa
+
+    from coordination.events.models import Event
+    from coordination.extensions import db
+
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        return event.logo, event.logo_mime
+
+
+def test_a_logo_of_too_many_pixels_is_refused_however_small_its_file(app, make, organiser, as_user):
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    bomb = _png(12_500, 12_500)
+    assert len(bomb) < 512 * 1024  # within the size limit: only its pixels give it away
+    response = _upload_logo(client, slug, bomb)
+    assert response.status_code == 200
+    assert "16 juta piksel" in response.get_data(as_text=True)
+    assert _stored_logo(app, slug) == (None, None)
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="data:image/png;base64,AA"/></svg>'
+    refused = _upload_logo(client, slug, svg, "logo.svg")
+    assert "Unggah gambar PNG, JPEG atau SVG" in refused.get_data(as_text=True)
+    assert _stored_logo(app, slug) == (None, None)
+
+
+def test_a_big_logo_is_kept_at_the_size_a_badge_prints(app, make, organiser, as_user):
+    import io
+
+    from PIL import Image
+
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    assert _upload_logo(client, slug, _png(4000, 3000)).status_code == 302
+    logo, mime = _stored_logo(app, slug)
+    assert mime == "image/png"
+    assert Image.open(io.BytesIO(logo)).size == (480, 360)
+
+
+def _xlsx(rows: list[list[str]], far_cell: str | None = None) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    if far_cell:
+        for number in range(1, len(rows) + 1):
+            sheet[f"{far_cell}{number}"] = "x"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_an_xlsx_reaching_the_last_column_is_read_in_little_memory(ctx):
+    import tracemalloc
+
+    from coordination.registration.invitations import read_table
+
+    rows = [["nama", "hp"]] + [[f"Peserta {n}", f"0812-0000-{n:04d}"] for n in range(300)]
+    content = _xlsx(rows, far_cell="XFD")  # column 16,384 in every row
+    tracemalloc.start()
+    try:
+        table = read_table("undangan.xlsx", content)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(table) == 300 and table[0]["name"] == "Peserta 0"
+    assert peak < 30 * 1024 * 1024, f"{peak / 1e6:.0f} MB"
+
+
+def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+    make, organiser, as_user
+):
+    import io
+    import zipfile
+
+    plain = _xlsx([["nama", "hp"], ["Siti", "0812-3456-7890"]])
+    bombed = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(plain)) as source,
+        zipfile.ZipFile(bombed, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b"<sheetData>" + b" " * 30_000_000)
+            target.writestr(info.filename, data)
+    assert len(bombed.getvalue()) < 200_000
+    slug = make(factories.make_event, organiser["id"])
+    response = as_user(organiser).post(
+        f"/events/{slug}/invitations",
+        data={"file": (io.BytesIO(bombed.getvalue()), "undangan.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert "lebih dari 25 MB" in response.get_data(as_text=True)
+
+
+def _minutes_form(client, slug: str) -> dict:
+    import re
+
+    page = client.get(f"/events/{slug}/minutes").get_data(as_text=True)
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page)
+    version = version or re.search(r'value="(\d+)"[^>]*name="version"', page)
+    return {"version": version.group(1), "base": "", "save": "1"}
+
+
+def test_minutes_text_is_bounded_per_decision_and_in_all(app, make, organiser, as_user):
+    slug = make(factories.make_event, organiser["id"])
+    client = as_user(organiser)
+    form = _minutes_form(client, slug)
+    one_long = {**form, "decisions-0-text": "Disepakati. " * 300}  # 3,600 characters
+    response = client.post(f"/events/{slug}/minutes", data=one_long)
+    assert response.status_code == 422
+    many = {**form, **{f"decisions-{n}-text": "Disepakati bersama. " * 140 for n in range(30)}}
+    response = client.post(f"/events/{slug}/minutes", data=many)  # 30 x 2,800 characters
+    assert response.status_code == 422
+    assert "60.000 karakter" in response.get_data(as_text=True)
+    fits = {**form, **{f"decisions-{n}-text": "Disepakati bersama. " * 100 for n in range(25)}}
+    assert client.post(f"/events/{slug}/minutes", data=fits).status_code == 302
+
+
+def test_the_api_hands_a_big_document_to_a_background_job(app, make, organiser):
+    from coordination.documents import jobs
+
+    from .api_support import bearer, make_token
+
+    slug = make(factories.make_event, organiser["id"])
+    make(factories.make_participants, slug, 3)
+    secret = make(make_token, slug, "organiser")
+    client = app.test_client()
+    app.config["DOCUMENT_BACKGROUND_SECONDS"] = 0  # every document is "big"
+    answer = client.get(f"/api/v1/events/{slug}/documents/badges.pdf", headers=bearer(secret))
+    assert answer.status_code == 202
+    job = answer.json
+    assert (
+        job["state"] in ("queued", "running", "done") and answer.headers["Location"] == job["url"]
+    )
+    jobs.wait_for_jobs()
+    progress = client.get(job["url"], headers=bearer(secret))
+    assert progress.status_code == 200 and progress.json["state"] == "done"
+    pdf = client.get(progress.json["download_url"], headers=bearer(secret))
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # Another event's organiser learns nothing of the job.
+    other = make(factories.make_event, organiser["id"])
+    stranger = make(make_token, other, "organiser")
+    elsewhere = job["url"].replace(slug, other)
+    assert client.get(elsewhere, headers=bearer(stranger)).status_code == 404
+    document = client.get("/api/v1/openapi.json").json
+    badges = document["paths"]["/events/{slug}/documents/badges.pdf"]["get"]
+    assert "202" in badges["responses"]
+    assert "/events/{slug}/documents/jobs/{job_id}" in document["paths"]
