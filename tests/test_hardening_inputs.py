@@ -630,3 +630,64 @@ def test_the_api_hands_a_big_document_to_a_background_job(app, make, organiser):
     badges = document["paths"]["/events/{slug}/documents/badges.pdf"]["get"]
     assert "202" in badges["responses"]
     assert "/events/{slug}/documents/jobs/{job_id}" in document["paths"]
+
+
+# --- Stored before the limits: the migrations bring it in line -----------------------------
+
+
+def test_upgrading_shrinks_stored_logos_and_cleans_stored_names(ctx):
+    import io
+    from datetime import datetime
+
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+    from PIL import Image
+
+    from coordination.extensions import db
+
+    db.drop_all()
+    upgrade(revision="0012_checkin_log")
+    when = datetime(2030, 3, 15, 2, 0)
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO events (id, slug, title, organising_body, description, venue_name,"
+                " venue_address, timezone, starts_at, ends_at, capacity, created_at, updated_at,"
+                " badge_colour, logo, logo_mime, waitlist_enabled)"
+                " VALUES (1, 'rakor', 'Rakor', 'Dekopinda', '', 'Aula', '', 'Asia/Jakarta',"
+                " :when, :later, 50, :when, :when, '#0f5e4f', :logo, 'image/png', :no)"
+            ),
+            {"when": when, "later": when.replace(hour=5), "logo": _png(6000, 4000), "no": False},
+        )
+        for n, name in enumerate(["Siti \u202eayuhaR", "Budi\x00 Santoso", "Ani  Lestari"]):
+            connection.execute(
+                sa.text(
+                    "INSERT INTO registrations (event_id, full_name, organisation, position,"
+                    " phone, status, created_at, status_changed_at, checkin_code, link_token,"
+                    " role) VALUES (1, :name, :organisation, '', :phone, 'confirmed', :when,"
+                    " :when, :code, :token, 'participant')"
+                ),
+                {
+                    "name": name,
+                    "organisation": "KUD\x1b",
+                    "phone": f"+6281200000{n}",
+                    "when": when,
+                    "code": f"CODE{n}",
+                    "token": f"token-{n}",
+                },
+            )
+    upgrade()
+    with db.engine.connect() as connection:
+        logo, mime = connection.execute(sa.text("SELECT logo, logo_mime FROM events")).one()
+        names = connection.execute(
+            sa.text("SELECT full_name, organisation FROM registrations ORDER BY id")
+        ).all()
+    assert mime == "image/png" and Image.open(io.BytesIO(logo)).size == (480, 320)
+    assert [tuple(row) for row in names] == [
+        ("Siti ayuhaR", "KUD"),
+        ("Budi Santoso", "KUD"),
+        ("Ani  Lestari", "KUD"),  # nothing hidden: left exactly as it was
+    ]
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
