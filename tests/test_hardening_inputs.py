@@ -660,7 +660,7 @@ def _upgrade_with_old_data():
 
     from coordination.extensions import db
 
-    upgrade(revision="0012_checkin_log")
+    upgrade(revision="0015_door_link_creator")  # just before the limits
     when = datetime(2030, 3, 15, 2, 0)
     with db.engine.begin() as connection:
         connection.execute(

@@ -6,8 +6,8 @@ to the logos already stored. One that cannot be decoded within the limit stays a
 the PDFs leave it out (Pillow refuses it from its header) and the organiser can upload it
 again. Downgrading keeps the smaller logos: the larger ones are not kept anywhere.
 
-Revision ID: 0013_logo_size
-Revises: 0012_checkin_log
+Revision ID: 0016_logo_size
+Revises: 0015_door_link_creator
 """
 
 from io import BytesIO
@@ -15,8 +15,8 @@ from io import BytesIO
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_logo_size"
-down_revision = "0012_checkin_log"
+revision = "0016_logo_size"
+down_revision = "0015_door_link_creator"
 branch_labels = None
 depends_on = None
 
