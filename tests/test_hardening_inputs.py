@@ -670,7 +670,7 @@ def _upgrade_with_old_data():
 
     from coordination.extensions import db
 
-    upgrade(revision="0015_door_link_creator")  # just before the limits
+    upgrade(revision="0016_mail_attempts")  # just before the limits
     when = datetime(2030, 3, 15, 2, 0)
     with db.engine.begin() as connection:
         connection.execute(

@@ -7,8 +7,8 @@ PDFs. The forms, the API and the invitee lists now refuse them; this removes the
 people already registered or invited. Downgrading leaves the names clean: the characters
 were never meant to be there.
 
-Revision ID: 0017_hidden_characters
-Revises: 0016_logo_size
+Revision ID: 0018_hidden_characters
+Revises: 0017_logo_size
 """
 
 import re
@@ -16,8 +16,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_hidden_characters"
-down_revision = "0016_logo_size"
+revision = "0018_hidden_characters"
+down_revision = "0017_logo_size"
 branch_labels = None
 depends_on = None
 

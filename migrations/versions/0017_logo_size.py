@@ -6,8 +6,8 @@ to the logos already stored. One that cannot be decoded within the limit stays a
 the PDFs leave it out (Pillow refuses it from its header) and the organiser can upload it
 again. Downgrading keeps the smaller logos: the larger ones are not kept anywhere.
 
-Revision ID: 0016_logo_size
-Revises: 0015_door_link_creator
+Revision ID: 0017_logo_size
+Revises: 0016_mail_attempts
 """
 
 from io import BytesIO
@@ -15,8 +15,8 @@ from io import BytesIO
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_logo_size"
-down_revision = "0015_door_link_creator"
+revision = "0017_logo_size"
+down_revision = "0016_mail_attempts"
 branch_labels = None
 depends_on = None
 
