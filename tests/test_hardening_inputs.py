@@ -642,19 +642,9 @@ def test_upgrading_shrinks_stored_logos_and_cleans_stored_names(ctx):
     from coordination.extensions import db
 
     db.drop_all()
-    # Alembic's env.py configures logging from alembic.ini, which disables every logger
-    # that exists: the app's own logs would be silent for the tests that follow here.
-    loggers = logging.Logger.manager.loggerDict.values()
-    disabled = {logger: logger.disabled for logger in loggers if isinstance(logger, logging.Logger)}
-    root = logging.getLogger()
-    root_state = (root.level, list(root.handlers))
     try:
         _upgrade_with_old_data()
     finally:
-        for logger, was in disabled.items():
-            logger.disabled = was
-        root.setLevel(root_state[0])
-        root.handlers[:] = root_state[1]
         db.drop_all()
         with db.engine.begin() as connection:
             connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
