@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from coordination import cli, i18n, security, static_files, tasks, urls
+from coordination import cli, i18n, ids, json, security, static_files, tasks, urls
 from coordination.api.errors import from_http_exception
 from coordination.api.models import TokenRole
 from coordination.auth.models import Role
@@ -41,6 +41,9 @@ def create_app(config: object | None = None) -> Flask:
     )
     app.config.from_object(config or Config())
     urls.init_app(app)
+    # Before any route is added: an id too large for the database is "not found".
+    app.url_map.converters["int"] = ids.BoundedIntegerConverter
+    app.json = json.SafeJSONProvider(app)
     # First, so its after_request (the request's log line) runs after all the others.
     logs.init_app(app)
     # Second, so the commit runs after every other after_request (the rate limiter's count,

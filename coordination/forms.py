@@ -5,11 +5,24 @@ are translated in ours: the list below puts them there, and the form's translati
 them up through Flask-Babel like every other string.
 """
 
-from flask import has_request_context
+from datetime import date, datetime
+
+from flask import has_request_context, request
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
+from flask_wtf.form import _Auto, _is_submitted
+from werkzeug.datastructures import ImmutableMultiDict
 from wtforms.fields.choices import SelectChoice
+
+from coordination.text import has_hidden_characters
+
+# Dates anyone means: year 1 or 9999 would overflow the conversion to UTC.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2099
+DATE_OUT_OF_RANGE = _l("Enter a date between the years 2000 and 2099.")
+HIDDEN_CHARACTERS = _l(
+    "Remove the invisible control characters (such as a right-to-left mark) from this text."
+)
 
 # WTForms' messages, exactly as it writes them, so `make messages` extracts them.
 WTFORMS_MESSAGES = (
@@ -61,6 +74,44 @@ class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):
             return _BabelTranslations()
+
+        def wrap_formdata(self, form, formdata):
+            """Pages post forms; Flask-WTF would also read a JSON body as the form, and
+            crash on one that is not an object ([1]). A JSON body here fills no field."""
+            json_only = request.is_json and not (request.form or request.files)
+            if formdata is _Auto and _is_submitted() and json_only:
+                return ImmutableMultiDict()
+            return super().wrap_formdata(form, formdata)
+
+    def validate(self, extra_validators=None) -> bool:
+        """WTForms' checks, and no control or bidi-override character in any text typed."""
+        valid = super().validate(extra_validators)
+        for field in _fields(self):
+            if isinstance(field.data, str):
+                problem = has_hidden_characters(field.data, field.type == "TextAreaField")
+                message = HIDDEN_CHARACTERS
+            elif isinstance(field.data, date | datetime):
+                problem = not EARLIEST_YEAR <= field.data.year <= LATEST_YEAR
+                message = DATE_OUT_OF_RANGE
+            else:
+                continue
+            if problem:
+                if message not in field.errors:
+                    field.errors = [*field.errors, message]
+                valid = False
+        return valid
+
+
+def _fields(form):
+    """Every field of the form, inside lists and sub-forms too."""
+    for field in form:
+        if field.type == "FieldList":
+            for entry in field.entries:
+                yield from _fields([entry])
+        elif field.type == "FormField":
+            yield from _fields(field.form)
+        else:
+            yield field
 
 
 def enum_choices(labelled) -> list[SelectChoice]:

@@ -138,7 +138,7 @@ def test_documents_come_as_pdf_csv_and_xlsx(client, make, organiser):
         ("attendance.pdf?kind=record", "application/pdf", b"%PDF"),
         ("badges.pdf?layout=a7", "application/pdf", b"%PDF"),
         ("minutes.pdf", "application/pdf", b"%PDF"),
-        ("participants.csv?columns=name&columns=phone", "text/csv", "\ufeffNama".encode()),
+        ("participants.csv?columns=name&columns=phone", "text/csv", '\ufeff"Nama"'.encode()),
         (
             "participants.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

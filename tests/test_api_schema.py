@@ -94,3 +94,35 @@ def test_api_answers_every_generated_request_within_its_document(app, world):
             examples = DOCUMENT_EXAMPLES if documents else EXAMPLES[operation.method.upper()]
             _call(operation.as_strategy(generation_mode=mode), examples, world)
     assert time.monotonic() - started < 120
+
+
+MALFORMED_BODIES = ["[1]", '"text"', "[" * 100_000 + "]" * 100_000, "{" * 5, "\x00"]
+HUGE_ID = 2**63 + 5
+
+
+def test_api_answers_malformed_bodies_and_huge_ids_with_a_documented_4xx(app, world):
+    """What a generator rarely makes: nesting past the parser's depth, a body that is no
+    object, ids past any database integer. Each is a 4xx JSON error the document lists."""
+    import re
+
+    from coordination.api.openapi import OPERATIONS
+
+    document = app.test_client().get("/api/v1/openapi.json").json
+    client = app.test_client()
+    for op in OPERATIONS:
+        if op.body is None and "<int:" not in op.rule:
+            continue
+        path = re.sub(r"<int:\w+>", str(HUGE_ID), op.rule).replace("<slug>", world["slug"])
+        documented = document["paths"][re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", op.rule)][op.method]
+        bodies = MALFORMED_BODIES if op.body is not None else [None]
+        for body in bodies:
+            answer = client.open(
+                "/api/v1" + path,
+                method=op.method.upper(),
+                data=body,
+                content_type="application/json",
+                headers=world["headers"],
+            )
+            assert 400 <= answer.status_code < 500, (op.method, path, body and body[:5])
+            assert str(answer.status_code) in documented["responses"], (op.method, path)
+            assert answer.is_json and answer.json["code"], (op.method, path)

@@ -4,6 +4,7 @@ and never a half-written registration."""
 import itertools
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -59,3 +60,31 @@ def test_public_form_survives_anything(app, organiser, name, organisation, posit
         assert len(saved) == (1 if response.status_code == 302 else 0)
         db.session.execute(sa.delete(Registration))
         db.session.commit()
+
+
+MALFORMED_BODIES = [
+    {"data": "[1]", "content_type": "application/json"},
+    {"data": '"text"', "content_type": "application/json"},
+    {"data": "[" * 100_000 + "]" * 100_000, "content_type": "application/json"},
+    {"data": '{"scans": [1, "x", null]}', "content_type": "application/json"},
+    {"data": b"\xff\xfe\x00", "content_type": "application/json"},
+    {"data": {"full_name": "\x00", "phone": "\u202e0812", "email": "a@b.c\x1b"}},
+]
+
+
+@pytest.mark.parametrize("body", MALFORMED_BODIES, ids=range(len(MALFORMED_BODIES)))
+def test_public_and_door_routes_refuse_malformed_bodies_without_a_server_error(
+    app, organiser, body
+):
+    """The routes anyone may call, sent what no page sends: no 5xx, and nothing written."""
+    with app.app_context():
+        slug = factories.make_event(organiser["id"])
+        factories.make_participants(slug, 1)
+    client = app.test_client()
+    paths = [f"/e/{slug}", "/language", f"/events/{slug}/door/scan", f"/events/{slug}/door/sync"]
+    for path in paths:
+        response = client.post(path, **body)
+        # A page shows its form again, or sends the caller to log in; never a 5xx.
+        assert response.status_code < 500, path
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1

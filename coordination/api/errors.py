@@ -45,6 +45,12 @@ MESSAGES: dict[str, tuple[int, object]] = {
     "event_full": (409, _l("The event is full and has no waiting list.")),
     **{code: (422, message) for code, message in ANSWER_MESSAGES.items()},
     "unknown_list": (422, _l("This check-in list does not belong to the event.")),
+    # Documents
+    "document_not_ready": (409, _l("The document is not ready yet. Ask again in a moment.")),
+    "document_failed": (
+        409,
+        _l("The document could not be made, or is no longer kept. Ask for it again."),
+    ),
     # Check-in verdicts: the same words the door page shows.
     "already_checked_in": (409, VERDICTS["already_checked_in"][1]),
     "cancelled": (409, VERDICTS["cancelled"][1]),

@@ -143,7 +143,10 @@ PATH_DESCRIPTIONS = {
     "slug": "The event's web address (slug).",
     "registration_id": "A registration of this event.",
     "checkin_id": "A check-in of this event.",
+    "job_id": "A document job of this event, as a 202 answer named it.",
 }
+# Path parameters that are neither ids nor slugs.
+PATH_SCHEMAS = {"job_id": {"type": "string", "pattern": r"^[A-Za-z0-9_-]+$", "maxLength": 64}}
 ERROR_DESCRIPTIONS = {
     401: "No credentials, or an unknown or revoked token.",
     403: "The caller's role may not do this (or, for a session, the CSRF header is missing).",
@@ -174,6 +177,8 @@ def _path_parameters(rule: str) -> tuple[str, list[dict]]:
         converter, name = match.groups()
         if converter == "int":
             schema = {"type": "integer", "minimum": 1, "maximum": schemas.MAX_ID}
+        elif name in PATH_SCHEMAS:
+            schema = PATH_SCHEMAS[name]
         else:
             schema = {"type": "string", "pattern": r"^[a-z0-9]+(?:-[a-z0-9]+)*$", "maxLength": 80}
         parameters.append(

@@ -14,16 +14,18 @@ from pydantic import (
 )
 
 from coordination.config import TIME_ZONES
+from coordination.ids import MAX_ID  # noqa: F401  (the API's ids: what an INTEGER column holds)
+from coordination.text import has_hidden_characters
 
-MAX_ID = 2**31 - 1  # an INTEGER column: a larger id names nothing
 EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2100, 1, 1, tzinfo=UTC)
 
 
 def _plain_text(value: str) -> str:
-    """No NUL or other control characters (a database refuses some), no lone surrogates."""
-    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value) or "\x7f" in value:
-        raise ValueError("control characters are not allowed")
+    """No NUL or other control characters (a database refuses some), no bidi overrides,
+    no lone surrogates."""
+    if has_hidden_characters(value, multiline=True):
+        raise ValueError("control and bidi-override characters are not allowed")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as error:
@@ -331,6 +333,19 @@ class CheckinPage(BaseModel):
 
 
 # --- Documents ---------------------------------------------------------------------------
+
+
+class DocumentJob(BaseModel):
+    """A document too big to wait for, rendering in the background."""
+
+    id: str = Field(description="The job's id, 128 random bits.")
+    state: Literal["queued", "running", "done", "failed"]
+    done: int = Field(description="Parts rendered so far.")
+    total: int = Field(description="Parts in all; 0 until the rendering starts.")
+    url: str = Field(description="Where to ask for the job's progress again.")
+    download_url: str | None = Field(
+        default=None, description="Where to fetch the PDF, once the state is done."
+    )
 
 
 class AttendanceQuery(Query):

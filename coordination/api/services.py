@@ -5,6 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -51,8 +52,26 @@ def token_for_secret(secret: str, now: datetime | None = None) -> ApiToken | Non
         return None
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
-        token.last_used_at = now
+        _touch(token, now)
     return token
+
+
+def _touch(token: ApiToken, now: datetime) -> None:
+    """Note the token's use in a transaction of its own, committed at once.
+
+    Written through the request's session, the update would open a write transaction
+    held until the request ends: on SQLite, for the whole of a big document, while every
+    check-in at the door waits for the one writer's lock and gives up."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            sa.update(ApiToken)
+            .where(
+                ApiToken.id == token.id,
+                sa.or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOUCH_EVERY),
+            )
+            .values(last_used_at=now)
+        )
+    set_committed_value(token, "last_used_at", now)  # seen as saved: nothing left to flush
 
 
 def tokens_of(event: Event) -> list[ApiToken]:

@@ -6,4 +6,8 @@ ERROR_MESSAGES = {
     "invalid_colour": ("colour", _l("Choose a colour such as #0f5e4f.")),
     "invalid_logo": ("logo", _l("Upload a PNG, JPEG or SVG image.")),
     "logo_too_large": ("logo", _l("The logo may be at most 512 KB.")),
+    "logo_too_many_pixels": (
+        "logo",
+        _l("The logo may have at most 16 million pixels (for example 4000 × 4000)."),
+    ),
 }

@@ -4,8 +4,10 @@ import re
 from base64 import b64encode
 from dataclasses import dataclass
 from functools import lru_cache
+from io import BytesIO
 
 import sqlalchemy as sa
+from PIL import Image
 
 from coordination.door.models import RetiredCode
 from coordination.errors import DomainError
@@ -24,6 +26,17 @@ LAYOUTS = {"a6": 4, "a7": 8, "single": 1}
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
 MAX_LOGO_BYTES = 512 * 1024
+# A 455 KB PNG can hold 12,500 x 12,500 pixels: 11 s and 1.4 GB for every PDF that shows it.
+# An upload may have at most this many (a phone photo has 12 million), and is stored at
+# most LOGO_SIDE pixels across: the largest print, 30 mm on a certificate, is then 400 dpi.
+MAX_LOGO_PIXELS = 16_000_000
+LOGO_SIDE = 480
+# Pillow itself refuses to decode more than twice this (any image, also in WeasyPrint's
+# hands): a logo stored before the limit costs an error, not a gigabyte.
+Image.MAX_IMAGE_PIXELS = MAX_LOGO_PIXELS
+# What an SVG logo may not hold: pictures inside it (as big as they like), entities,
+# or content from elsewhere.
+SVG_REFUSED = re.compile(rb"<\s*(?:image|foreignObject|!ENTITY|!DOCTYPE)|<\?xml-stylesheet", re.I)
 
 
 @dataclass(frozen=True)
@@ -88,8 +101,40 @@ def set_badge_style(
             raise DomainError("invalid_logo")
         if len(logo) > MAX_LOGO_BYTES:
             raise DomainError("logo_too_large")
-        event.logo, event.logo_mime = logo, logo_mime
+        event.logo, event.logo_mime = fitted_logo(logo, logo_mime)
     db.session.flush()
+
+
+def fitted_logo(logo: bytes, mime: str) -> tuple[bytes, str]:
+    """The logo as stored: an SVG as it is (if it holds no pictures), a picture at most
+    LOGO_SIDE pixels across. Its size is read from the header before anything is decoded."""
+    if mime == "image/svg+xml":
+        if SVG_REFUSED.search(logo):
+            raise DomainError("invalid_logo")
+        return logo, mime
+    try:
+        with Image.open(BytesIO(logo)) as image:  # reads the header only
+            kind = image.format
+            if kind not in ("PNG", "JPEG"):
+                raise DomainError("invalid_logo")
+            width, height = image.size
+            if width * height > MAX_LOGO_PIXELS:
+                raise DomainError("logo_too_many_pixels")
+            if max(width, height) <= LOGO_SIDE:
+                image.load()  # a damaged file fails here, not in every PDF
+                return logo, mime
+            image.draft("RGB", (LOGO_SIDE, LOGO_SIDE))  # a JPEG decodes at a fraction
+            image.thumbnail((LOGO_SIDE, LOGO_SIDE))
+            out = BytesIO()
+            if kind == "JPEG":
+                image.convert("RGB").save(out, "JPEG", quality=90)
+                return out.getvalue(), "image/jpeg"
+            image.save(out, "PNG", optimize=True)
+            return out.getvalue(), "image/png"
+    except Image.DecompressionBombError as error:  # Pillow's own limit, from the header
+        raise DomainError("logo_too_many_pixels") from error
+    except (OSError, ValueError, SyntaxError) as error:  # not an image, or a damaged one
+        raise DomainError("invalid_logo") from error
 
 
 def logo_data_uri(event: Event) -> str | None:

@@ -27,6 +27,26 @@ def pdf_response(content: bytes, filename: str, attachment: bool = False) -> Res
     )
 
 
+def now_or_later(
+    event: Event,
+    kind: str,
+    builder: Callable[..., Document],
+    options: dict,
+    filename: str,
+    source: str = "",
+) -> bytes | jobs.Job:
+    """`builder(event, **options)`'s PDF when cached or quick; else the background job
+    rendering it. Pages and the API both ask here: the same size goes to the background."""
+    document = builder(event, **options)
+    content = document.cached()
+    threshold = current_app.config.get("DOCUMENT_BACKGROUND_SECONDS", BACKGROUND_SECONDS)
+    if content is None and document.seconds <= threshold:
+        content = document.content()
+    if content is not None:
+        return content
+    return jobs.submit(event.id, kind, builder, options, filename, document.key, source=source)
+
+
 def document_response(
     event: Event,
     kind: str,
@@ -35,14 +55,7 @@ def document_response(
     filename: str,
 ) -> Response:
     """`builder(event, **options)`'s PDF, or a redirect to the job that is rendering it."""
-    document = builder(event, **options)
-    content = document.cached()
-    threshold = current_app.config.get("DOCUMENT_BACKGROUND_SECONDS", BACKGROUND_SECONDS)
-    if content is None and document.seconds <= threshold:
-        content = document.content()
-    if content is not None:
-        return pdf_response(content, filename)
-    job = jobs.submit(
-        event.id, kind, builder, options, filename, document.key, source=request.full_path
-    )
-    return redirect(url_for("paperwork.document_job", slug=event.slug, job_id=job.id, auto=1))
+    found = now_or_later(event, kind, builder, options, filename, source=request.full_path)
+    if isinstance(found, bytes):
+        return pdf_response(found, filename)
+    return redirect(url_for("paperwork.document_job", slug=event.slug, job_id=found.id, auto=1))

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
+from coordination.ids import id_from
 from coordination.registration.models import Registration, RegistrationStatus
 
 from . import access
@@ -95,8 +96,8 @@ def list_of(event: Event, list_id: int | None) -> CheckinList:
 def chosen_list(event: Event, raw_id) -> CheckinList:
     """The list a door or a page asked for by id; the event's main list for anything else."""
     try:
-        return list_of(event, int(raw_id or 0))
-    except (DomainError, ValueError, TypeError):
+        return list_of(event, id_from(raw_id))
+    except DomainError:
         return default_list(event)
 
 
@@ -269,10 +270,7 @@ def scan_connection() -> Iterator[sa.Connection]:
 def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> CheckinList:
     """The list a door asked for by id, else the event's main list: a row, read per scan."""
     read = (connection or db.session).execute
-    try:
-        list_id = int(raw_id or 0)
-    except (ValueError, TypeError):
-        list_id = 0
+    list_id = id_from(raw_id)
     if list_id:
         row = read(_LIST_BY_ID, {"list_id": list_id, "event_id": event.id}).first()
         if row is not None:

@@ -258,6 +258,9 @@ def scan_form(slug: str):
 def scan(slug: str):
     """One scan from the door page: answered at once, as JSON."""
     payload = request.get_json(silent=True) or {}
+    if not isinstance(payload, dict):
+        at_door(slug)  # 404 before 400 for anyone not at this door
+        return jsonify(code="bad_request"), 400
     with services.scan_connection() as connection:
         link_id = session.get(SESSION_DOOR_LINK)
         found = None
@@ -277,8 +280,8 @@ def scan(slug: str):
 @bp.post("/events/<slug>/door/sync")
 def sync(slug: str):
     """Scans made while offline, sent when the network is back; each answered by nonce."""
-    payload = request.get_json(silent=True) or {}
-    scans = payload.get("scans")
+    payload = request.get_json(silent=True)
+    scans = payload.get("scans") if isinstance(payload, dict) else None
     if not isinstance(scans, list) or len(scans) > MAX_SYNC_BATCH:
         at_door(slug, allow_ended=True)  # 404 before 400 for anyone not at this door
         return jsonify(code="bad_request"), 400

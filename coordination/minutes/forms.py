@@ -22,7 +22,14 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
 from coordination.forms import FlaskForm
@@ -39,6 +46,7 @@ from .services import (
 )
 
 LONG_TEXT = 20_000
+DECISION_TEXT = 3_000  # a decision is a paragraph; the discussion holds the long story
 LOCAL_TIMES = ("opened_at", "closed_at")
 EXTRA_ROWS = 5
 
@@ -60,7 +68,7 @@ class SectionForm(Form):
 
 
 class DecisionForm(Form):
-    text = TextAreaField(_l("Decision"), validators=[Length(max=LONG_TEXT)])
+    text = TextAreaField(_l("Decision"), validators=[Length(max=DECISION_TEXT)])
     votes_for = _votes(_l("In favour"))
     votes_against = _votes(_l("Against"))
     abstentions = _votes(_l("Abstained"))
@@ -88,8 +96,12 @@ class ActionForm(Form):
             raise ValidationError(_l("Write the task, or tick Remove."))
 
 
+# The version the page was loaded at: a number the page itself wrote.
+VERSION = [InputRequired(), Regexp(r"^\d{1,9}$")]
+
+
 class MinutesForm(FlaskForm):
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=VERSION)
     base = HiddenField()
     letterhead_address = StringField(
         _l("Address of the organising body (letterhead)"),
@@ -263,7 +275,7 @@ class MinutesForm(FlaskForm):
 
 
 class FinaliseForm(FlaskForm):
-    version = HiddenField(validators=[InputRequired()])
+    version = HiddenField(validators=VERSION)
 
 
 class ReopenForm(FlaskForm):

@@ -15,6 +15,10 @@ MESSAGES = {
         "keep yours."
     ),
     "reason_required": _l("Say why the minutes are reopened."),
+    "minutes_too_long": _l(
+        "The minutes may hold at most 60,000 characters in all (about 25 pages). Shorten "
+        "the longest parts, or attach long reports to the signed minutes on paper."
+    ),
     "not_finalised": _l("The minutes are not final yet: check them below, then finalise again."),
 }
 

@@ -1,6 +1,6 @@
 """The minutes editor, its final view, and the minutes PDF: for the event's organisers."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -134,7 +134,7 @@ def save(event: Event):
         flash(MESSAGES[error.code], "error")
         if finalising and not minutes.is_final:
             flash(MESSAGES["not_finalised"], "error")
-        return _page(event, minutes, form, 409)
+        return _page(event, minutes, form, 422 if error.code == "minutes_too_long" else 409)
     stale = text.version != minutes.version - 1
     if conflicts:
         # Saved: everything but the parts a colleague changed too. Show those with our text.
@@ -198,13 +198,14 @@ def finalise(event: Event):
     """Finalise the minutes as saved at `version`; the editor's own button saves first."""
     minutes = services.minutes_of(event)
     form = FinaliseForm()
-    if form.validate_on_submit():
-        try:
-            services.finalise(minutes, current_user, int(form.version.data or 0))
-            freeze(event, minutes)
-            flash(_("The minutes are final. Download the PDF to sign."), "success")
-        except DomainError as error:
-            _flash_refusal(error)
+    if not form.validate_on_submit():
+        abort(400)  # the page's own form always sends its version, a number
+    try:
+        services.finalise(minutes, current_user, int(form.version.data))
+        freeze(event, minutes)
+        flash(_("The minutes are final. Download the PDF to sign."), "success")
+    except DomainError as error:
+        _flash_refusal(error)
     return redirect(url_for("minutes.edit", slug=event.slug))
 
 

@@ -20,6 +20,8 @@ from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
 from pythonjsonlogger.json import JsonFormatter
 
+from coordination.text import visible
+
 LOGGER = "coordination"  # the app's logger (Flask names it after the package)
 REQUESTS = "coordination.requests"
 HEADER = "X-Request-ID"
@@ -28,7 +30,8 @@ SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{7,127}$")
 SECRET_PATH = re.compile(r"/(r|i|d)/[^/\s?#\"']+")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PHONE = re.compile(r"(?<!\w)(?:\+?62[\s-]?|0)8[\d\s-]{7,15}\d(?!\w)")
-QUERY = re.compile(r"(\"[A-Z]+ [^\s?\"]+)\?[^\s\"]*")
+# The development server colours its 3xx-5xx lines: an ANSI escape may open the quotes.
+QUERY = re.compile(r"(\"(?:\x1b\[[\d;]*m)*[A-Z]+ [^\s?\"]+)\?[^\s\"\x1b]*")
 PLAIN = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 REQUEST_FIELDS = "rakor_request_fields"  # on the request line's record: its clean fields
 
@@ -42,20 +45,21 @@ def redact(text: str) -> str:
 
 
 class _Redacting:
-    """Formatter mixin: the message and any traceback pass through redact()."""
+    """Formatter mixin: the message and any traceback pass through redact(), and a control
+    character from what someone typed (a NUL, an ESC) is written as its escape."""
 
     def format(self, record: logging.LogRecord) -> str:
         message = record.getMessage()
-        clean = redact(message)
+        clean = visible(redact(message))
         if clean != message:
             record.msg, record.args = clean, None
         return super().format(record)
 
     def formatException(self, ei):  # noqa: N802 (logging's name)
-        return redact(super().formatException(ei))
+        return visible(redact(super().formatException(ei)))
 
     def formatStack(self, stack_info):  # noqa: N802
-        return redact(super().formatStack(stack_info))
+        return visible(redact(super().formatStack(stack_info)))
 
 
 class JsonLines(_Redacting, JsonFormatter):
@@ -124,10 +128,21 @@ def formatter_for(kind: str) -> logging.Formatter:
     return JsonLines() if kind == "json" else PlainLines()
 
 
+# The request line as the development server writes it, perhaps coloured:
+# "GET /path?query HTTP/1.1", where the query may hold spaces and quotes it has decoded.
+REQUEST_LINE = re.compile(
+    r"^((?:\x1b\[[\d;]*m)*[A-Z]+ [^?]*)\?.*?((?: HTTP/[\d.]+)?(?:\x1b\[[\d;]*m)*)$"
+)
+
+
 class _RedactWerkzeug(logging.Filter):
     """The development server's access lines carry the full path and query string."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and args and isinstance(args[0], str):
+            # The request line, coloured or not: its query goes whole, whatever it holds.
+            record.args = (REQUEST_LINE.sub(r"\1?[redacted]\2", args[0]), *args[1:])
         if record.args:
             record.msg, record.args = redact(record.getMessage()), None
         return True

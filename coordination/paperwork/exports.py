@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coordination.door.models import Checkin, CheckinList
 from coordination.events.models import Event
@@ -56,9 +58,15 @@ DEFAULT_COLUMNS = ["name", "organisation", "position", "phone", "email", "status
 # A cell starting with one of these is a formula to Excel and LibreOffice: a name like
 # "=HYPERLINK(...)" must arrive as text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet opening a CSV splits on its own list separator: a comma in English, a
+# semicolon in Indonesian Excel, a tab when pasted. "Org;=1+1" is then two cells, the second
+# a formula: every piece that may become a cell is neutralised, not only the first.
+SEPARATORS = re.compile(r"([,;\t|])(?=[=+\-@\r])")
 
 
 def safe_cell(value: str) -> str:
+    """A CSV value no spreadsheet reads as a formula, whatever its list separator."""
+    value = SEPARATORS.sub(r"\1'", value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
@@ -95,7 +103,7 @@ def rows(event: Event, columns: list[str], times: bool = False):
         yield [
             _local(event, COLUMNS[name].moment(person, checkin))
             if name in as_time
-            else safe_cell(str(COLUMNS[name].value(event, person, checkin)))
+            else str(COLUMNS[name].value(event, person, checkin))
             for name in columns
         ]
 
@@ -106,8 +114,9 @@ def _local(event: Event, moment: datetime | None) -> datetime | None:
 
 def to_csv(event: Event, columns: list[str]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerows(rows(event, columns))
+    # Every value quoted: one cell under any list separator, not only under a comma.
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL)
+    writer.writerows([safe_cell(value) for value in row] for row in rows(event, columns))
     return ("\ufeff" + out.getvalue()).encode()  # the BOM makes Excel read UTF-8
 
 
@@ -115,7 +124,9 @@ def to_xlsx(event: Event, columns: list[str]) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title="Peserta")
     for row in rows(event, columns, times=True):
-        sheet.append([_time_cell(sheet, v) if isinstance(v, datetime) else v for v in row])
+        sheet.append(
+            [_time_cell(sheet, v) if isinstance(v, datetime) else _text_cell(sheet, v) for v in row]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -124,4 +135,14 @@ def to_xlsx(event: Event, columns: list[str]) -> bytes:
 def _time_cell(sheet, value: datetime) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = "dd/mm/yyyy hh:mm"
+    return cell
+
+
+def _text_cell(sheet, value: str | None):
+    """A cell typed as text: "=1+2" stays text with no stray quote, and a control character
+    (which the file format cannot hold) is left out rather than failing the whole export."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
     return cell

@@ -62,6 +62,9 @@ class ParticipantForm(FlaskForm):
         correct a required answer only to be told about their mobile number next."""
         valid = super().validate(extra_validators)
         for code in participant_problems(self.to_data(), self.contact_required):
+            if code == "invalid_characters":
+                valid = False  # already marked on each field that holds them
+                continue
             if not getattr(self, ERROR_MESSAGES[code][0]).errors:
                 self.show_error(code)
             valid = False

@@ -1,7 +1,9 @@
 """Invitee lists: reading CSV or XLSX, checking every row first, and the invitees' answers."""
 
+import codecs
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -12,11 +14,17 @@ from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
+from coordination.text import has_hidden_characters
 
 from .models import Invitation, InvitationStatus, Registration
 from .services import ParticipantData, normalise_phone, register
 
 MAX_ROWS = 10_000
+# An XLSX is a zip of XML: 111 KB can unpack to gigabytes, or declare 16,384 columns that
+# a reader fills in. Its parts may unpack to this much in all, and only the first columns
+# and rows are read. A list of 10,000 invitees unpacks to a few megabytes.
+MAX_XLSX_UNPACKED = 25 * 1024 * 1024
+MAX_COLUMNS = 50
 COLUMNS = ("name", "organisation", "position", "mobile", "email")
 # Headers as organisers write them, in either language.
 HEADER_ALIASES = {
@@ -57,30 +65,70 @@ class CheckedList:
     already_invited: int = 0  # rows of people invited by an earlier upload, left as they are
 
 
-def _rows_from_csv(content: bytes) -> list[list[str]]:
+def _decode(content: bytes) -> str:
+    """UTF-8 (with or without a BOM), UTF-16 with its BOM (Excel's "Unicode text"), or the
+    Windows code page older Excel writes."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise DomainError("unreadable_file") from error
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = content.decode("cp1252", errors="replace")
+        return content.decode("cp1252", errors="replace")
+
+
+def _rows_from_csv(content: bytes) -> list[list[str]]:
+    text = _decode(content)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+    rows = []
+    try:
+        # csv refuses a NUL byte and a cell over its field limit (128 KiB): not a list.
+        for row in csv.reader(io.StringIO(text), dialect):
+            rows.append(row)
+            if len(rows) > MAX_ROWS + 1:
+                break
+    except csv.Error as error:
+        raise DomainError("unreadable_file") from error
+    return rows
+
+
+def _check_unpacked_size(content: bytes) -> None:
+    """Unpack every part once, counting, and stop past MAX_XLSX_UNPACKED: the sizes a zip
+    declares may lie, what comes out does not."""
+    left = MAX_XLSX_UNPACKED
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            for info in archive.infolist():
+                if info.file_size > left:
+                    raise DomainError("file_too_large")
+                with archive.open(info) as part:
+                    while chunk := part.read(1024 * 1024):
+                        left -= len(chunk)
+                        if left < 0:
+                            raise DomainError("file_too_large")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as error:
+        raise DomainError("unreadable_file") from error
 
 
 def _rows_from_xlsx(content: bytes) -> list[list[str]]:
+    _check_unpacked_size(content)
     try:
+        # Read-only: rows stream from the sheet, never the whole sheet in memory.
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        rows = []
+        for values in sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True):
+            rows.append(["" if v is None else str(v) for v in values])
+        book.close()
     except Exception as error:  # openpyxl raises many kinds on a damaged file
         raise DomainError("unreadable_file") from error
-    sheet = book.worksheets[0]
-    rows = []
-    for values in sheet.iter_rows(values_only=True):
-        rows.append(["" if v is None else str(v) for v in values])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    book.close()
+    while rows and not any(rows[-1]):  # a declared size past the last row with anything
+        rows.pop()
     return rows
 
 
@@ -130,6 +178,8 @@ def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
         try:
             if not record["name"]:
                 raise DomainError("name_required")
+            if any(has_hidden_characters(value) for value in record.values()):
+                raise DomainError("invalid_characters")
             phone = normalise_phone(record["mobile"]) if record["mobile"] else ""
             email = normalise_email(record["email"]) if record["email"] else ""
             if not phone and not email:

@@ -5,12 +5,16 @@ Read by the forms, the pages and the API alike, so each speaks the same words.
 
 from flask_babel import lazy_gettext as _l
 
+from coordination.forms import HIDDEN_CHARACTERS
+
 ERROR_MESSAGES = {
     "invalid_phone": ("phone", _l("Enter an Indonesian mobile number, e.g. 0812-3456-7890.")),
     "invalid_email": ("email", _l("Enter a valid e-mail address.")),
     "contact_required": ("phone", _l("Enter a mobile number or an e-mail address.")),
     "contact_taken": ("phone", _l("This mobile number or e-mail is already registered.")),
     "name_required": ("full_name", _l("Enter your full name.")),
+    # The base form marks the very field (see FlaskForm.validate); this is the API's message.
+    "invalid_characters": ("full_name", HIDDEN_CHARACTERS),
 }
 
 ANSWER_MESSAGES = {
@@ -31,6 +35,9 @@ UPLOAD_ERRORS = {
         "The first row must name the columns: name, organisation, position, mobile, email."
     ),
     "too_many_rows": _l("At most 10,000 invitees per file."),
+    "file_too_large": _l(
+        "The file unpacks to more than 25 MB. Save only the invitees' sheet, without pictures."
+    ),
 }
 
 ROW_ERRORS = {
@@ -39,4 +46,5 @@ ROW_ERRORS = {
     "invalid_email": _l("e-mail is not valid"),
     "contact_required": _l("needs a mobile number or an e-mail"),
     "duplicate_contact": _l("mobile or e-mail already in the list"),
+    "invalid_characters": _l("holds invisible control characters"),
 }

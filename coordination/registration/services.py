@@ -27,6 +27,7 @@ from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import AgendaItem, Event
 from coordination.extensions import db, utcnow
+from coordination.text import has_hidden_characters
 
 from .models import (
     BadgeRole,
@@ -160,6 +161,9 @@ def _count(event: Event, status: str) -> int:
 def participant_problems(data: ParticipantData, contact_required: bool = True) -> list[str]:
     """Every rule the details break, so that a form marks them all in one go."""
     problems = [] if data.full_name.split() else ["name_required"]
+    typed = (data.full_name, data.organisation, data.position, data.phone, data.email)
+    if any(has_hidden_characters(value) for value in typed):
+        problems.append("invalid_characters")
     for code, raw, normalise in (
         ("invalid_phone", data.phone, normalise_phone),
         ("invalid_email", data.email, normalise_email),
@@ -557,8 +561,14 @@ def _whole_phone(text: str) -> str | None:
         return None
 
 
+# Far past any list's last page (50 a page), and small enough for any database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
 def search(event: Event, page: int = 1, per_page: int = 50, **filters):
-    """One page of the participant list."""
+    """One page of the participant list; a page past the last is empty (the view sends
+    its reader to the last one), however far past."""
+    page = min(max(page, 1), MAX_PAGE)
     query = participant_query(event, **filters)
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
