@@ -83,7 +83,7 @@ def attendance_lines(
     )
     if kind == "record":
         query = query.where(Checkin.id.is_not(None))
-    name = sa.func.lower(Registration.full_name)
+    name = Registration.sort_name
     order = {
         "name": (name,),
         "organisation": (sa.func.lower(Registration.organisation), name),

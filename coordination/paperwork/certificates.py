@@ -12,6 +12,7 @@ from coordination.door.models import Checkin, CheckinList
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
+from coordination.names import name_key
 from coordination.registration.models import Registration, RegistrationStatus
 
 # Pages per part when many certificates render in parts: shared out, with progress.
@@ -45,7 +46,7 @@ def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
             Registration.status == RegistrationStatus.CONFIRMED,
             CheckinList.is_default.is_(True),
         )
-        .order_by(sa.func.lower(Registration.full_name), Registration.id)
+        .order_by(Registration.sort_name, Registration.id)
     )
     if registration_id is not None:
         query = query.where(Registration.id == registration_id)
@@ -55,7 +56,7 @@ def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
         else Holder(name, organisation, role)
         for name, organisation, role, stand_in in db.session.execute(query)
     ]
-    return sorted(people, key=lambda holder: holder.name.lower())
+    return sorted(people, key=lambda holder: name_key(holder.name))
 
 
 def save_signer(event: Event, name: str, title: str) -> None:

@@ -83,7 +83,7 @@ def rows(event: Event, columns: list[str], times: bool = False):
             ),
         )
         .where(Registration.event_id == event.id)
-        .order_by(sa.func.lower(Registration.full_name), Registration.id)
+        .order_by(Registration.sort_name, Registration.id)
     )
     as_time = {name for name in columns if times and COLUMNS[name].moment}
     zone = zone_label(event.timezone)

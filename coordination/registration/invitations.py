@@ -213,7 +213,7 @@ def invitations_of(event: Event) -> list[Invitation]:
         db.session.scalars(
             sa.select(Invitation)
             .where(Invitation.event_id == event.id)
-            .order_by(sa.func.lower(Invitation.full_name), Invitation.id)
+            .order_by(Invitation.sort_name, Invitation.id)
         )
     )
 

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
+from coordination.names import name_key
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from a badge is not misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,6 +53,13 @@ class PersonDetails:
     position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    # The name as lists sort it, honorifics and titles left out (coordination.names).
+    sort_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+
+    @so.validates("full_name")
+    def _keep_sort_name(self, _key: str, value: str) -> str:
+        self.sort_name = name_key(value)
+        return value
 
 
 class Registration(PersonDetails, db.Model):

@@ -492,11 +492,8 @@ def seats_taken(event: Event) -> int:
 
 
 SORT_ORDERS = {
-    "name": (sa.func.lower(Registration.full_name),),
-    "organisation": (
-        sa.func.lower(Registration.organisation),
-        sa.func.lower(Registration.full_name),
-    ),
+    "name": (Registration.sort_name,),
+    "organisation": (sa.func.lower(Registration.organisation), Registration.sort_name),
     "newest": (Registration.created_at.desc(),),
     "oldest": (Registration.created_at,),
 }
