@@ -6,6 +6,7 @@ from coordination.door import services as door
 from coordination.door.models import Checkin
 from coordination.events.models import Event, EventRole
 from coordination.extensions import db
+from coordination.registration import seats
 from coordination.registration import services as registration
 from coordination.registration.models import Registration, RegistrationStatus
 
@@ -17,7 +18,7 @@ PERSONAL = {"phone", "email", "checkin_code", "represents_name", "waiting_positi
 
 def event(item: Event, role: str, confirmed: int | None = None) -> dict:
     if confirmed is None:
-        confirmed = registration.seats_taken(item)
+        confirmed = seats.confirmed_count(item)
     return schemas.Event(
         slug=item.slug,
         title=item.title,

@@ -83,6 +83,9 @@ class Registration(PersonDetails, db.Model):
     role: so.Mapped[str] = so.mapped_column(
         sa.String(16), default=BadgeRole.PARTICIPANT, server_default=BadgeRole.PARTICIPANT.value
     )
+    # Moved up from the waiting list with no e-mail to tell them: the organiser phones them
+    # (listed on the event's page until marked as told).
+    call_needed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),
@@ -95,6 +98,21 @@ class Registration(PersonDetails, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.tuple_(Registration.status_changed_at, Registration.id)
+            < sa.tuple_(registration.status_changed_at, registration.id),
+        )
+    )
+    return ahead + 1
 
 
 class QuestionKind(LabelledEnum):

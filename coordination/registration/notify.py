@@ -1,5 +1,7 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
+from urllib.parse import quote
+
 from flask import flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,8 +12,7 @@ from coordination.extensions import db
 from coordination.mail import services as mail
 from coordination.urls import public_url
 
-from . import services
-from .models import Registration
+from .models import Registration, waiting_position
 
 
 def _send(registration: Registration, subject, template: str) -> None:
@@ -25,7 +26,7 @@ def _send(registration: Registration, subject, template: str) -> None:
         registration=registration,
         event=event,
         link=link,
-        position=services.waiting_position(registration),
+        position=waiting_position(registration),
     )
     mail.send(registration.email, f"{subject}: {event.title}", body, event_id=event.id)
 
@@ -42,10 +43,20 @@ def promoted(registration: Registration) -> None:
     _send(registration, _l("You have a seat"), "mail/promoted.txt")
 
 
-def tell_promoted(people: list[Registration]) -> None:
-    """E-mail everyone who moved up, and tell the organiser whom to phone instead."""
-    for person in people:
-        promoted(person)
+def whatsapp_link(registration: Registration, event: Event) -> str:
+    """A WhatsApp chat with someone who moved up, the message written for the organiser."""
+    text = _(
+        "Good news: a seat is free for you at %(event)s. Your registration and QR code: %(link)s",
+        event=event.title,
+        link=public_url("registration.personal", token=registration.link_token),
+    )
+    number = (registration.phone or "").lstrip("+")
+    return f"https://wa.me/{number}?text={quote(text)}"
+
+
+def report_promoted(people: list[Registration]) -> None:
+    """Tell the organiser on this page who moved up, and whom to phone (they were e-mailed,
+    or put on the event page's call list, by seats.fill_free_seats)."""
     if people:
         flash(
             ngettext(
@@ -57,7 +68,10 @@ def tell_promoted(people: list[Registration]) -> None:
         )
     if unreachable := [person.full_name for person in people if not person.email]:
         flash(
-            _("No e-mail to tell %(names)s: let them know by phone.", names=", ".join(unreachable)),
+            _(
+                "No e-mail to tell %(names)s: phone them; the numbers are on the event's page.",
+                names=", ".join(unreachable),
+            ),
             "info",
         )
 
