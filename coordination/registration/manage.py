@@ -286,14 +286,19 @@ def invitations_page(event: Event):
                 form.file.errors.append(UPLOAD_ERRORS[error.code])
         else:
             sent = sum(_send_invitation(invitation) for invitation in created)
-            flash(
-                _(
-                    "%(count)d invitees imported, %(sent)d invitations e-mailed.",
-                    count=len(created),
-                    sent=sent,
-                ),
-                "success",
-            )
+            if not sent:
+                text = _("%(count)d invitees imported.")
+            elif notify.mail_is_delivered():
+                text = _(
+                    "%(count)d invitees imported; %(sent)d invitations queued for e-mail "
+                    "(the outbox shows when each is delivered).",
+                )
+            else:
+                text = _(
+                    "%(count)d invitees imported; %(sent)d invitations saved to the outbox "
+                    "only: no mail server is set up, so nothing was e-mailed.",
+                )
+            flash(text % {"count": len(created), "sent": sent}, "success")
             if invited_before:
                 flash(
                     ngettext(
@@ -379,7 +384,17 @@ def resend_invitation(event: Event, invitation_id: int):
         abort(400)
     invitation = invitations.invitation_of(event, invitation_id)
     if _send_invitation(invitation):
-        flash(_("Invitation sent again to %(email)s.", email=invitation.email), "success")
+        if notify.mail_is_delivered():
+            flash(_("Invitation queued again for %(email)s.", email=invitation.email), "success")
+        else:
+            flash(
+                _(
+                    "Invitation to %(email)s saved to the outbox only: no mail server is set "
+                    "up, so nothing was e-mailed.",
+                    email=invitation.email,
+                ),
+                "info",
+            )
     else:
         flash(_("This invitee has no e-mail address; share the link another way."), "error")
     return redirect(url_for(".invitations_page", slug=event.slug))

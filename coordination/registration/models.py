@@ -86,6 +86,8 @@ class Registration(PersonDetails, db.Model):
     # Moved up from the waiting list with no e-mail to tell them: the organiser phones them
     # (listed on the event's page until marked as told).
     call_needed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The last "your registration link" reminder, sent at most once an hour.
+    link_resent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),

@@ -1,18 +1,23 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
-from flask import flash, render_template
+from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from coordination.events.models import Event
-from coordination.extensions import db
+from coordination.extensions import db, utcnow
 from coordination.mail import services as mail
 from coordination.urls import public_url
 
 from .models import Registration, waiting_position
+
+# A repeated registration attempt with a known mobile or e-mail reminds the registrant of
+# their link at most this often: four attempts in a row are not four e-mails.
+REMINDER_EVERY = timedelta(hours=1)
 
 
 def _send(registration: Registration, subject, template: str) -> None:
@@ -36,6 +41,13 @@ def registered(registration: Registration) -> None:
 
 
 def link_again(registration: Registration) -> None:
+    """Remind the registrant of their link, at most once an hour."""
+    now = utcnow()
+    last = registration.link_resent_at
+    if last is not None and now - last < REMINDER_EVERY:
+        return
+    if registration.email:
+        registration.link_resent_at = now
     _send(registration, _l("Your registration link"), "mail/link_again.txt")
 
 
@@ -74,6 +86,11 @@ def report_promoted(people: list[Registration]) -> None:
             ),
             "info",
         )
+
+
+def mail_is_delivered() -> bool:
+    """E-mail goes out through a mail server; without one it is only saved to the outbox."""
+    return bool(current_app.config.get("MAIL_SERVER_CONFIGURED"))
 
 
 def invited(invitation) -> bool:
