@@ -78,7 +78,9 @@ class Registration(PersonDetails, db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    # "Diwakili oleh": set when this person registered in an invitee's place.
+    # "Mewakili": whom this person came on behalf of, when they registered in an invitee's
+    # place. Its mirror is Checkin.representative_name: who came in this registrant's place
+    # ("diwakili oleh"). coordination.registration.representation reads both one way.
     represents_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     role: so.Mapped[str] = so.mapped_column(
         sa.String(16), default=BadgeRole.PARTICIPANT, server_default=BadgeRole.PARTICIPANT.value

@@ -14,6 +14,7 @@ import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
 from coordination.auth.services import normalise_email
+from coordination.door.models import Checkin, who_came
 from coordination.errors import DomainError
 from coordination.events.models import AgendaItem, Event
 from coordination.extensions import db, utcnow
@@ -353,14 +354,7 @@ def participant_query(
     never by a part of one (else a digit at a time spells out anyone's number)."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if present in ("yes", "no"):
-        # Present means checked in on the event's main list (sessions have their own lists).
-        from coordination.door.models import Checkin, CheckinList
-
-        came = (
-            sa.exists()
-            .where(Checkin.registration_id == Registration.id)
-            .where(Checkin.list_id == CheckinList.id, CheckinList.is_default.is_(True))
-        )
+        came = Registration.id.in_(who_came(event.id).with_only_columns(Checkin.registration_id))
         query = query.where(came if present == "yes" else ~came)
     if status in set(RegistrationStatus):
         query = query.where(Registration.status == status)
