@@ -208,6 +208,23 @@ def compress_static_command() -> None:
     click.echo(f"Compressed static files: {written} new cop{'y' if written == 1 else 'ies'}")
 
 
+@click.command("release-seats")
+@with_appcontext
+def release_seats_command() -> None:
+    """Give seats kept for invitees whose release date has come to the waiting list (cron).
+
+    Whoever moves up is e-mailed a link under PUBLIC_BASE_URL."""
+    from flask import current_app
+
+    from coordination.registration import seats
+
+    base = current_app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+    with current_app.test_request_context(base_url=base):  # e-mails carry absolute links
+        released = seats.release_reservations()
+        db.session.commit()
+    click.echo(f"{released} event(s) released their unclaimed invitee seats")
+
+
 def init_app(app: Flask) -> None:
     from coordination.api.cli import tokens_cli
 
@@ -218,3 +235,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(purge_personal_data_command)
     app.cli.add_command(compress_static_command)
+    app.cli.add_command(release_seats_command)

@@ -21,6 +21,8 @@ _PATTERNS = {
         "date": "EEEE, d MMMM y",
         "time": "HH.mm",
         "clock": "HH.mm",
+        # An arrival on another day than the event's first: the day beside the clock.
+        "day_clock": "d/M/yy HH.mm",
         "short": "d MMM y, HH.mm",
         # The check-in log: a check-in and its undo often fall in the same minute.
         "seconds": "d MMM y, HH.mm.ss",
@@ -30,6 +32,7 @@ _PATTERNS = {
         "date": "EEEE, d MMMM y",
         "time": "HH:mm",
         "clock": "HH:mm",
+        "day_clock": "d/M/yy HH:mm",
         "short": "d MMM y, HH:mm",
         "seconds": "d MMM y, HH:mm:ss",
     },
@@ -65,7 +68,16 @@ def format_event_time(
     text = babel_format_datetime(
         local_time(value, tz_name), _PATTERNS[language][style], locale=language
     )
-    return text if style in ("date", "clock") else f"{text} {zone_label(tz_name)}"
+    return text if style in ("date", "clock", "day_clock") else f"{text} {zone_label(tz_name)}"
+
+
+def format_arrival(value: datetime | None, first_day: datetime, tz_name: str) -> str:
+    """The clock of an arrival on the event's first day; with the date on any other day, so
+    that it never reads as the meeting day."""
+    if value is None:
+        return ""
+    same_day = local_time(value, tz_name).date() == local_time(first_day, tz_name).date()
+    return format_event_time(value, tz_name, "clock" if same_day else "day_clock")
 
 
 @lru_cache(maxsize=65536)

@@ -147,6 +147,7 @@ MATRIX = {
     ("GET", "/events/<slug>/participants/<int:registration_id>"):            (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/participants/<int:registration_id>"):           (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/participants/<int:registration_id>/<any(cancel, restore, confirm):action>"): (302, 302, 404, 404, 302, 404, 200, 200),
+    ("POST", "/events/<slug>/participants/<int:registration_id>/called"):    (302, 302, 404, 404, 302, 404, 302, 302),
     ("GET", "/events/<slug>/participants/<int:registration_id>/badge.pdf"):  (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/participants/<int:registration_id>/reissue"):   (302, 302, 404, 404, 302, 404, 302, 302),
     ("GET", "/events/<slug>/participants/new"):                              (302, 302, 404, 404, 302, 404, 200, 200),

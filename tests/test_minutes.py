@@ -107,8 +107,9 @@ FILLED = {
     "sections-0-conclusions": "- Program disinkronkan\n- Pendataan ulang koperasi aktif",
     "sections-1-discussion": "Baru sekitar 50% koperasi melaksanakan RAT.",
     "decisions-0-text": "Dekopinda mendata ulang 800 koperasi berbadan hukum.",
-    "decisions-0-votes_for": "38",
-    "decisions-0-votes_against": "2",
+    # Four came: no more than four votes (finalising refuses more).
+    "decisions-0-votes_for": "2",
+    "decisions-0-votes_against": "1",
     "decisions-0-abstentions": "1",
     "actions-0-what": "Pendataan koperasi aktif",
     "actions-0-who": "Bidang Kelembagaan",
@@ -146,7 +147,7 @@ def test_the_editor_starts_from_the_agenda_and_saves_a_draft(app, as_user, organ
         minutes = db.session.scalar(sa.select(Minutes))
         assert minutes.status == "draft" and minutes.version == 2
         assert [s.title for s in minutes.sections][0].startswith("Sinkronisasi")
-        assert minutes.decisions[0].votes_for == 38 and minutes.decisions[0].abstentions == 1
+        assert minutes.decisions[0].votes_for == 2 and minutes.decisions[0].abstentions == 1
         assert minutes.actions[0].due_on.isoformat() == "2030-04-30"
         assert minutes.opened_at.hour == 2 and minutes.opened_at.minute == 5  # 09.05 WIB in UTC
 
@@ -278,7 +279,7 @@ def test_the_minutes_pdf_is_the_official_layout_with_the_attendance_list_attache
     # The body in agenda order, with speakers, decisions with counts, and the action table.
     assert text.index("Sinkronisasi program") < text.index("Kelembagaan dan Rapat Anggota")
     assert "Narasumber: Setiadi Agus Prakoso" in text
-    assert "setuju 38, tidak setuju 2, abstain 1" in text
+    assert "setuju 2, tidak setuju 1, abstain 1" in text
     assert "Pendataan koperasi aktif" in text and "30 April 2030" in text
     # The signature block: place and date, both roles with their names.
     assert "Probolinggo, 15 Maret 2030" in text

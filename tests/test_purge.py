@@ -86,7 +86,7 @@ def record_of(slug: str) -> dict:
         "attendance": attendance(event, checkin_list).as_json(),
         "record": [
             (line.name, line.organisation, line.position, line.arrived_at, line.door)
-            + (line.representative,)
+            + (line.on_behalf_of,)
             for line in lines
         ],
         "sheet": [line.name for line in attendance_lines(event, "sheet")],

@@ -229,3 +229,42 @@ def test_a_new_registration_reads_back_as_it_was_given(app, open_event):
         assert stored.status == RegistrationStatus.CONFIRMED and stored.role == "participant"
         assert stored.checkin_code == code and stored.represents_name is None
         assert before <= stored.created_at == stored.status_changed_at <= utcnow()
+
+
+def test_kept_seats_hold_when_the_public_and_invitees_register_at_once(app, open_event):
+    """25 seats, 5 kept for invitees: of 30 of the public and 5 invitees at once, the public
+    gets 20 seats and waits for the rest, and every invitee gets a seat."""
+    from coordination.registration import invitations
+    from coordination.registration.models import Invitation
+
+    event_id = open_event(capacity=25)
+    with app.app_context():
+        db.session.get(Event, event_id).reserved_seats = 5
+        invited = [
+            Invitation(event_id=event_id, full_name=f"Undangan {n}", phone=f"+6281300000{n:02d}")
+            for n in range(5)
+        ]
+        db.session.add_all(invited)
+        db.session.commit()
+        invitation_ids = [invitation.id for invitation in invited]
+
+    def register(n: int):
+        if n < 5:
+            invitation = db.session.get(Invitation, invitation_ids[n])
+            data = services.ParticipantData(full_name=invitation.full_name, phone=invitation.phone)
+            invitations.accept(invitation, data)
+        else:
+            services.register(db.session.get(Event, event_id), person(n))
+
+    assert set(_all_at_once(app, 35, register)) == {"registered"}
+    with app.app_context():
+        rows = db.session.execute(
+            sa.select(Registration.full_name, Registration.status).where(
+                Registration.event_id == event_id
+            )
+        ).all()
+    invitees = [status for name, status in rows if name.startswith("Undangan")]
+    public = [status for name, status in rows if name.startswith("Peserta")]
+    assert invitees == [RegistrationStatus.CONFIRMED] * 5
+    assert public.count(RegistrationStatus.CONFIRMED) == 20
+    assert public.count(RegistrationStatus.WAITING) == 10

@@ -8,8 +8,6 @@ from coordination.errors import DomainError
 from coordination.events import services
 from coordination.events.models import Event, EventMember, EventRole
 from coordination.extensions import db
-from coordination.registration import notify
-from coordination.registration import services as seats
 
 from . import present, schemas
 from .auth import principal
@@ -136,8 +134,6 @@ def update_event(event: Event, body: schemas.EventPatch):
         services.update_event(event, data)
     except DomainError as error:
         raise ApiError(error.code) from error
-    for person in seats.fill_free_seats(event):
-        notify.promoted(person)
     if archived is True:
         services.archive_event(event)
     elif archived is False:

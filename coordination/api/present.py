@@ -1,11 +1,9 @@
 """Domain objects as API bodies: what each role may see of them."""
 
-import sqlalchemy as sa
-
 from coordination.door import services as door
 from coordination.door.models import Checkin
 from coordination.events.models import Event, EventRole
-from coordination.extensions import db
+from coordination.registration import seats
 from coordination.registration import services as registration
 from coordination.registration.models import Registration, RegistrationStatus
 
@@ -17,7 +15,7 @@ PERSONAL = {"phone", "email", "checkin_code", "represents_name", "waiting_positi
 
 def event(item: Event, role: str, confirmed: int | None = None) -> dict:
     if confirmed is None:
-        confirmed = registration.seats_taken(item)
+        confirmed = seats.confirmed_count(item)
     return schemas.Event(
         slug=item.slug,
         title=item.title,
@@ -40,18 +38,10 @@ def event(item: Event, role: str, confirmed: int | None = None) -> dict:
 
 
 def checked_in_ids(item: Event, people: list[Registration]) -> set[int]:
-    """Who of these people is on the event's main list, in one query."""
+    """Who of these people came (who_came), in one query."""
     if not people:
         return set()
-    main = door.default_list(item)
-    return set(
-        db.session.scalars(
-            sa.select(Checkin.registration_id).where(
-                Checkin.list_id == main.id,
-                Checkin.registration_id.in_([person.id for person in people]),
-            )
-        )
-    )
+    return set(door.arrivals_of(item, [person.id for person in people]))
 
 
 def person(item: Registration, role: str, checked_in: bool) -> dict:

@@ -106,9 +106,7 @@ def cancel_registration(event: Event, registration_id: int):
     """The freed seat goes to the first on the waiting list, who is told by e-mail.
     Cancelling a cancelled registration changes nothing."""
     found = services.participant_of(event, registration_id)
-    promoted = services.cancel(found)
-    for person in promoted:
-        notify.promoted(person)
+    promoted = services.cancel(found)  # and tells whoever moves up
     checked_in = found.id in present.checked_in_ids(event, [found])
     return jsonify(
         registration=present.person(found, EventRole.ORGANISER, checked_in),

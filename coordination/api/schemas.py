@@ -380,6 +380,7 @@ ExportColumn = Literal[
     "checked_in_at",
     "door",
     "representative",
+    "on_behalf_of",
 ]
 
 

@@ -77,7 +77,7 @@ def confirmed_of(event: Event, ids: list[int] | None = None) -> list[Registratio
     )
     if ids is not None:
         query = query.where(Registration.id.in_(ids))
-    return list(db.session.scalars(query.order_by(sa.func.lower(Registration.full_name))))
+    return list(db.session.scalars(query.order_by(Registration.sort_name, Registration.id)))
 
 
 def reissue_code(registration: Registration) -> str:

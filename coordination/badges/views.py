@@ -11,6 +11,7 @@ from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
 from coordination.events.models import Event
 from coordination.permissions import event_view
+from coordination.registration import seats
 from coordination.registration import services as registration
 from coordination.registration.models import RegistrationStatus
 
@@ -114,5 +115,5 @@ def style(event: Event):
         event=event,
         form=form,
         download=BadgeDownloadForm(),
-        confirmed=len(services.confirmed_of(event)),
+        confirmed=seats.confirmed_count(event),
     )

@@ -226,7 +226,9 @@ def paper(event: Event):
                 sa.func.lower(Registration.organisation).like(like),
             )
         )
-    absent = db.session.scalars(query.order_by(Registration.full_name).limit(500)).all()
+    absent = db.session.scalars(
+        query.order_by(Registration.sort_name, Registration.id).limit(500)
+    ).all()
     return render_template(
         "door/paper.html",
         event=event,

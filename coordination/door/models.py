@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from coordination.enums import LabelledEnum
 from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
-from coordination.registration.models import Registration
+from coordination.registration.models import Registration, RegistrationStatus
 
 
 class CheckinSource(LabelledEnum):
@@ -148,6 +148,32 @@ class Checkin(db.Model):
         sa.UniqueConstraint("list_id", "nonce"),
         sa.CheckConstraint("source in ('scan', 'manual', 'walk_in', 'paper')", name="source"),
     )
+
+
+def who_came(event_id) -> sa.Select:
+    """Who came: each confirmed registration of the event checked in on its main list, with
+    that check-in. The one definition every page, document, count and API answer uses
+    (session lists have their own check-ins and do not count here)."""
+    return (
+        sa.select(Checkin)
+        .join(CheckinList, CheckinList.id == Checkin.list_id)
+        .join(Registration, Registration.id == Checkin.registration_id)
+        .where(
+            CheckinList.event_id == event_id,
+            CheckinList.is_default.is_(True),
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+def came_count(event_id: int) -> int:
+    """How many came (who_came)."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(who_came(event_id).subquery()))
+
+
+def came(event_id) -> type[Checkin]:
+    """who_came as an entity to join: outerjoin(came, came.registration_id == Registration.id)."""
+    return so.aliased(Checkin, who_came(event_id).subquery("came"))
 
 
 class CheckinLogEntry(db.Model):

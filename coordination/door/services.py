@@ -30,6 +30,7 @@ from .models import (
     CheckinLogEntry,
     CheckinSource,
     RetiredCode,
+    who_came,
 )
 
 # Scanners and people type codes in odd ways: lower case, spaces, dashes.
@@ -334,6 +335,10 @@ def check_in_code(
     )
 
 
+def _same_name(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def admit(
     event: Event,
     checkin_list: CheckinList,
@@ -364,6 +369,11 @@ def admit(
     ):
         raise DomainError("list_closed", registration=person, checkin_list=checkin_list)
     representative_name = " ".join((representative_name or "").split())[:120] or None
+    on_behalf_of = getattr(person, "represents_name", None)
+    if representative_name and on_behalf_of and _same_name(representative_name, on_behalf_of):
+        # A representative checked in "represented by" the invitee they came for: that is
+        # the invitee's name, already on the registration, not someone in their place.
+        representative_name = None
     values = dict(
         list_id=checkin_list.id,
         registration_id=person.id,
@@ -494,19 +504,13 @@ def walked_in_at(actor: DoorActor, registration_id: int) -> bool:
 
 
 def arrivals_of(event: Event, registration_ids: list[int]) -> dict[int, Checkin]:
-    """When each of these people came in, on the event's main list: one query for a page."""
+    """When each of these people came in (who_came): one query for a page."""
     if not registration_ids:
         return {}
     return {
         checkin.registration_id: checkin
         for checkin in db.session.scalars(
-            sa.select(Checkin)
-            .join(CheckinList, CheckinList.id == Checkin.list_id)
-            .where(
-                CheckinList.event_id == event.id,
-                CheckinList.is_default.is_(True),
-                Checkin.registration_id.in_(registration_ids),
-            )
+            who_came(event.id).where(Checkin.registration_id.in_(registration_ids))
         )
     }
 

@@ -367,9 +367,8 @@ def walk_in(event: Event, caller: Caller):
     full = False
     if form.validate_on_submit():
         try:
-            person = registration.register(event, form.to_data(), by_organiser=True)
-            if person.status != RegistrationStatus.CONFIRMED:
-                raise DomainError("event_full")
+            # A seat now or nothing: nobody waits on a list at the door.
+            person = registration.register(event, form.to_data(), by_organiser=True, waitlist=False)
             checkin = services.admit(
                 event,
                 checkin_list,

@@ -84,8 +84,23 @@ class EventForm(FlaskForm):
     waitlist_enabled = BooleanField(
         _l("When all seats are taken, let people join a waiting list"), default=True
     )
+    reserved_seats = IntegerField(
+        _l("Seats kept for invitees (kursi undangan)"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=100000)],
+        description=_l(
+            "Invitees take these before the public; the public sees only the seats left."
+        ),
+    )
+    reservations_release_at = time_field(_l("Unclaimed invitee seats are released"), False)
 
-    _times = ("starts_at", "ends_at", "registration_opens_at", "registration_closes_at")
+    _times = (
+        "starts_at",
+        "ends_at",
+        "registration_opens_at",
+        "registration_closes_at",
+        "reservations_release_at",
+    )
 
     def validate_ends_at(self, field) -> None:
         """Caught here too, so it shows beside the other mistakes of the same submission."""
@@ -100,6 +115,7 @@ class EventForm(FlaskForm):
         values["slug"] = (values["slug"] or "").strip().lower()
         values["description"] = values["description"] or ""
         values["venue_address"] = values["venue_address"] or ""
+        values["reserved_seats"] = values["reserved_seats"] or 0
         return EventData(**values)
 
     def fill_from(self, event) -> None:

@@ -23,6 +23,10 @@ ERROR_MESSAGES = {
         _l("Use only lowercase letters, digits and single hyphens, e.g. rakor-koperasi-2025."),
     ),
     "slug_taken": ("slug", _l("Another event already uses this web address.")),
+    "reserved_seats_over_capacity": (
+        "reserved_seats",
+        _l("No more seats can be kept for invitees than the event has."),
+    ),
 }
 
 # What the team rules say when they refuse (the event page flashes it).

@@ -30,6 +30,12 @@ class Event(db.Model):
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     capacity: so.Mapped[int]
     waitlist_enabled: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
+    # Kursi undangan: seats kept for invitees until reservations_release_at (see
+    # coordination.registration.seats); reservations_released_at records that the seats
+    # still unclaimed then went to the waiting list.
+    reserved_seats: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    reservations_release_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    reservations_released_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # Bumped by every registration change: the row lock that keeps capacity exact.
     seats_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     registration_opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -68,6 +74,9 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint(
+            "reserved_seats >= 0 AND reserved_seats <= capacity", name="reserved_seats_range"
+        ),
     )
 
     @property

@@ -14,7 +14,8 @@ from coordination.config import TIME_ZONES
 from coordination.door.models import DoorLink
 from coordination.errors import DomainError
 from coordination.extensions import db, utcnow
-from coordination.registration.models import Registration, RegistrationStatus
+from coordination.registration import seats
+from coordination.registration.models import Registration
 
 from .models import AgendaItem, Event, EventMember, EventRole, Speaker
 
@@ -39,6 +40,8 @@ class EventData:
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     waitlist_enabled: bool = True
+    reserved_seats: int = 0  # kursi undangan, see registration.seats
+    reservations_release_at: datetime | None = None
 
 
 # Everything an organiser sets, except the slug: what an edit changes and a copy keeps.
@@ -62,31 +65,13 @@ class AgendaItemData:
 
 def events_for(user: User, role: str = EventRole.ORGANISER, archived: bool = False):
     """The user's events with their confirmed-registration counts, soonest first."""
-    confirmed = (
-        sa.select(sa.func.count(Registration.id))
-        .where(
-            Registration.event_id == Event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .correlate(Event)
-        .scalar_subquery()
-    )
-    query = sa.select(Event, confirmed.label("registered"))
+    query = sa.select(Event, seats.confirmed_column().label("registered"))
     if not (user.is_admin and role == EventRole.ORGANISER):
         query = query.join(EventMember).where(
             EventMember.user_id == user.id, EventMember.role == role
         )
     query = query.where(Event.archived_at.is_not(None) if archived else Event.archived_at.is_(None))
     return db.session.execute(query.order_by(Event.starts_at.desc())).all()
-
-
-def registered_count(event: Event) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-    )
 
 
 # --- Creating and changing events -------------------------------------------------------
@@ -123,6 +108,8 @@ def check_event_data(data: EventData, event_id: int | None = None) -> None:
         raise DomainError("ends_before_start")
     if data.capacity < 1:
         raise DomainError("capacity_not_positive")
+    if not 0 <= data.reserved_seats <= data.capacity:
+        raise DomainError("reserved_seats_over_capacity")
     opens, closes = data.registration_opens_at, data.registration_closes_at
     if opens and closes and closes <= opens:
         raise DomainError("registration_closes_before_opens")
@@ -150,12 +137,17 @@ def create_event(data: EventData, creator: User) -> Event:
     return event
 
 
-def update_event(event: Event, data: EventData) -> Event:
+def update_event(event: Event, data: EventData) -> list[Registration]:
+    """Change the event; seats it frees (a higher capacity, fewer kept for invitees, an
+    earlier release) go to the waiting list at once. Returns who moved up."""
     check_event_data(data, event_id=event.id)
+    release = event.reservations_release_at
     _apply(event, data)
     event.slug = data.slug or event.slug
+    if event.reservations_release_at != release:
+        event.reservations_released_at = None  # a new date: released when it comes
     db.session.flush()
-    return event
+    return seats.fill_free_seats(event)
 
 
 def duplicate_event(event: Event, by: User) -> Event:

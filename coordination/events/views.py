@@ -18,8 +18,8 @@ from coordination.config import TIME_ZONES
 from coordination.errors import DomainError
 from coordination.i18n import format_event_time
 from coordination.permissions import event_view
-from coordination.registration import notify
-from coordination.registration import services as seats
+from coordination.registration import notify, seats
+from coordination.registration.services import registration_state
 
 from . import services
 from .forms import AgendaItemForm, ConfirmForm, ConfirmStepForm, EventForm, MemberForm
@@ -70,8 +70,10 @@ def show(event: Event):
     return render_template(
         "events/show.html",
         event=event,
-        registered=services.registered_count(event),
-        registration_state=seats.registration_state(event),
+        registered=seats.confirmed_count(event),
+        held=seats.held_for_invitees(event),
+        calls=[(person, notify.whatsapp_link(person, event)) for person in seats.calls_due(event)],
+        registration_state=registration_state(event),
         member_form=MemberForm(),
     )
 
@@ -86,12 +88,12 @@ def edit(event: Event):
         form.fill_from(event)
     elif form.validate_on_submit():
         try:
-            services.update_event(event, form.to_data())
+            promoted = services.update_event(event, form.to_data())
         except DomainError as error:
             form.show_error(error.code)
         else:
             flash(_("Changes saved."), "success")
-            notify.tell_promoted(seats.fill_free_seats(event))
+            notify.report_promoted(promoted)
             return redirect(url_for("events.show", slug=event.slug))
     return render_template("events/form.html", form=form, event=event)
 

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from coordination.auth.models import User
+from coordination.door.models import came_count
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
@@ -317,6 +318,16 @@ def missing_for_final(minutes: Minutes) -> list[str]:
     return [name for name in required if not getattr(minutes, name)]
 
 
+def votes_over_present(minutes: Minutes, present: int) -> Decision | None:
+    """The first decision with more votes (for, against and abstaining) than people present;
+    fewer votes than present is fine (not everyone votes)."""
+    for decision in minutes.decisions:
+        votes = [decision.votes_for, decision.votes_against, decision.abstentions]
+        if any(v is not None for v in votes) and sum(v or 0 for v in votes) > present:
+            return decision
+    return None
+
+
 def meeting_stage(event: Event, now: datetime | None = None) -> str:
     """Where the meeting stands by its schedule: "before", "during" or "after"."""
     now = now or utcnow()
@@ -333,6 +344,14 @@ def finalise(minutes: Minutes, user: User, version: int) -> Minutes:
         raise DomainError("minutes_stale")
     if missing := missing_for_final(minutes):
         raise DomainError("minutes_incomplete", missing=missing)
+    present = came_count(minutes.event_id)
+    if decision := votes_over_present(minutes, present):
+        votes = sum(
+            v or 0 for v in (decision.votes_for, decision.votes_against, decision.abstentions)
+        )
+        raise DomainError(
+            "votes_exceed_present", decision=decision.text, votes=votes, present=present
+        )
     minutes.status = MinutesStatus.FINAL
     minutes.finalised_at = utcnow()
     minutes.finalised_by = user

@@ -6,11 +6,11 @@ from dataclasses import asdict, dataclass
 import sqlalchemy as sa
 
 from coordination.door.attendance import Quorum, attendance
-from coordination.door.models import Checkin
+from coordination.door.models import came
 from coordination.door.services import default_list
 from coordination.events.models import Event
 from coordination.extensions import db
-from coordination.registration.models import Registration, RegistrationStatus
+from coordination.registration.models import Registration
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,13 @@ def summary_for(event: Event, minutes) -> AttendanceSummary:
 def attendance_summary(event: Event) -> AttendanceSummary:
     main_list = default_list(event)
     counts = attendance(event, main_list)
+    checkin = came(event.id)
     represented = db.session.scalar(
-        sa.select(sa.func.count(Checkin.id))
-        .join(Registration, Registration.id == Checkin.registration_id)
+        sa.select(sa.func.count(checkin.id))
+        .join(Registration, Registration.id == checkin.registration_id)
         .where(
-            Checkin.list_id == main_list.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
             sa.or_(
-                sa.func.coalesce(Checkin.representative_name, "") != "",
+                sa.func.coalesce(checkin.representative_name, "") != "",
                 sa.func.coalesce(Registration.represents_name, "") != "",
             ),
         )

@@ -187,6 +187,15 @@ def _flash_refusal(error: DomainError) -> None:
     if error.code == "minutes_incomplete":
         missing = ", ".join(str(REQUIRED_FOR_FINAL[n]) for n in error.details["missing"])
         flash(_("Before the minutes can be final, fill in: %(missing)s.", missing=missing), "error")
+    elif error.code == "votes_exceed_present":
+        flash(
+            _(
+                "The decision “%(decision)s” counts %(votes)d votes, but only %(present)d "
+                "people are present: correct its votes before finalising.",
+                **error.details,
+            ),
+            "error",
+        )
     else:
         flash(MESSAGES.get(error.code, error.code), "error")
 

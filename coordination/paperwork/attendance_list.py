@@ -13,11 +13,13 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from coordination.door.models import Checkin, CheckinList
+from coordination.door.models import came
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_phone
+from coordination.names import name_key
 from coordination.registration.models import Registration, RegistrationStatus
+from coordination.registration.representation import attendee
 
 LINES_PER_PAGE = {"sheet": 16, "record": 12}
 SORTS = ("name", "organisation", "arrival")
@@ -33,7 +35,7 @@ class Line:
     phone: str
     arrived_at: datetime | None = None
     door: str = ""
-    representative: str = ""
+    on_behalf_of: str = ""  # "mewakili": the line names whoever came, for whom they came
 
 
 def mask_phone(phone: str | None) -> str:
@@ -54,10 +56,11 @@ def mask_phone(phone: str | None) -> str:
 def attendance_lines(
     event: Event, kind: str = "sheet", sort: str = "name", full_phone: bool = False
 ) -> list[Line]:
-    """Confirmed participants for the sign sheet; for the record, those who came in."""
-    main_list = sa.select(CheckinList.id).where(
-        CheckinList.event_id == event.id, CheckinList.is_default.is_(True)
-    )
+    """Confirmed participants for the sign sheet; for the record, those who came (who_came).
+
+    A line names the person who came (or is expected) and on whose behalf, one way round
+    whichever way the representation was recorded (see registration.representation)."""
+    checkin = came(event.id)
     query = (
         sa.select(
             Registration.full_name,
@@ -65,45 +68,44 @@ def attendance_lines(
             Registration.position,
             Registration.phone,
             Registration.represents_name,
-            Checkin.checked_in_at,
-            Checkin.door_name,
-            Checkin.representative_name,
+            checkin.checked_in_at,
+            checkin.door_name,
+            checkin.representative_name,
         )
-        .outerjoin(
-            Checkin,
-            sa.and_(
-                Checkin.registration_id == Registration.id,
-                Checkin.list_id.in_(main_list.scalar_subquery()),
-            ),
-        )
+        .outerjoin(checkin, checkin.registration_id == Registration.id)
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.CONFIRMED,
         )
     )
     if kind == "record":
-        query = query.where(Checkin.id.is_not(None))
-    name = sa.func.lower(Registration.full_name)
+        query = query.where(checkin.id.is_not(None))
     order = {
-        "name": (name,),
-        "organisation": (sa.func.lower(Registration.organisation), name),
-        "arrival": (Checkin.checked_in_at, name),
-    }.get(sort, (name,))
-    rows = db.session.execute(query.order_by(*order, Registration.id)).all()
+        "organisation": (sa.func.lower(Registration.organisation),),
+        "arrival": (checkin.checked_in_at,),
+    }.get(sort, ())
+    rows = db.session.execute(query.order_by(*order, Registration.sort_name, Registration.id))
     show_phone = format_phone if full_phone else mask_phone
-    return [
-        Line(
-            number=n,
-            name=row.full_name,
-            organisation=row.organisation,
-            position=row.position,
-            phone=show_phone(row.phone),
-            arrived_at=row.checked_in_at,
-            door=row.door_name or "",
-            representative=row.representative_name or row.represents_name or "",
+    lines = []
+    for row in rows:
+        who = attendee(row.full_name, row.represents_name, row.representative_name)
+        lines.append(
+            Line(
+                number=0,
+                name=who.name,
+                organisation=row.organisation,
+                position=row.position,
+                phone=show_phone(row.phone),
+                arrived_at=row.checked_in_at,
+                door=row.door_name or "",
+                on_behalf_of=who.on_behalf_of,
+            )
         )
-        for n, row in enumerate(rows, start=1)
-    ]
+    if sort not in ("organisation", "arrival"):  # by the name shown, titles left out
+        lines.sort(key=lambda line: name_key(line.name))
+    for number, line in enumerate(lines, start=1):
+        line.number = number
+    return lines
 
 
 def pages(lines: list[T], per_page: int, rows: Callable[[T], int] | None = None) -> list[list[T]]:

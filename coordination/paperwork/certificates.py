@@ -8,11 +8,13 @@ from flask_babel import get_locale
 from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
-from coordination.door.models import Checkin, CheckinList
+from coordination.door.models import came
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
-from coordination.registration.models import Registration, RegistrationStatus
+from coordination.names import name_key
+from coordination.registration.models import Registration
+from coordination.registration.representation import attendee
 
 # Pages per part when many certificates render in parts: shared out, with progress.
 PAGES_PER_PART = 20
@@ -29,33 +31,24 @@ class Holder:
 
 
 def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
-    """Who was there, by name: confirmed participants checked in on the event's main list,
-    or the representative who came in one's place (the certificate names who attended)."""
-    query = (
-        sa.select(
-            Registration.full_name,
-            Registration.organisation,
-            Registration.role,
-            Checkin.representative_name,
-        )
-        .join(Checkin, Checkin.registration_id == Registration.id)
-        .join(CheckinList, CheckinList.id == Checkin.list_id)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-            CheckinList.is_default.is_(True),
-        )
-        .order_by(sa.func.lower(Registration.full_name), Registration.id)
-    )
+    """Who came (who_came), by the name of whoever was in the hall: the representative who
+    came in one's place, or who registered on an invitee's behalf, gets it in their own name,
+    on behalf of the one they represent."""
+    checkin = came(event.id)
+    query = sa.select(
+        Registration.full_name,
+        Registration.organisation,
+        Registration.role,
+        Registration.represents_name,
+        checkin.representative_name,
+    ).join(checkin, checkin.registration_id == Registration.id)
     if registration_id is not None:
         query = query.where(Registration.id == registration_id)
-    people = [
-        Holder(stand_in, organisation, role, on_behalf_of=name)
-        if stand_in
-        else Holder(name, organisation, role)
-        for name, organisation, role, stand_in in db.session.execute(query)
-    ]
-    return sorted(people, key=lambda holder: holder.name.lower())
+    people = []
+    for name, organisation, role, represents, stand_in in db.session.execute(query):
+        who = attendee(name, represents, stand_in)
+        people.append(Holder(who.name, organisation, role, on_behalf_of=who.on_behalf_of))
+    return sorted(people, key=lambda holder: name_key(holder.name))
 
 
 def save_signer(event: Event, name: str, title: str) -> None:

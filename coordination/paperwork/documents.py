@@ -26,7 +26,7 @@ from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.events.models import Event
 from coordination.extensions import db
-from coordination.i18n import format_event_time
+from coordination.i18n import format_arrival
 from coordination.minutes.models import Minutes
 
 from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
@@ -75,9 +75,9 @@ COLUMNS = {
         Column("org", _l("Organisation"), 60),
         Column("pos", _l("Position"), 32),
         Column("phone", _l("Mobile number"), 30),
-        Column("time", _l("Arrived"), 16),
+        Column("time", _l("Arrived"), 24),
         Column("door", _l("Door"), 24),
-        Column("rep", _l("Represented by"), 40),
+        Column("rep", _l("On behalf of"), 32),
     ),
 }
 
@@ -184,14 +184,14 @@ def _text(line: Line | None, key: str, event: Event) -> str:
     if line is None:
         return ""
     if key == "time":
-        return format_event_time(line.arrived_at, event.timezone, "clock")
+        return format_arrival(line.arrived_at, event.starts_at, event.timezone)
     return {
         "name": line.name,
         "org": line.organisation,
         "pos": line.position,
         "phone": line.phone,
         "door": line.door,
-        "rep": line.representative,
+        "rep": line.on_behalf_of,
     }[key]
 
 

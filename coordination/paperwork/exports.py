@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from coordination.door.models import Checkin, CheckinList
+from coordination.door.models import came
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time, format_phone, local_time, zone_label
@@ -49,10 +49,12 @@ COLUMNS: dict[str, Column] = {
         lambda r, c: c.checked_in_at if c else None,
     ),
     "door": Column(_l("Door"), lambda e, r, c: c.door_name if c else ""),
+    # One meaning per column (registration.representation): who came in this registrant's
+    # place, and whom this registrant came for.
     "representative": Column(
-        _l("Represented by"),
-        lambda e, r, c: (c.representative_name if c else None) or r.represents_name or "",
+        _l("Represented by"), lambda e, r, c: (c.representative_name if c else None) or ""
     ),
+    "on_behalf_of": Column(_l("On behalf of"), lambda e, r, c: r.represents_name or ""),
 }
 DEFAULT_COLUMNS = ["name", "organisation", "position", "phone", "email", "status", "checked_in_at"]
 # A cell starting with one of these is a formula to Excel and LibreOffice: a name like
@@ -78,20 +80,12 @@ def chosen(columns: list[str]) -> list[str]:
 def rows(event: Event, columns: list[str], times: bool = False):
     """The header, then one row per registration, in name order; with `times`, time columns
     hold the event's local time itself (and their head names the zone), not text."""
-    main_list = sa.select(CheckinList.id).where(
-        CheckinList.event_id == event.id, CheckinList.is_default.is_(True)
-    )
+    checkin = came(event.id)
     query = (
-        sa.select(Registration, Checkin)
-        .outerjoin(
-            Checkin,
-            sa.and_(
-                Checkin.registration_id == Registration.id,
-                Checkin.list_id.in_(main_list.scalar_subquery()),
-            ),
-        )
+        sa.select(Registration, checkin)
+        .outerjoin(checkin, checkin.registration_id == Registration.id)
         .where(Registration.event_id == event.id)
-        .order_by(sa.func.lower(Registration.full_name), Registration.id)
+        .order_by(Registration.sort_name, Registration.id)
     )
     as_time = {name for name in columns if times and COLUMNS[name].moment}
     zone = zone_label(event.timezone)

@@ -16,6 +16,7 @@ from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 from coordination.text import has_hidden_characters
 
+from . import seats
 from .models import Invitation, InvitationStatus, Registration
 from .services import ParticipantData, normalise_phone, register
 
@@ -263,7 +264,7 @@ def invitations_of(event: Event) -> list[Invitation]:
         db.session.scalars(
             sa.select(Invitation)
             .where(Invitation.event_id == event.id)
-            .order_by(sa.func.lower(Invitation.full_name), Invitation.id)
+            .order_by(Invitation.sort_name, Invitation.id)
         )
     )
 
@@ -275,6 +276,18 @@ def representatives_of(event: Event) -> dict[int, str]:
             sa.select(Invitation.id, Registration.full_name)
             .join(Registration, Registration.id == Invitation.registration_id)
             .where(Invitation.event_id == event.id, Registration.represents_name.is_not(None))
+        ).all()
+    )
+
+
+def answered_statuses(event: Event) -> dict[int, str]:
+    """Invitation id -> the status of the registration that answered it: an invitee who
+    registered may hold a seat, be waiting for one, or have cancelled."""
+    return dict(
+        db.session.execute(
+            sa.select(Invitation.id, Registration.status)
+            .join(Registration, Registration.id == Invitation.registration_id)
+            .where(Invitation.event_id == event.id)
         ).all()
     )
 
@@ -308,17 +321,24 @@ def mark_sent(invitation: Invitation) -> None:
     invitation.last_sent_at = utcnow()
 
 
-def withdraw(invitation: Invitation) -> None:
-    """Take an invitation back; whoever already registered through it stays registered."""
+def withdraw(invitation: Invitation) -> list[Registration]:
+    """Take an invitation back; whoever already registered through it stays registered.
+    A seat kept for this invitee goes to the first in line; returns who moved up."""
     if invitation.status == InvitationStatus.REGISTERED:
         raise DomainError("invitation_answered")
+    event = db.session.get(Event, invitation.event_id)
     db.session.delete(invitation)
     db.session.flush()
+    return seats.fill_free_seats(event)
 
 
-def decline(invitation: Invitation) -> None:
-    if invitation.status == InvitationStatus.INVITED:
-        invitation.status = InvitationStatus.DECLINED
+def decline(invitation: Invitation) -> list[Registration]:
+    """The invitee will not come: a seat kept for them goes to the first in line."""
+    if invitation.status != InvitationStatus.INVITED:
+        return []
+    invitation.status = InvitationStatus.DECLINED
+    db.session.flush()
+    return seats.fill_free_seats(db.session.get(Event, invitation.event_id))
 
 
 def accept(
@@ -334,6 +354,7 @@ def accept(
         data,
         answers=answers,
         represents_name=invitation.full_name if representative else None,
+        invitee=True,
     )
     invitation.status = InvitationStatus.REGISTERED
     invitation.registration_id = registration.id

@@ -25,7 +25,7 @@ from coordination.mail.models import OutboxMessage
 from coordination.permissions import event_view
 from coordination.urls import only_this_computer, public_url
 
-from . import invitations, notify, questions, services
+from . import invitations, notify, questions, seats, services
 from .forms import (
     InvitationUploadForm,
     OrganiserParticipantForm,
@@ -139,7 +139,7 @@ def change_status(event: Event, registration_id: int, action: str):
             )
         promoted = services.cancel(registration)
         flash(_("The registration of %(name)s is cancelled.", name=name), "success")
-        notify.tell_promoted(promoted)
+        notify.report_promoted(promoted)
         return redirect(back)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -148,7 +148,7 @@ def change_status(event: Event, registration_id: int, action: str):
         if action == "restore":
             services.restore(registration)
         else:
-            services.confirm_from_waiting_list(registration)
+            seats.take_seat(registration)
     except DomainError:
         if action == "restore":
             flash(_("The event is full and has no waiting list."), "error")
@@ -158,7 +158,7 @@ def change_status(event: Event, registration_id: int, action: str):
     if registration.status == before:
         return redirect(back)  # another organiser got there first: the page shows how it is
     if action == "confirm":
-        notify.tell_promoted([registration])
+        notify.report_promoted([registration])
     elif registration.status == RegistrationStatus.WAITING:
         flash(
             _(
@@ -171,6 +171,17 @@ def change_status(event: Event, registration_id: int, action: str):
     else:
         flash(_("%(name)s has a seat again.", name=name), "success")
     return redirect(back)
+
+
+@bp.post("/participants/<int:registration_id>/called")
+@login_required
+@event_view()
+def called(event: Event, registration_id: int):
+    """The organiser has told someone who moved up: off the call list."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    seats.mark_called(services.participant_of(event, registration_id))
+    return redirect(url_for("events.show", slug=event.slug) + "#calls")
 
 
 @bp.get("/outbox")
@@ -275,14 +286,19 @@ def invitations_page(event: Event):
                 form.file.errors.append(UPLOAD_ERRORS[error.code])
         else:
             sent = sum(_send_invitation(invitation) for invitation in created)
-            flash(
-                _(
-                    "%(count)d invitees imported, %(sent)d invitations e-mailed.",
-                    count=len(created),
-                    sent=sent,
-                ),
-                "success",
-            )
+            if not sent:
+                text = _("%(count)d invitees imported.")
+            elif notify.mail_is_delivered():
+                text = _(
+                    "%(count)d invitees imported; %(sent)d invitations queued for e-mail "
+                    "(the outbox shows when each is delivered).",
+                )
+            else:
+                text = _(
+                    "%(count)d invitees imported; %(sent)d invitations saved to the outbox "
+                    "only: no mail server is set up, so nothing was e-mailed.",
+                )
+            flash(text % {"count": len(created), "sent": sent}, "success")
             if invited_before:
                 flash(
                     ngettext(
@@ -301,6 +317,7 @@ def invitations_page(event: Event):
         row_messages=ROW_ERRORS,
         invitations=invitations.invitations_of(event),
         representatives=invitations.representatives_of(event),
+        answered=invitations.answered_statuses(event),
         summary=invitations.summary(event),
     )
 
@@ -349,11 +366,12 @@ def withdraw_invitation(event: Event, invitation_id: int):
         )
     name = invitation.full_name
     try:
-        invitations.withdraw(invitation)
+        promoted = invitations.withdraw(invitation)
     except DomainError:
         flash(_("%(name)s has registered: cancel the registration instead.", name=name), "error")
     else:
         flash(_("The invitation of %(name)s was taken back.", name=name), "success")
+        notify.report_promoted(promoted)
     return redirect(back)
 
 
@@ -366,7 +384,17 @@ def resend_invitation(event: Event, invitation_id: int):
         abort(400)
     invitation = invitations.invitation_of(event, invitation_id)
     if _send_invitation(invitation):
-        flash(_("Invitation sent again to %(email)s.", email=invitation.email), "success")
+        if notify.mail_is_delivered():
+            flash(_("Invitation queued again for %(email)s.", email=invitation.email), "success")
+        else:
+            flash(
+                _(
+                    "Invitation to %(email)s saved to the outbox only: no mail server is set "
+                    "up, so nothing was e-mailed.",
+                    email=invitation.email,
+                ),
+                "info",
+            )
     else:
         flash(_("This invitee has no e-mail address; share the link another way."), "error")
     return redirect(url_for(".invitations_page", slug=event.slug))

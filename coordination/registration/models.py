@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
+from coordination.names import name_key
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from a badge is not misread.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -52,6 +53,13 @@ class PersonDetails:
     position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(20))
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    # The name as lists sort it, honorifics and titles left out (coordination.names).
+    sort_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+
+    @so.validates("full_name")
+    def _keep_sort_name(self, _key: str, value: str) -> str:
+        self.sort_name = name_key(value)
+        return value
 
 
 class Registration(PersonDetails, db.Model):
@@ -70,11 +78,18 @@ class Registration(PersonDetails, db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     status_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
-    # "Diwakili oleh": set when this person registered in an invitee's place.
+    # "Mewakili": whom this person came on behalf of, when they registered in an invitee's
+    # place. Its mirror is Checkin.representative_name: who came in this registrant's place
+    # ("diwakili oleh"). coordination.registration.representation reads both one way.
     represents_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
     role: so.Mapped[str] = so.mapped_column(
         sa.String(16), default=BadgeRole.PARTICIPANT, server_default=BadgeRole.PARTICIPANT.value
     )
+    # Moved up from the waiting list with no e-mail to tell them: the organiser phones them
+    # (listed on the event's page until marked as told).
+    call_needed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The last "your registration link" reminder, sent at most once an hour.
+    link_resent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),
@@ -87,6 +102,21 @@ class Registration(PersonDetails, db.Model):
     @property
     def is_active(self) -> bool:
         return self.status != RegistrationStatus.CANCELLED
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            sa.tuple_(Registration.status_changed_at, Registration.id)
+            < sa.tuple_(registration.status_changed_at, registration.id),
+        )
+    )
+    return ahead + 1
 
 
 class QuestionKind(LabelledEnum):

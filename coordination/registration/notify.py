@@ -1,17 +1,23 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
-from flask import flash, render_template
+from datetime import timedelta
+from urllib.parse import quote
+
+from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from coordination.events.models import Event
-from coordination.extensions import db
+from coordination.extensions import db, utcnow
 from coordination.mail import services as mail
 from coordination.urls import public_url
 
-from . import services
-from .models import Registration
+from .models import Registration, waiting_position
+
+# A repeated registration attempt with a known mobile or e-mail reminds the registrant of
+# their link at most this often: four attempts in a row are not four e-mails.
+REMINDER_EVERY = timedelta(hours=1)
 
 
 def _send(registration: Registration, subject, template: str) -> None:
@@ -25,7 +31,7 @@ def _send(registration: Registration, subject, template: str) -> None:
         registration=registration,
         event=event,
         link=link,
-        position=services.waiting_position(registration),
+        position=waiting_position(registration),
     )
     mail.send(registration.email, f"{subject}: {event.title}", body, event_id=event.id)
 
@@ -35,6 +41,13 @@ def registered(registration: Registration) -> None:
 
 
 def link_again(registration: Registration) -> None:
+    """Remind the registrant of their link, at most once an hour."""
+    now = utcnow()
+    last = registration.link_resent_at
+    if last is not None and now - last < REMINDER_EVERY:
+        return
+    if registration.email:
+        registration.link_resent_at = now
     _send(registration, _l("Your registration link"), "mail/link_again.txt")
 
 
@@ -42,10 +55,20 @@ def promoted(registration: Registration) -> None:
     _send(registration, _l("You have a seat"), "mail/promoted.txt")
 
 
-def tell_promoted(people: list[Registration]) -> None:
-    """E-mail everyone who moved up, and tell the organiser whom to phone instead."""
-    for person in people:
-        promoted(person)
+def whatsapp_link(registration: Registration, event: Event) -> str:
+    """A WhatsApp chat with someone who moved up, the message written for the organiser."""
+    text = _(
+        "Good news: a seat is free for you at %(event)s. Your registration and QR code: %(link)s",
+        event=event.title,
+        link=public_url("registration.personal", token=registration.link_token),
+    )
+    number = (registration.phone or "").lstrip("+")
+    return f"https://wa.me/{number}?text={quote(text)}"
+
+
+def report_promoted(people: list[Registration]) -> None:
+    """Tell the organiser on this page who moved up, and whom to phone (they were e-mailed,
+    or put on the event page's call list, by seats.fill_free_seats)."""
     if people:
         flash(
             ngettext(
@@ -57,9 +80,17 @@ def tell_promoted(people: list[Registration]) -> None:
         )
     if unreachable := [person.full_name for person in people if not person.email]:
         flash(
-            _("No e-mail to tell %(names)s: let them know by phone.", names=", ".join(unreachable)),
+            _(
+                "No e-mail to tell %(names)s: phone them; the numbers are on the event's page.",
+                names=", ".join(unreachable),
+            ),
             "info",
         )
+
+
+def mail_is_delivered() -> bool:
+    """E-mail goes out through a mail server; without one it is only saved to the outbox."""
+    return bool(current_app.config.get("MAIL_SERVER_CONFIGURED"))
 
 
 def invited(invitation) -> bool:

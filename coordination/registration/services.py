@@ -1,18 +1,8 @@
-"""Registration rules: who gets a seat, who waits, and who moves up.
+"""Registration rules: who registers, with which details, and how organisers find them.
 
-Capacity holds by construction: every change that can take or free a seat first bumps the
-event's seats_version. On PostgreSQL that UPDATE locks the event row; on SQLite it is the
-transaction's first statement, so the write lock is taken before anything is counted. Either
-way the count-then-insert below runs for one registration of that event at a time.
-
-A new registration, the burst path when the link goes out, first tries one conditional
-INSERT: the row goes in only if nobody has this mobile or e-mail and a seat or the waiting
-list is free, with its status decided by the count in the same statement. On SQLite that
-statement takes the write lock before it counts; PostgreSQL locks the event row first as
-above. Anything else (a duplicate, someone coming back, a full event) takes the general
-path. Statements are built once at import: building and keying one, or the unit of work's
-flush, costs more than SQLite running it, and everything between the first write and the
-commit holds every other registrant up."""
+Seats (who gets one, who waits, who moves up) are decided in seats.py alone; this module asks
+it. Anything that is not the common case (a duplicate, someone coming back, a full event)
+takes the general path under the event's seat lock."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,11 +14,13 @@ import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
 from coordination.auth.services import normalise_email
+from coordination.door.models import Checkin, who_came
 from coordination.errors import DomainError
 from coordination.events.models import AgendaItem, Event
 from coordination.extensions import db, utcnow
 from coordination.text import has_hidden_characters
 
+from . import seats
 from .models import (
     BadgeRole,
     Invitation,
@@ -37,75 +29,11 @@ from .models import (
     new_checkin_code,
     new_link_token,
 )
+from .models import waiting_position as waiting_position  # the line's order, read here too
 from .questions import clean_answers, questions_of, save_answers
 
-_events = Event.__table__
 _registrations = Registration.__table__
-_BUMP_SEATS = (
-    sa.update(_events)
-    .where(_events.c.id == sa.bindparam("event_id"))
-    .values(seats_version=_events.c.seats_version + 1)
-)
-_COUNT = sa.select(sa.func.count(_registrations.c.id)).where(
-    _registrations.c.event_id == sa.bindparam("event_id"),
-    _registrations.c.status == sa.bindparam("status"),
-)
-# Under the seat lock, in one round trip: the seats taken (first row, id NULL), then the
-# registrations with this mobile or e-mail. A missing one is bound as NULL, equal to nothing.
-_SEATS_AND_SAME_PERSON = sa.union_all(
-    sa.select(sa.null().label("id"), sa.func.count().label("taken")).where(
-        _registrations.c.event_id == sa.bindparam("event_id"),
-        _registrations.c.status == RegistrationStatus.CONFIRMED.value,
-    ),
-    sa.select(_registrations.c.id, sa.literal(0)).where(
-        _registrations.c.event_id == sa.bindparam("event_id"),
-        sa.or_(
-            _registrations.c.phone == sa.bindparam("phone"),
-            _registrations.c.email == sa.bindparam("email"),
-        ),
-    ),
-)
 _INSERT = _registrations.insert()
-
-
-def _param(column: sa.Column) -> sa.BindParameter:
-    # Typed, not CAST: SQLite would read CAST(... AS DATETIME) as a number.
-    return sa.bindparam(column.key, type_=column.type)
-
-
-_taken = (
-    sa.select(sa.func.count())
-    .where(
-        _registrations.c.event_id == sa.bindparam("event_id"),
-        _registrations.c.status == RegistrationStatus.CONFIRMED.value,
-    )
-    .scalar_subquery()
-)
-_capacity = sa.bindparam("capacity", type_=sa.Integer)
-_NEW_COLUMNS = [c for c in _registrations.c if c.key not in ("id", "status")]
-_INSERT_IF_FREE = (
-    sa.insert(_registrations)
-    .from_select(
-        [*_NEW_COLUMNS, _registrations.c.status],
-        sa.select(
-            *[_param(c) for c in _NEW_COLUMNS],
-            sa.case(
-                (_taken < _capacity, RegistrationStatus.CONFIRMED.value),
-                else_=RegistrationStatus.WAITING.value,
-            ),
-        ).where(
-            ~sa.exists().where(
-                _registrations.c.event_id == sa.bindparam("event_id"),
-                sa.or_(
-                    _registrations.c.phone == sa.bindparam("phone"),
-                    _registrations.c.email == sa.bindparam("email"),
-                ),
-            ),
-            sa.or_(sa.bindparam("waitlist", type_=sa.Boolean), _taken < _capacity),
-        ),
-    )
-    .returning(_registrations.c.id, _registrations.c.status)
-)
 # The badge logo is a blob the public pages never show.
 _EVENT_BY_SLUG = (
     sa.select(Event).where(Event.slug == sa.bindparam("slug")).options(so.defer(Event.logo))
@@ -148,14 +76,6 @@ def registration_state(event: Event, now: datetime | None = None) -> str:
         return "not_yet_open"
     closes = event.registration_closes_at or event.starts_at
     return "closed" if now >= closes else "open"
-
-
-def _lock_seats(event: Event) -> None:
-    db.session.execute(_BUMP_SEATS, {"event_id": event.id})
-
-
-def _count(event: Event, status: str) -> int:
-    return db.session.scalar(_COUNT, {"event_id": event.id, "status": status})
 
 
 def participant_problems(data: ParticipantData, contact_required: bool = True) -> list[str]:
@@ -217,7 +137,7 @@ def _seats_and_same_person(
     """Seats taken, and the registrations of this person: one cheap query when, as usual,
     nobody matches."""
     rows = connection.execute(
-        _SEATS_AND_SAME_PERSON,
+        seats.SEATS_AND_SAME_PERSON,
         {"event_id": event.id, "phone": data.phone or None, "email": data.email or None},
     ).all()
     taken = next(row.taken for row in rows if row.id is None)
@@ -234,31 +154,6 @@ def _insert(connection: sa.Connection, registration: Registration) -> None:
     db.session.add(registration)
 
 
-def _insert_if_free(connection: sa.Connection, event: Event, registration: Registration) -> bool:
-    """The common case in one statement; False, and nothing written, when it is not."""
-    if connection.dialect.name != "sqlite":
-        connection.execute(_BUMP_SEATS, {"event_id": event.id})  # _lock_seats
-    values = {column.key: getattr(registration, column.key) for column in _NEW_COLUMNS}
-    values.update(capacity=event.capacity, waitlist=event.waitlist_enabled)
-    row = connection.execute(_INSERT_IF_FREE, values).first()
-    if row is None:
-        return False
-    registration.id, registration.status = row.id, row.status
-    so.make_transient_to_detached(registration)
-    db.session.add(registration)
-    return True
-
-
-def _status_for_new_seat(event: Event, taken: int | None = None) -> str:
-    if taken is None:
-        taken = _count(event, RegistrationStatus.CONFIRMED)
-    if taken < event.capacity:
-        return RegistrationStatus.CONFIRMED
-    if event.waitlist_enabled:
-        return RegistrationStatus.WAITING
-    raise DomainError("event_full")
-
-
 def register(
     event: Event,
     data: ParticipantData,
@@ -268,11 +163,15 @@ def register(
     represents_name: str | None = None,
     questions: list | None = None,
     contact_required: bool = True,
+    invitee: bool = False,
+    waitlist: bool = True,
 ) -> Registration:
     """Give the person a seat, or a place on the waiting list, or refuse.
 
-    Raises DomainError("already_registered", registration=...) when the mobile or e-mail is
-    already registered for this event; the caller decides what to reveal.
+    An invitee may take a seat kept for invitees; waitlist=False refuses rather than waits
+    (someone at the door). Raises DomainError("already_registered", registration=...) when
+    the mobile or e-mail is already registered for this event; the caller decides what to
+    reveal.
     """
     if not by_organiser:
         state = registration_state(event)
@@ -295,15 +194,19 @@ def register(
     _apply(new, data)
     # The session's connection, in its transaction: the ORM has nothing to add to these.
     connection = db.session.connection()
-    if _insert_if_free(connection, event, new):
+    if seats.release_due(event):
+        seats.fill_free_seats(event)  # the reserved seats' release date has just passed
+    if seats.insert_if_free(connection, event, new, invitee, waitlist):
         save_answers(new, cleaned_answers)
         return new
-    connection.execute(_BUMP_SEATS, {"event_id": event.id})  # _lock_seats
+    seats.lock(event, connection)
     taken, same = _seats_and_same_person(connection, event, data)
     if any(r.is_active for r in same) or len(same) > 1:
         first = next((r for r in same if r.is_active), same[0])
         raise DomainError("already_registered", registration=first)
-    status = _status_for_new_seat(event, taken)
+    status = seats.status_for_new_seat(event, invitee=invitee, taken=taken)
+    if status != RegistrationStatus.CONFIRMED and not waitlist:
+        raise DomainError("event_full")
     if same:
         _release_contact(same[0])
     new.status = status
@@ -371,87 +274,28 @@ def correct_own_details(registration: Registration, data: ParticipantData) -> bo
     return asked
 
 
-def waiting_position(registration: Registration) -> int | None:
-    """1 for the first in line; None when not waiting."""
-    if registration.status != RegistrationStatus.WAITING:
-        return None
-    ahead = db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            sa.tuple_(Registration.status_changed_at, Registration.id)
-            < sa.tuple_(registration.status_changed_at, registration.id),
-        )
-    )
-    return ahead + 1
-
-
-def promote_waiting(event: Event) -> list[Registration]:
-    """Fill free seats from the front of the waiting list; return who moved up."""
-    free = event.capacity - _count(event, RegistrationStatus.CONFIRMED)
-    if free <= 0:
-        return []
-    promoted = list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.WAITING,
-            )
-            .order_by(Registration.status_changed_at, Registration.id)
-            .limit(free)
-        )
-    )
-    for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.status_changed_at = utcnow()
-    db.session.flush()
-    return promoted
-
-
-def fill_free_seats(event: Event) -> list[Registration]:
-    """After the capacity is raised, the waiting list moves up in its order, as it does
-    when someone cancels, before any newcomer can take the new seats."""
-    _lock_seats(event)
-    return promote_waiting(event)
-
-
 def cancel(registration: Registration) -> list[Registration]:
-    """Cancel and hand the seat to the first waiting person; return who was promoted."""
+    """Cancel; the freed seat goes to the first in line (seats.fill_free_seats), who is told.
+    Returns who moved up."""
     event = db.session.get(Event, registration.event_id)
-    _lock_seats(event)
+    seats.lock(event)
     db.session.refresh(registration)
     if registration.status == RegistrationStatus.CANCELLED:
         return []
     registration.status = RegistrationStatus.CANCELLED
     registration.status_changed_at = utcnow()
     db.session.flush()
-    return promote_waiting(event)
+    return seats.fill_free_seats(event)
 
 
 def restore(registration: Registration) -> Registration:
     """Undo a cancellation: a seat if one is free, else the waiting list (or refuse)."""
     event = db.session.get(Event, registration.event_id)
-    _lock_seats(event)
+    seats.lock(event)
     db.session.refresh(registration)
     if registration.status != RegistrationStatus.CANCELLED:
         return registration
-    registration.status = _status_for_new_seat(event)
-    registration.status_changed_at = utcnow()
-    db.session.flush()
-    return registration
-
-
-def confirm_from_waiting_list(registration: Registration) -> Registration:
-    """An organiser moves someone off the waiting list, if a seat is free."""
-    event = db.session.get(Event, registration.event_id)
-    _lock_seats(event)
-    db.session.refresh(registration)
-    if registration.status != RegistrationStatus.WAITING:
-        return registration
-    if _count(event, RegistrationStatus.CONFIRMED) >= event.capacity:
-        raise DomainError("event_full")
-    registration.status = RegistrationStatus.CONFIRMED
+    registration.status = seats.status_for_new_seat(event, invitee=seats.is_invitee(registration))
     registration.status_changed_at = utcnow()
     db.session.flush()
     return registration
@@ -491,16 +335,9 @@ def public_event_by_id(event_id: int) -> Event:
     return event
 
 
-def seats_taken(event: Event) -> int:
-    return _count(event, RegistrationStatus.CONFIRMED)
-
-
 SORT_ORDERS = {
-    "name": (sa.func.lower(Registration.full_name),),
-    "organisation": (
-        sa.func.lower(Registration.organisation),
-        sa.func.lower(Registration.full_name),
-    ),
+    "name": (Registration.sort_name,),
+    "organisation": (sa.func.lower(Registration.organisation), Registration.sort_name),
     "newest": (Registration.created_at.desc(),),
     "oldest": (Registration.created_at,),
 }
@@ -521,14 +358,7 @@ def participant_query(
     never by a part of one (else a digit at a time spells out anyone's number)."""
     query = sa.select(Registration).where(Registration.event_id == event.id)
     if present in ("yes", "no"):
-        # Present means checked in on the event's main list (sessions have their own lists).
-        from coordination.door.models import Checkin, CheckinList
-
-        came = (
-            sa.exists()
-            .where(Checkin.registration_id == Registration.id)
-            .where(Checkin.list_id == CheckinList.id, CheckinList.is_default.is_(True))
-        )
+        came = Registration.id.in_(who_came(event.id).with_only_columns(Checkin.registration_id))
         query = query.where(came if present == "yes" else ~came)
     if status in set(RegistrationStatus):
         query = query.where(Registration.status == status)

@@ -20,7 +20,7 @@ from coordination.events.forms import ConfirmStepForm
 from coordination.events.models import Event
 from coordination.extensions import db, limiter
 
-from . import invitations, notify, services
+from . import invitations, notify, seats, services
 from .forms import (
     InviteeRegistrationForm,
     ParticipantForm,
@@ -108,7 +108,7 @@ def _event_page(event, form, state: str, slow_down: bool = False) -> str:
         event=event,
         form=form,
         state=state,
-        seats_left=max(event.capacity - services.seats_taken(event), 0),
+        seats_left=seats.seats_left(event),
         slow_down=slow_down,
     )
 
@@ -223,8 +223,7 @@ def cancel(token: str):
             back=url_for(".personal", token=token),
             no=_("Keep my registration"),
         )
-    for person in services.cancel(registration):
-        notify.promoted(person)
+    services.cancel(registration)  # whoever moves up is told there
     flash(_("Your registration is cancelled."), "success")
     return redirect(url_for(".personal", token=token))
 
@@ -271,7 +270,7 @@ def invitation(token: str):
         invited=invited,
         form=form,
         state=state,
-        seats_left=max(event.capacity - services.seats_taken(event), 0),
+        seats_left=seats.seats_left(event, invitee=True),
     )
 
 
