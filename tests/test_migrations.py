@@ -72,79 +72,43 @@ def test_upgrading_yesterdays_database_keeps_every_row(ctx):
 
 def test_the_door_log_reads_the_same_once_check_ins_are_their_own_log_lines(ctx):
     """0012: a check-in standing loses its duplicate log line; one undone keeps both lines."""
-    from datetime import UTC, timedelta
-    from types import SimpleNamespace
+    from datetime import timedelta
 
     from coordination.door import services as door
-    from coordination.door.models import Checkin, CheckinLogEntry
-    from coordination.events.services import EventData, create_event
-    from coordination.registration.models import Registration
+    from coordination.door.models import CheckinLogEntry
+    from coordination.events.models import Event
 
     db.drop_all()
     upgrade(revision="0011_mail_queue")
-    # The account as 0011 knew it: today's model has columns that revision has not.
-    db.session.execute(
-        sa.text(
-            "INSERT INTO users (id, email, name, role, password_hash, is_active_account,"
-            " created_at) VALUES (1, 'panitia@example.org', 'Panitia', 'organiser', '-',"
-            " :true, :now)"
-        ),
-        {"true": True, "now": datetime(2026, 11, 1)},
-    )
-    organiser = SimpleNamespace(id=1)
-    start = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
-    event = create_event(
-        EventData(
-            title="Rakor",
-            slug="rakor",
-            organising_body="Dekopinda",
-            venue_name="Aula",
-            starts_at=start,
-            ends_at=start + timedelta(hours=3),
-            capacity=50,
-        ),
-        organiser,
-    )
-    ani, budi = (
-        Registration(event_id=event.id, full_name=n, phone=p)
-        for n, p in (("Ani", "+6281200000001"), ("Budi", "+6281200000002"))
-    )
-    db.session.add_all([ani, budi])
-    checkin_list = door.default_list(event)
-    db.session.flush()
+    start = datetime(2026, 11, 23, 6, 0)
     at = [start + timedelta(minutes=m) for m in (1, 2, 3)]
-
-    def logged(person, action, when, came_in):
-        return CheckinLogEntry(
-            event_id=event.id,
-            list_id=checkin_list.id,
-            registration_id=person.id,
-            action=action,
-            at=when,
-            checked_in_at=came_in,
-            actor="Pintu Utara",
-            source="scan",
-        )
-
-    # As 0011's code wrote them: Ani came in and stayed; Budi's check-in was undone.
-    db.session.add_all(
-        [
-            Checkin(
-                list_id=checkin_list.id,
-                registration_id=ani.id,
-                checked_in_at=at[0],
-                recorded_at=at[0],
-                door_name="Pintu Utara",
-                source="scan",
-            ),
-            logged(ani, "check_in", at[0], at[0]),
-            logged(budi, "check_in", at[1], at[1]),
-            logged(budi, "undo", at[2], at[1]),
-        ]
-    )
-    db.session.commit()
+    # Written as SQL, as 0011's schema has them: today's models may have more columns.
+    statements = [
+        "INSERT INTO events (id, slug, title, organising_body, description, venue_name,"
+        " venue_address, timezone, starts_at, ends_at, capacity, created_at, updated_at)"
+        " VALUES (1, 'rakor', 'Rakor', 'Dekopinda', '', 'Aula', '', 'Asia/Jakarta',"
+        " :start, :at2, 50, :start, :start)",
+        "INSERT INTO registrations (id, event_id, full_name, organisation, position, phone,"
+        " status, created_at, status_changed_at, link_token, checkin_code) VALUES"
+        " (1, 1, 'Ani', '', '', '+6281200000001', 'confirmed', :start, :start, 'a', 'A'),"
+        " (2, 1, 'Budi', '', '', '+6281200000002', 'confirmed', :start, :start, 'b', 'B')",
+        "INSERT INTO checkin_lists (id, event_id, name, is_default) VALUES (1, 1, '', :yes)",
+        # As 0011's code wrote them: Ani came in and stayed; Budi's check-in was undone.
+        "INSERT INTO checkins (list_id, registration_id, checked_in_at, recorded_at, source,"
+        " offline, door_name) VALUES (1, 1, :at0, :at0, 'scan', :no, 'Pintu Utara')",
+        "INSERT INTO checkin_log (event_id, list_id, registration_id, action, at,"
+        " checked_in_at, actor, source) VALUES"
+        " (1, 1, 1, 'check_in', :at0, :at0, 'Pintu Utara', 'scan'),"
+        " (1, 1, 2, 'check_in', :at1, :at1, 'Pintu Utara', 'scan'),"
+        " (1, 1, 2, 'undo', :at2, :at1, 'Pintu Utara', 'scan')",
+    ]
+    values = {"start": start, "at0": at[0], "at1": at[1], "at2": at[2], "yes": True, "no": False}
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(sa.text(statement), values)
 
     upgrade()
+    event = db.session.get(Event, 1)
     lines = [(entry.action, person.full_name) for entry, person in door.log_of(event)]
     assert lines == [("undo", "Budi"), ("check_in", "Budi"), ("check_in", "Ani")]
     downgrade(revision="0011_mail_queue")
