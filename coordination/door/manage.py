@@ -20,10 +20,11 @@ from .forms import (
     CheckinListForm,
     DoorLinkForm,
     DoorSearchForm,
+    OfflineRuleForm,
     PaperSheetForm,
     QuorumForm,
 )
-from .models import Checkin, CheckinList, QuorumRule
+from .models import Checkin, CheckinList, QuorumRule, ReviewKind
 from .services import DoorActor
 
 bp = Blueprint("door_admin", __name__, url_prefix="/events/<slug>")
@@ -58,7 +59,20 @@ def door_access(slug: str):
         created=created,
         door_team=door_team,
         only_this_computer=only_this_computer(),
+        offline_form=OfflineRuleForm(rule=event.offline_unknown_rule),
     )
+
+
+@bp.post("/door-access/offline-rule")
+@login_required
+def set_offline_rule(slug: str):
+    """The event's rule for a code a door's offline copy does not know."""
+    event = event_for(current_user, slug)
+    form = OfflineRuleForm()
+    if form.validate_on_submit():
+        access.set_offline_rule(event, form.rule.data)
+        flash(_("Offline rule saved."), "success")
+    return redirect(url_for("door_admin.door_access", slug=slug))
 
 
 @bp.post("/door-access/<int:link_id>/revoke")
@@ -152,6 +166,7 @@ def dashboard(slug: str):
         lists=services.lists_of(event),
         summary=attendance.attendance(event, checkin_list),
         quorum_form=QuorumForm(rule=event.quorum_rule),
+        to_review=services.count_reviews(event),
     )
 
 
@@ -243,4 +258,10 @@ def paper(slug: str):
 def log(slug: str):
     """Every check-in and undo, newest first: what an auditor asks for."""
     event = event_for(current_user, slug)
-    return render_template("door/log.html", event=event, entries=services.log_of(event))
+    return render_template(
+        "door/log.html",
+        event=event,
+        entries=services.log_of(event),
+        reviews=services.reviews_of(event),
+        review_kinds=ReviewKind,
+    )

@@ -34,6 +34,7 @@ class Line:
     arrived_at: datetime | None = None
     door: str = ""
     representative: str = ""
+    offline: bool = False
 
 
 def mask_phone(phone: str | None) -> str:
@@ -68,6 +69,7 @@ def attendance_lines(
             Checkin.checked_in_at,
             Checkin.door_name,
             Checkin.representative_name,
+            Checkin.offline,
         )
         .outerjoin(
             Checkin,
@@ -101,6 +103,7 @@ def attendance_lines(
             arrived_at=row.checked_in_at,
             door=row.door_name or "",
             representative=row.representative_name or row.represents_name or "",
+            offline=bool(row.offline),
         )
         for n, row in enumerate(rows, start=1)
     ]
