@@ -102,7 +102,7 @@
     if (startedAt !== undefined) {
       root.dataset.lastLatencyMs = String(Math.round(performance.now() - startedAt));
     }
-    beep(answer.tone);
+    setTimeout(() => beep(answer.tone), 0); // the colour first, then the sound
     if (navigator.vibrate) {
       navigator.vibrate(answer.tone === "ok" ? 120 : [200, 100, 200]);
     }
@@ -169,21 +169,26 @@
 
   /* ---------- the sealed offline copy ---------- */
 
+  // The lookup and the key side by side: on a slow phone every step of WebCrypto counts.
   async function derive(code, salt) {
     const material = await crypto.subtle.importKey("raw", encoder.encode(code), "HKDF", false, [
       "deriveBits", "deriveKey",
     ]);
-    const lookup = hex(await crypto.subtle.deriveBits(
-      {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-lookup-v1")},
-      material, 128));
-    const key = await crypto.subtle.deriveKey(
-      {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-key-v1")},
-      material, {name: "AES-GCM", length: 256}, false, ["decrypt"]);
-    return {lookup, key};
+    const [bits, key] = await Promise.all([
+      crypto.subtle.deriveBits(
+        {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-lookup-v1")},
+        material, 128),
+      crypto.subtle.deriveKey(
+        {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-key-v1")},
+        material, {name: "AES-GCM", length: 256}, false, ["decrypt"]),
+    ]);
+    return {lookup: hex(bits), key};
   }
 
   function showCopy() {
     root.dataset.snapshot = snapshot ? "ready" : "none";
+    // When this page could first decide a scan on its own (for the benchmark).
+    if (snapshot && !root.dataset.readyMs) root.dataset.readyMs = String(Math.round(performance.now()));
     if (!copyLine) return;
     copyLine.textContent = snapshot
       ? fill(words.copy, {n: snapshot.people, time: clock(new Date(snapshot.version))})
@@ -487,6 +492,20 @@
     if (location.pathname.endsWith("/walk-in")) openWalkIn();
   }
 
+  // What this phone let in offline, and has not sent yet, survives a reload or a restart.
+  async function restore() {
+    const mine = (await admitted.all().catch(() => null)) || [];
+    const prefix = cfg.list + ":";
+    for (const entry of mine) {
+      if (entry.key.startsWith(prefix)) localIn.set(entry.key.slice(prefix.length), entry);
+    }
+    const waiting = (await queue.all().catch(() => null)) || [];
+    waiting.filter((item) => String(item.list) === String(cfg.list))
+      .sort((a, b) => a.at - b.at).forEach(pendingLine);
+  }
+
+  const doorReady = Promise.all([restore(), keptCopy()]).catch(() => null);
+
   /* ---------- the camera ---------- */
 
   function loadScript(src) {
@@ -564,7 +583,8 @@
     cameraNote.textContent = words.camera_needs_https;
     cameraNote.hidden = false;
   } else if (cfg.autostart === "1") {
-    startCamera();
+    // Once the page can decide scans: loading the decoder must not hold up the list.
+    setTimeout(() => doorReady.then(startCamera), 0);
   }
 
   /* ---------- start ---------- */
@@ -591,10 +611,12 @@
     const shell = new URL(page);
     shell.searchParams.set("shell", "1");
     shell.searchParams.set("list", cfg.list);
+    // Once the service worker looks after this page, it keeps the shell fresh itself.
+    const keptShell = navigator.serviceWorker.controller && (await cache.match(page));
     await Promise.all([
       ...missing.map((url) => fetch(url, {credentials: "same-origin"}).then(
         (response) => (response.ok ? cache.put(url, response) : null))),
-      fetch(shell, {credentials: "same-origin"}).then(
+      keptShell ? null : fetch(shell, {credentials: "same-origin"}).then(
         (response) => (response.ok ? cache.put(page, response) : null)),
     ]);
   }
@@ -638,24 +660,9 @@
     });
   }
 
-  // What this phone let in offline, and has not sent yet, survives a reload or a restart.
-  async function restore() {
-    const mine = (await admitted.all().catch(() => null)) || [];
-    const prefix = cfg.list + ":";
-    for (const entry of mine) {
-      if (entry.key.startsWith(prefix)) localIn.set(entry.key.slice(prefix.length), entry);
-    }
-    const waiting = (await queue.all().catch(() => null)) || [];
-    waiting.filter((item) => String(item.list) === String(cfg.list))
-      .sort((a, b) => a.at - b.at).forEach(pendingLine);
-  }
-
   window.addEventListener("online", () => { showQueue(); flush(); loadSnapshot(); });
   window.addEventListener("offline", showQueue);
   setInterval(flush, 5000);
   setInterval(() => { if (!offlineNow()) loadSnapshot(); }, REFRESH_MS);
-  Promise.all([restore(), keptCopy()])
-    .then(showQueue)
-    .then(loadSnapshot)
-    .then(flush);
+  doorReady.then(showQueue).then(loadSnapshot).then(flush);
 })();
