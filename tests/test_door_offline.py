@@ -266,3 +266,18 @@ def test_offline_check_ins_are_marked_in_the_log_dashboard_and_daftar_hadir(
         from coordination.paperwork.documents import _text
 
         assert _text(lines[people[0]["name"]], "door", event) == "Pintu Utara (luring)"
+
+
+def test_the_door_list_follows_every_doors_latest_check_ins(app, as_user, organiser, people):
+    client = as_user(organiser)
+    north = phone(app, client, "Pintu Utara")
+    south = phone(app, client, "Pintu Selatan")
+    south.post(f"/events/{SLUG}/door/scan", json={"code": people[2]["code"]})
+    sync(north, {"code": people[3]["code"], "nonce": "o-3", "at": ms(utcnow())})
+    lines = north.get(f"/events/{SLUG}/door/recent.json").get_json()["lines"]
+    assert [(line["name"], line["door"]) for line in lines] == [
+        (people[3]["name"], "Pintu Utara"),
+        (people[2]["name"], "Pintu Selatan"),
+    ]
+    assert all(line["checkin_id"] and re.fullmatch(r"\d\d\.\d\d", line["at"]) for line in lines)
+    assert "phone" not in str(lines) and "+62" not in str(lines)

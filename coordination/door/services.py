@@ -637,6 +637,19 @@ def walked_in_at(actor: DoorActor, registration_id: int) -> bool:
     )
 
 
+def latest_checkins(checkin_list: CheckinList, limit: int = 8) -> list[Checkin]:
+    """The door's list of latest check-ins, with their people (one query for both)."""
+    return list(
+        db.session.scalars(
+            sa.select(Checkin)
+            .where(Checkin.list_id == checkin_list.id)
+            .options(so.joinedload(Checkin.registration))
+            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def arrivals_of(event: Event, registration_ids: list[int]) -> dict[int, Checkin]:
     """When each of these people came in, on the event's main list: one query for a page."""
     if not registration_ids:

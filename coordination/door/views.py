@@ -273,16 +273,7 @@ def page(slug: str):
             (person, services.present_on(checkin_list, person))
             for person in db.session.scalars(query)
         ]
-    recent = (
-        []
-        if shell
-        else db.session.scalars(
-            sa.select(Checkin)
-            .where(Checkin.list_id == checkin_list.id)
-            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
-            .limit(8)
-        ).all()
-    )
+    recent = [] if shell else services.latest_checkins(checkin_list)
     return render_template(
         "door/page.html",
         event=event,
@@ -431,6 +422,20 @@ def offline_copy(slug: str):
         since=offline.version_from(request.args.get("since")),
     )
     response = jsonify(snapshot)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/events/<slug>/door/recent.json")
+def recent_checkins(slug: str):
+    """The door's latest check-ins, from every door, for its list to follow without a reload."""
+    event, _actor = door_access(slug)
+    checkin_list = _chosen_list(event)
+    lines = [
+        verdict(event, "checked_in", checkin.registration, checkin)
+        for checkin in services.latest_checkins(checkin_list)
+    ]
+    response = jsonify(lines=lines)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -25,6 +25,7 @@
   const SYNC_TIMEOUT_MS = 15000; // a batch of queued scans may take longer
   const SILENT_FOR_MS = 15000; // after a timeout, scans skip the server this long
   const REFRESH_MS = 20000; // what changed in the list, while online
+  const RECENT_MS = 10000; // every door's latest check-ins, while online
   const FULL_COPY_AFTER_MS = 10 * 60 * 1000; // a whole new copy now and then
   const CACHE = "rakor-door-v2"; // as in door-sw.js
   const encoder = new TextEncoder();
@@ -367,6 +368,24 @@
     }
     if (!answer.checkin_id || answer.code !== "checked_in" || !recent) return;
     if (recent.querySelector(`form[data-checkin="${answer.checkin_id}"]`)) return;
+    recent.prepend(checkinLine(answer));
+    keepEight();
+  }
+
+  // Every door's latest check-ins, as the server has them, below what this phone has not sent.
+  async function followRecent() {
+    if (!recent || offlineNow() || !cfg.recentUrl) return;
+    try {
+      const response = await fetch(cfg.recentUrl, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const {lines} = await response.json();
+      const waiting = Array.from(recent.querySelectorAll("li.pending"));
+      recent.replaceChildren(...waiting, ...lines.map(checkinLine));
+      keepEight();
+    } catch (e) { /* offline: the list stays as it is */ }
+  }
+
+  function checkinLine(answer) {
     const item = document.createElement("li");
     const parts = [answer.at, answer.name, answer.door];
     if (answer.representative) parts.push(fill(words.represented, {name: answer.representative}));
@@ -390,8 +409,7 @@
     button.append(words.undo, who);
     form.append(token, button);
     item.append(form);
-    recent.prepend(item);
-    keepEight();
+    return item;
   }
 
   const REFUSALS = ["unknown_code", "wrong_event", "cancelled", "waitlisted", "revoked_code",
@@ -664,5 +682,6 @@
   window.addEventListener("offline", showQueue);
   setInterval(flush, 5000);
   setInterval(() => { if (!offlineNow()) loadSnapshot(); }, REFRESH_MS);
+  setInterval(followRecent, RECENT_MS);
   doorReady.then(showQueue).then(loadSnapshot).then(flush);
 })();
