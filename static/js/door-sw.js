@@ -13,6 +13,7 @@ const CACHE = "rakor-door-v2"; // as in door.js
 const DOOR_PAGE = /^\/events\/[^/]+\/door$/;
 const WALK_IN_PAGE = /^(\/events\/[^/]+\/door)\/walk-in$/;
 const WAIT_MS = 3000; // a server that has not answered by then is as good as none
+const HASHED = /\.[0-9a-f]{12}(\.[A-Za-z0-9]+)?$/; // as coordination/static_files.py names them
 
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => {
@@ -72,6 +73,9 @@ self.addEventListener("fetch", (event) => {
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(
       caches.open(CACHE).then(async (cache) => {
+        // A name with its content's hash never changes: the kept copy is the file.
+        const known = HASHED.test(url.pathname) && (await cache.match(request));
+        if (known) return known;
         try {
           const response = await network(request);
           if (response.ok) cache.put(request, response.clone());
