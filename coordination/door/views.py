@@ -241,8 +241,10 @@ def open_link(token: str):
             form.pin.raw_data = form.pin.data = None  # an empty field for the next try
         else:
             session[SESSION_LINK] = link.id
-            # The phone stays at this door until the link ends, even if set up a day early.
-            session[DOOR_UNTIL] = link.expires_at.timestamp()
+            # The phone stays at this door until the link ends, even if set up a day early
+            # (and a while longer, should the event's end move later: every request still
+            # asks whether the link is open).
+            session[DOOR_UNTIL] = (link.expires_at + access.DOOR_OPENS_BEFORE).timestamp()
             session.permanent = True
             return redirect(url_for("door.page", slug=event.slug))
     return render_template("door/pin.html", link=link, event=event, form=form, error=error)

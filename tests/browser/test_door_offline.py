@@ -4,23 +4,21 @@ from the first visit, through reloads and a browser restart, to the queue reachi
 import contextlib
 import re
 import time
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from werkzeug.security import generate_password_hash
 
 from coordination.demo.services import DEMO_SLUG
-from coordination.door.models import Checkin, CheckinReview, DoorLink
+from coordination.door import access
+from coordination.door.models import Checkin, CheckinReview
 from coordination.events.models import Event
-from coordination.extensions import db, utcnow
+from coordination.extensions import db
 from coordination.registration.models import Registration
 
 from .conftest import CHROMIUM, PHONE, expect, require_chromium
 from .test_door import checkins_of, demo_people
 
 DOOR = f"/events/{DEMO_SLUG}/door"
-PIN = "135790"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 
 
@@ -58,26 +56,21 @@ def phone(playwright, live_server, tmp_path):
             context.close()
 
 
-def door_link(app, name: str) -> str:
-    """A door link with a known PIN (made here: the demo event is already under way)."""
+def door_link(app, name: str) -> tuple[str, str]:
+    """A door link and its PIN (made here: the demo event is already under way)."""
     with app.app_context():
         event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
-        link = DoorLink(
-            event_id=event.id,
-            name=name,
-            pin_hash=generate_password_hash(PIN, method="scrypt"),
-            expires_at=utcnow() + timedelta(hours=3),
-        )
-        db.session.add(link)
+        link, pin = access.create_link(event, name)
         db.session.commit()
-        return link.token
+        return link.token, pin
 
 
 def open_door(context, app, name: str):
     """What a volunteer does: the door link, the PIN, and the door page, once, online."""
     page = context.pages[0] if context.pages else context.new_page()
-    page.goto(f"/d/{door_link(app, name)}")
-    page.fill("#pin", PIN)
+    token, pin = door_link(app, name)
+    page.goto(f"/d/{token}")
+    page.fill("#pin", pin)
     page.locator("#pin").press("Enter")
     expect(page.locator("#door")).to_be_attached()
     page.goto(f"{DOOR}?camera=0")

@@ -1,15 +1,15 @@
 """The offline door: an event's rule for codes a door's copy does not know, offline marks on
 the check-in log, and the scans sent after the fact that the organiser reviews.
 
-Revision ID: 0013_door_offline
-Revises: 0012_checkin_log
+Revision ID: 0017_door_offline
+Revises: 0016_mail_attempts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013_door_offline"
-down_revision = "0012_checkin_log"
+revision = "0017_door_offline"
+down_revision = "0016_mail_attempts"
 branch_labels = None
 depends_on = None
 
