@@ -4,22 +4,58 @@ from the first visit, through reloads and a browser restart, to the queue reachi
 import contextlib
 import re
 import time
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
+from coordination.auth.models import User
 from coordination.demo.services import DEMO_SLUG
 from coordination.door import access
 from coordination.door.models import Checkin, CheckinReview
 from coordination.events.models import Event
-from coordination.extensions import db
+from coordination.events.services import EventData, create_event
+from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
+from coordination.registration.services import ParticipantData, register
 
 from .conftest import CHROMIUM, PHONE, expect, require_chromium
-from .test_door import checkins_of, demo_people
+from .test_door import checkins_of
 
-DOOR = f"/events/{DEMO_SLUG}/door"
+SLUG = "rakor-luring"
+DOOR = f"/events/{SLUG}/door"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def hall(live_app):
+    """An event under way (door links last as long as their event), with its participants:
+    [(id, code, name)]."""
+    with live_app.app_context():
+        demo = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        now = utcnow()
+        event = create_event(
+            EventData(
+                title="Rakor Luring",
+                slug=SLUG,
+                organising_body=demo.organising_body,
+                venue_name=demo.venue_name,
+                starts_at=now - timedelta(hours=1),
+                ends_at=now + timedelta(hours=3),
+                capacity=50,
+            ),
+            db.session.get(User, demo.created_by_id),
+        )
+        people = [
+            register(
+                event,
+                ParticipantData(f"Peserta Luring {n}", phone=f"0813 5555 1{n:03d}"),
+                by_organiser=True,
+            )
+            for n in range(8)
+        ]
+        db.session.commit()
+        return [(p.id, p.checkin_code, p.full_name) for p in people]
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +95,7 @@ def phone(playwright, live_server, tmp_path):
 def door_link(app, name: str) -> tuple[str, str]:
     """A door link and its PIN (made here: the demo event is already under way)."""
     with app.app_context():
-        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
         link, pin = access.create_link(event, name)
         db.session.commit()
         return link.token, pin
@@ -86,9 +122,9 @@ def type_code(page, code: str) -> None:
 
 
 def test_from_the_first_visit_the_door_reopens_offline_and_remembers_whom_it_let_in(
-    phone, live_app
+    phone, live_app, hall
 ):
-    ((person_id, code, name),) = demo_people(live_app, 1, skip=20)
+    (person_id, code, name) = hall[0]
     context = phone()
     page = open_door(context, live_app, "Pintu Utara")
     door, verdict = page.locator("#door"), page.locator("#door-verdict")
@@ -126,11 +162,11 @@ def test_from_the_first_visit_the_door_reopens_offline_and_remembers_whom_it_let
     expect(page.locator("#door-recent li").first).to_contain_text(name)  # no reload needed
 
 
-def test_a_code_the_copy_does_not_know_is_kept_and_decided_by_the_server(phone, live_app):
+def test_a_code_the_copy_does_not_know_is_kept_and_decided_by_the_server(phone, live_app, hall):
     context = phone()
     page = open_door(context, live_app, "Pintu Barat")
     with live_app.app_context():  # registered after the phone's copy was made
-        event = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
         late = Registration(event_id=event.id, full_name="Sri Terlambat", phone="+6281399990001")
         db.session.add(late)
         db.session.commit()
@@ -159,9 +195,9 @@ def test_a_code_the_copy_does_not_know_is_kept_and_decided_by_the_server(phone, 
 
 
 def test_a_server_that_does_not_answer_gets_a_phone_verdict_and_the_scan_arrives_once(
-    phone, live_app
+    phone, live_app, hall
 ):
-    ((person_id, code, name),) = demo_people(live_app, 1, skip=21)
+    (person_id, code, name) = hall[1]
     context = phone()
     page = open_door(context, live_app, "Pintu Timur")
     held = []
@@ -186,9 +222,9 @@ def test_a_server_that_does_not_answer_gets_a_phone_verdict_and_the_scan_arrives
 
 
 def test_two_doors_admitting_one_person_offline_give_one_check_in_and_one_duplicate(
-    phone, live_app
+    phone, live_app, hall
 ):
-    ((person_id, code, _name),) = demo_people(live_app, 1, skip=22)
+    (person_id, code, _name) = hall[2]
     first = phone("first")
     second = phone("second")
     north = open_door(first, live_app, "Pintu Utara 2")
@@ -215,7 +251,7 @@ def test_two_doors_admitting_one_person_offline_give_one_check_in_and_one_duplic
     assert duplicates == [("duplicate", "Pintu Selatan 2")]
 
 
-def test_an_offline_walk_in_is_registered_when_the_network_is_back(phone, live_app):
+def test_an_offline_walk_in_is_registered_when_the_network_is_back(phone, live_app, hall):
     context = phone()
     page = open_door(context, live_app, "Pintu Tengah")
     context.set_offline(True)
