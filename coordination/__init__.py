@@ -5,9 +5,14 @@ from pathlib import Path
 from flask import Flask
 
 from coordination import cli, i18n, security, static_files, tasks, urls
+from coordination.api.errors import from_http_exception
+from coordination.api.models import TokenRole
+from coordination.auth.models import Role
 from coordination.config import ROOT, Config
 from coordination.documents import warm
+from coordination.door.models import CheckinSource
 from coordination.errors import register_error_pages
+from coordination.events.models import EventRole
 from coordination.extensions import (
     babel,
     cache,
@@ -19,6 +24,12 @@ from coordination.extensions import (
     migrate,
 )
 from coordination.ops import logs
+from coordination.registration.models import (
+    BadgeRole,
+    InvitationStatus,
+    QuestionKind,
+    RegistrationStatus,
+)
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -92,9 +103,24 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)
-    register_error_pages(app)
+    register_error_pages(app, from_http_exception)
     cli.init_app(app)
+    _labelled_enums(app)
     return app
+
+
+def _labelled_enums(app: Flask) -> None:
+    """Templates name a status or a role by its enum's label: `BadgeRole.label_for(r.role)`."""
+    app.jinja_env.globals.update(
+        BadgeRole=BadgeRole,
+        CheckinSource=CheckinSource,
+        EventRole=EventRole,
+        InvitationStatus=InvitationStatus,
+        QuestionKind=QuestionKind,
+        RegistrationStatus=RegistrationStatus,
+        Role=Role,
+        TokenRole=TokenRole,
+    )
 
 
 def _commit_once_per_request(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """Domain errors and the app's error pages."""
 
+from collections.abc import Callable
+
 from flask import Flask, Response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -15,15 +17,15 @@ class DomainError(Exception):
         self.details = details
 
 
-def register_error_pages(app: Flask) -> None:
+def register_error_pages(app: Flask, api_answer: Callable) -> None:
+    """HTML error pages; under /api/, `api_answer(error)` answers JSON (even for no route)."""
+
     def page(status: int):
         def handler(error):
             if status == 429 and getattr(error, "response", None) is not None:
                 return error.response  # a page of its own, e.g. the form kept as it was sent
             if request.path.startswith("/api/"):
-                from coordination.api.errors import from_http_exception
-
-                return from_http_exception(error)  # the API answers JSON, even for no route
+                return api_answer(error)
             return render_template("errors/error.html", status=status), status
 
         return handler

@@ -9,6 +9,7 @@ from flask import has_request_context
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 # WTForms' messages, exactly as it writes them, so `make messages` extracts them.
 WTFORMS_MESSAGES = (
@@ -60,3 +61,8 @@ class FlaskForm(_FlaskForm):
     class Meta(_FlaskForm.Meta):
         def get_translations(self, form):
             return _BabelTranslations()
+
+
+def enum_choices(labelled) -> list[SelectChoice]:
+    """A select field's choices from a LabelledEnum: every member with its label, in order."""
+    return [SelectChoice(member.value, member.label) for member in labelled]

@@ -228,10 +228,15 @@ def _run_in_app(app: Flask, path: str, args: tuple) -> None:
             log.exception("task %s%r failed", path, args)
 
 
+def named(path: str) -> Callable:
+    """The function a task path names ("module:function")."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def run_task(path: str, *args) -> None:
     """What a worker executes: the named function, then one commit (or a rollback)."""
-    module, _, name = path.partition(":")
-    function = getattr(importlib.import_module(module), name)
+    function = named(path)
     try:
         db.session.info[IN_TASK] = True
         function(*args)
@@ -297,10 +302,8 @@ def worker_command(burst: bool) -> None:
             super().request_stop(signum, frame)
 
     if burst:
-        from coordination.mail.services import requeue_stuck
-
         # Messages left behind by a process that died between its commit and the queue.
-        if stuck := requeue_stuck():
+        if stuck := named(SWEEP)():
             click.echo(f"{stuck} undelivered message(s) queued again")
         db.session.commit()
     else:

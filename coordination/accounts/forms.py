@@ -6,19 +6,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from coordination.auth.models import Role
 from coordination.forms import FlaskForm
 
-ROLE_CHOICES = [
-    SelectChoice(Role.ORGANISER, _l("Organiser")),
-    SelectChoice(Role.DOOR, _l("Door staff")),
-    SelectChoice(Role.ADMIN, _l("Administrator")),
-]
+from .messages import ERROR_MESSAGES
 
-ERROR_MESSAGES = {
-    "invalid_email": ("email", _l("Enter a valid e-mail address.")),
-    "email_taken": ("email", _l("An account with this e-mail already exists.")),
-    "password_too_short": ("password", _l("The password needs at least 8 characters.")),
-    "invalid_role": ("role", _l("Choose one of the listed roles.")),
-    "last_admin": ("role", _l("At least one active administrator must remain.")),
-}
+# Organiser first: the usual choice.
+ROLE_CHOICES = [SelectChoice(role, role.label) for role in (Role.ORGANISER, Role.DOOR, Role.ADMIN)]
 
 
 class _AccountForm(FlaskForm):

@@ -5,59 +5,23 @@ event's door, an account the events it has a role at. Any event the caller has n
 is "not found", exactly as the pages answer, so a slug never tells whether it exists.
 """
 
-from dataclasses import dataclass
-
-import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app, g, request, session
-from flask_login import current_user
+from flask import current_app, g, request
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
-from coordination.auth.models import Role, User
-from coordination.door.models import DoorLink
-from coordination.door.services import DoorActor
+from coordination.auth.models import Role
 from coordination.events.models import Event, EventRole
-from coordination.events.services import SLUG_MAX, SLUG_PATTERN, event_role
-from coordination.extensions import db
+from coordination.permissions import Caller, NoAccess, session_caller
+from coordination.permissions import event_for as permitted_event
 
 from . import services
 from .errors import ApiError
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-SESSION_DOOR_LINK = "door_link"  # set by the door page when a volunteer types the PIN
 
 
-@dataclass(frozen=True)
-class Principal:
-    """The caller: through a token, a door link or an account."""
-
-    name: str
-    token_id: int | None = None
-    token_event_id: int | None = None
-    token_role: str | None = None
-    door_link_event_id: int | None = None
-    door_link_id: int | None = None
-    user_id: int | None = None
-
-    @property
-    def user(self) -> User | None:
-        return db.session.get(User, self.user_id) if self.user_id else None
-
-    def role_at(self, event: Event) -> str | None:
-        if self.token_id is not None:
-            return self.token_role if event.id == self.token_event_id else None
-        if self.door_link_id is not None:
-            return EventRole.DOOR if event.id == self.door_link_event_id else None
-        user = self.user
-        return event_role(user, event) if user else None
-
-    def actor(self) -> DoorActor:
-        """Who the check-in log names."""
-        return DoorActor(name=self.name, user_id=self.user_id, door_link_id=self.door_link_id)
-
-
-def authenticate() -> Principal:
+def authenticate() -> Caller:
     """The caller of this request; raises ApiError 401 when there is none."""
     header = request.headers.get("Authorization", "")
     if header:
@@ -67,29 +31,21 @@ def authenticate() -> Principal:
         token = services.token_for_secret(secret.strip())
         if token is None:
             raise ApiError("invalid_token")
-        principal = Principal(
+        caller = Caller(
             name=f"API · {token.name}",
             token_id=token.id,
             token_event_id=token.event_id,
             token_role=token.role,
         )
     else:
-        principal = _from_session()
+        caller = session_caller()
+        if caller is None:
+            raise ApiError("unauthenticated")
+        if not caller.usable:  # a door link that was revoked, ran out or is locked
+            raise ApiError("invalid_token")
         _check_csrf()
-    g.api_principal = principal
-    return principal
-
-
-def _from_session() -> Principal:
-    if current_user.is_authenticated:
-        return Principal(name=current_user.name or current_user.email, user_id=current_user.id)
-    link_id = session.get(SESSION_DOOR_LINK)
-    link = db.session.get(DoorLink, link_id) if isinstance(link_id, int) else None
-    if link is None:
-        raise ApiError("unauthenticated")
-    if not link.usable():
-        raise ApiError("invalid_token")
-    return Principal(name=link.name, door_link_id=link.id, door_link_event_id=link.event_id)
+    g.api_principal = caller
+    return caller
 
 
 def _check_csrf() -> None:
@@ -102,23 +58,16 @@ def _check_csrf() -> None:
         raise ApiError("csrf_failed") from error
 
 
-def principal() -> Principal:
+def principal() -> Caller:
     return g.api_principal
 
 
-def event_for(slug: str, role: str = EventRole.DOOR) -> Event:
-    """The event if the caller has a role there (404 otherwise); 403 if the role is too small."""
-    if len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
-        raise ApiError("not_found")
-    event = db.session.scalar(
-        sa.select(Event).where(Event.slug == slug).options(so.defer(Event.logo))
-    )
-    held = principal().role_at(event) if event is not None else None
-    if held is None:
-        raise ApiError("not_found")
-    if role == EventRole.ORGANISER and held != EventRole.ORGANISER:
-        raise ApiError("forbidden")
-    return event
+def event_for(slug: str, role: str = EventRole.DOOR) -> tuple[Event, str]:
+    """The event and the caller's role there: 404 without a role, 403 if it is too small."""
+    try:
+        return permitted_event(principal(), slug, role, (so.defer(Event.logo),))
+    except NoAccess as refusal:
+        raise ApiError(refusal.reason) from None
 
 
 def organises_somewhere() -> bool:

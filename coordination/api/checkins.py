@@ -10,10 +10,10 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time
+from coordination.permissions import Caller
 from coordination.registration.models import Registration
 
 from . import present, schemas
-from .auth import principal
 from .blueprint import bp
 from .errors import ApiError
 from .openapi import operation
@@ -91,7 +91,7 @@ def list_checkins(event: Event, query: schemas.CheckinQuery):
     responses={201: schemas.CheckinResult, 200: schemas.CheckinResult},
     errors=(409,),
 )
-def create_checkin(event: Event, body: schemas.CheckinIn):
+def create_checkin(event: Event, caller: Caller, body: schemas.CheckinIn):
     """201 for a new check-in. The same nonce sent again (a retry) answers 200 with the first
     check-in. A second scan of the same badge is 409 already_checked_in with the earlier
     check-in; other refusals carry the door's verdict codes (unknown_code, wrong_event,
@@ -106,7 +106,7 @@ def create_checkin(event: Event, body: schemas.CheckinIn):
             event,
             checkin_list,
             person,
-            principal().actor(),
+            caller.actor(),
             source=CheckinSource.SCAN,
             nonce=body.nonce or None,
             at=at,
@@ -144,11 +144,11 @@ def create_checkin(event: Event, body: schemas.CheckinIn):
     tag="check-in",
     responses={204: None},
 )
-def undo_checkin(event: Event, checkin_id: int):
+def undo_checkin(event: Event, caller: Caller, checkin_id: int):
     """A mistaken check-in is taken back; the check-in log keeps both."""
     try:
         checkin = services.checkin_of(event, checkin_id)
     except DomainError as error:
         raise ApiError("not_found") from error
-    services.undo(event, checkin, principal().actor())
+    services.undo(event, checkin, caller.actor())
     return "", 204

@@ -11,10 +11,10 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from coordination.config import LANGUAGES
-from coordination.door.forms import VERDICTS
-from coordination.events.forms import ERROR_MESSAGES as EVENT_ERRORS
-from coordination.registration.forms import ANSWER_MESSAGES
-from coordination.registration.forms import ERROR_MESSAGES as PARTICIPANT_ERRORS
+from coordination.door.messages import VERDICTS
+from coordination.events.messages import ERROR_MESSAGES as EVENT_ERRORS
+from coordination.registration.messages import ANSWER_MESSAGES
+from coordination.registration.messages import ERROR_MESSAGES as PARTICIPANT_ERRORS
 
 # code -> (status, message). A code never changes meaning once published.
 MESSAGES: dict[str, tuple[int, object]] = {

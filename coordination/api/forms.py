@@ -2,15 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 
-ROLE_LABELS = {
-    "organiser": _l("Organiser: everything, including phone numbers and documents"),
-    "door": _l("Door: check people in, and read what the door page shows"),
-}
+from .models import TokenRole
 
 
 class TokenForm(FlaskForm):
@@ -21,6 +17,6 @@ class TokenForm(FlaskForm):
     )
     role = SelectField(
         _l("Role"),
-        choices=[SelectChoice(value, label) for value, label in ROLE_LABELS.items()],
+        choices=enum_choices(TokenRole),
         default="door",
     )

@@ -6,19 +6,20 @@ from flask_login import current_user, login_required
 
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
-from coordination.events.services import event_for
+from coordination.events.models import Event
+from coordination.permissions import event_view
 
 from . import services
-from .forms import ROLE_LABELS, TokenForm
+from .forms import TokenForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/events/<slug>")
 
 
 @bp.route("/api-tokens", methods=["GET", "POST"])
 @login_required
-def index(slug: str):
+@event_view()
+def index(event: Event):
     """The event's tokens; a new token's secret is shown on this answer only."""
-    event = event_for(current_user, slug)
     form = TokenForm()
     created = None
     if form.validate_on_submit():
@@ -33,15 +34,14 @@ def index(slug: str):
         form=form,
         tokens=services.tokens_of(event),
         created=created,
-        roles=ROLE_LABELS,
     )
 
 
 @bp.post("/api-tokens/<int:token_id>/revoke")
 @login_required
-def revoke(slug: str, token_id: int):
+@event_view()
+def revoke(event: Event, token_id: int):
     """A revoked token answers 401 from its next request on."""
-    event = event_for(current_user, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -50,4 +50,4 @@ def revoke(slug: str, token_id: int):
         abort(404)
     services.revoke(token)
     flash(_("API token %(name)s no longer works.", name=token.name), "success")
-    return redirect(url_for("api_tokens.index", slug=slug))
+    return redirect(url_for("api_tokens.index", slug=event.slug))

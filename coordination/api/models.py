@@ -1,17 +1,18 @@
 """API tokens: a secret for one event and one role, stored only as its hash."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
+from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
 
 
-class TokenRole(enum.StrEnum):
-    ORGANISER = "organiser"
-    DOOR = "door"
+class TokenRole(LabelledEnum):
+    ORGANISER = "organiser", _l("Organiser: everything, including phone numbers and documents")
+    DOOR = "door", _l("Door: check people in, and read what the door page shows")
 
 
 class ApiToken(db.Model):

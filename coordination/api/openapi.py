@@ -16,8 +16,10 @@ from flask_babel import force_locale
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from coordination.permissions import pass_along
+
 from . import schemas
-from .auth import authenticate, event_for, organises_somewhere
+from .auth import authenticate, event_for, organises_somewhere, principal
 from .errors import MESSAGES, ApiError, language
 
 PDF = "application/pdf"
@@ -100,7 +102,8 @@ def operation(
                 # 403), and only then whether the values are right (else 422).
                 needed = "organiser" if roles == ("organiser",) else "door"
                 if "slug" in kwargs:
-                    kwargs["event"] = event_for(kwargs.pop("slug"), needed)
+                    event, held = event_for(kwargs.pop("slug"), needed)
+                    pass_along(view, kwargs, event, principal(), held)
                 elif not public and needed == "organiser" and not organises_somewhere():
                     raise ApiError("forbidden")
                 if query is not None:

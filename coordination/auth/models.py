@@ -1,20 +1,21 @@
 """Accounts: who may log in, and with which global role."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    ORGANISER = "organiser"
-    DOOR = "door"
+class Role(LabelledEnum):
+    ADMIN = "admin", _l("Administrator")
+    ORGANISER = "organiser", _l("Organiser")
+    DOOR = "door", _l("Door staff")
 
 
 class User(UserMixin, db.Model):

@@ -6,17 +6,13 @@ from wtforms.validators import DataRequired, Regexp
 
 from coordination.forms import FlaskForm
 
+from .messages import ERROR_MESSAGES
+
 LAYOUT_CHOICES = [
     SelectChoice("a6", _l("4 per A4 sheet (A6)")),
     SelectChoice("a7", _l("8 per A4 sheet (A7)")),
     SelectChoice("single", _l("One per page (badge printer)")),
 ]
-
-ERROR_MESSAGES = {
-    "invalid_colour": ("colour", _l("Choose a colour such as #0f5e4f.")),
-    "invalid_logo": ("logo", _l("Upload a PNG, JPEG or SVG image.")),
-    "logo_too_large": ("logo", _l("The logo may be at most 512 KB.")),
-}
 
 
 class BadgeStyleForm(FlaskForm):

@@ -4,12 +4,13 @@ import mimetypes
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from coordination.documents.responses import document_response
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
-from coordination.events.services import event_for
+from coordination.events.models import Event
+from coordination.permissions import event_view
 from coordination.registration import services as registration
 from coordination.registration.models import RegistrationStatus
 
@@ -51,9 +52,9 @@ def own_qr_png(token: str):
 
 @bp.get("/events/<slug>/badges.pdf")
 @login_required
-def event_badges(slug: str):
+@event_view()
+def event_badges(event: Event):
     """Badges of the confirmed participants the list's filters select (all by default)."""
-    event = event_for(current_user, slug)
     options = {
         "layout": BadgeDownloadForm(request.args).layout.data or "a6",
         "text": request.args.get("q", ""),
@@ -68,8 +69,8 @@ def event_badges(slug: str):
 
 @bp.get("/events/<slug>/participants/<int:registration_id>/badge.pdf")
 @login_required
-def one_badge(slug: str, registration_id: int):
-    event = event_for(current_user, slug)
+@event_view()
+def one_badge(event: Event, registration_id: int):
     person = registration.participant_of(event, registration_id)
     layout = BadgeDownloadForm(request.args).layout.data or "single"
     return _pdf(badges_pdf(event, [person], layout), f"badge-{person.id}.pdf")
@@ -77,21 +78,21 @@ def one_badge(slug: str, registration_id: int):
 
 @bp.post("/events/<slug>/participants/<int:registration_id>/reissue")
 @login_required
-def reissue(slug: str, registration_id: int):
+@event_view()
+def reissue(event: Event, registration_id: int):
     """A lost badge: issue a new code; the old badge stops working."""
-    event = event_for(current_user, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     services.reissue_code(registration.participant_of(event, registration_id))
     flash(_("A new code was issued. Print a new badge; the old one no longer works."), "success")
-    return redirect(url_for("participants.edit", slug=slug, registration_id=registration_id))
+    return redirect(url_for("participants.edit", slug=event.slug, registration_id=registration_id))
 
 
 @bp.route("/events/<slug>/badge-style", methods=["GET", "POST"])
 @login_required
-def style(slug: str):
+@event_view()
+def style(event: Event):
     """The event's badge colour and logo."""
-    event = event_for(current_user, slug)
     form = BadgeStyleForm()
     if request.method == "GET":
         form.colour.data = event.badge_colour
@@ -107,7 +108,7 @@ def style(slug: str):
             form.show_error(error.code)
         else:
             flash(_("Badge style saved."), "success")
-            return redirect(url_for(".style", slug=slug))
+            return redirect(url_for(".style", slug=event.slug))
     return render_template(
         "badges/style.html",
         event=event,

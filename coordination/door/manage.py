@@ -8,15 +8,14 @@ from flask_login import current_user, login_required
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm, ConfirmStepForm, aware_in_zone, local_in_zone
-from coordination.events.services import event_for
+from coordination.events.models import Event
 from coordination.extensions import db, utcnow
+from coordination.permissions import event_view
 from coordination.registration.models import Registration, RegistrationStatus
 from coordination.urls import only_this_computer, public_url
 
 from . import access, attendance, services
 from .forms import (
-    LINK_ERRORS,
-    LIST_ERRORS,
     CheckinListForm,
     DoorLinkForm,
     DoorSearchForm,
@@ -24,6 +23,7 @@ from .forms import (
     PaperSheetForm,
     QuorumForm,
 )
+from .messages import LINK_ERRORS, LIST_ERRORS
 from .models import Checkin, CheckinList, QuorumRule, ReviewKind
 from .services import DoorActor
 
@@ -36,9 +36,9 @@ def _organiser_actor() -> DoorActor:
 
 @bp.route("/door-access", methods=["GET", "POST"])
 @login_required
-def door_access(slug: str):
+@event_view()
+def door_access(event: Event):
     """Door links for volunteers without an account; the PIN is shown only once, here."""
-    event = event_for(current_user, slug)
     form = DoorLinkForm()
     created = None
     if form.validate_on_submit():
@@ -65,26 +65,26 @@ def door_access(slug: str):
 
 @bp.post("/door-access/offline-rule")
 @login_required
-def set_offline_rule(slug: str):
+@event_view()
+def set_offline_rule(event: Event):
     """The event's rule for a code a door's offline copy does not know."""
-    event = event_for(current_user, slug)
     form = OfflineRuleForm()
     if form.validate_on_submit():
         access.set_offline_rule(event, form.rule.data)
         flash(_("Offline rule saved."), "success")
-    return redirect(url_for("door_admin.door_access", slug=slug))
+    return redirect(url_for("door_admin.door_access", slug=event.slug))
 
 
 @bp.post("/door-access/<int:link_id>/revoke")
 @login_required
-def revoke_link(slug: str, link_id: int):
+@event_view()
+def revoke_link(event: Event, link_id: int):
     """Stop a door link, once the organiser says yes: its phone stops checking people in."""
-    event = event_for(current_user, slug)
     try:
         link = access.link_of(event, link_id)
     except DomainError:
         return render_template("errors/error.html", status=404), 404
-    back = url_for("door_admin.door_access", slug=slug)
+    back = url_for("door_admin.door_access", slug=event.slug)
     if link.revoked_at is not None:
         return redirect(back)
     if not ConfirmStepForm().confirmed():
@@ -92,7 +92,7 @@ def revoke_link(slug: str, link_id: int):
             "confirm.html",
             question=_("Revoke the door link %(name)s?", name=link.name),
             detail=_("The phone using it stops checking people in at once. This cannot be undone."),
-            action=url_for("door_admin.revoke_link", slug=slug, link_id=link.id),
+            action=url_for("door_admin.revoke_link", slug=event.slug, link_id=link.id),
             yes=_("Yes, revoke the link"),
             back=back,
             no=_("Keep the link"),
@@ -104,9 +104,9 @@ def revoke_link(slug: str, link_id: int):
 
 @bp.route("/checkin-lists", methods=["GET", "POST"])
 @login_required
-def checkin_lists(slug: str):
+@event_view()
+def checkin_lists(event: Event):
     """The event's main list, and lists per session or day with their time windows."""
-    event = event_for(current_user, slug)
     form = CheckinListForm()
     if form.validate_on_submit():
         try:
@@ -121,7 +121,7 @@ def checkin_lists(slug: str):
             field.errors.append(LIST_ERRORS[error.code])
         else:
             flash(_("List added."), "success")
-            return redirect(url_for("door_admin.checkin_lists", slug=slug))
+            return redirect(url_for("door_admin.checkin_lists", slug=event.slug))
     counts = dict(
         db.session.execute(
             sa.select(Checkin.list_id, sa.func.count(Checkin.id))
@@ -137,8 +137,8 @@ def checkin_lists(slug: str):
 
 @bp.post("/checkin-lists/<int:list_id>/remove")
 @login_required
-def remove_list(slug: str, list_id: int):
-    event = event_for(current_user, slug)
+@event_view()
+def remove_list(event: Event, list_id: int):
     if ConfirmForm().validate_on_submit():
         try:
             services.remove_list(event, services.list_of(event, list_id))
@@ -146,7 +146,7 @@ def remove_list(slug: str, list_id: int):
             flash(LIST_ERRORS.get(error.code, _("Not found.")), "error")
         else:
             flash(_("List removed."), "success")
-    return redirect(url_for("door_admin.checkin_lists", slug=slug))
+    return redirect(url_for("door_admin.checkin_lists", slug=event.slug))
 
 
 def _list_from_args(event):
@@ -155,9 +155,9 @@ def _list_from_args(event):
 
 @bp.get("/attendance")
 @login_required
-def dashboard(slug: str):
+@event_view()
+def dashboard(event: Event):
     """Live attendance for a projector: counts, quorum, arrivals, organisations."""
-    event = event_for(current_user, slug)
     checkin_list = _list_from_args(event)
     return render_template(
         "door/dashboard.html",
@@ -172,8 +172,8 @@ def dashboard(slug: str):
 
 @bp.get("/attendance.json")
 @login_required
-def dashboard_data(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def dashboard_data(event: Event):
     summary = attendance.attendance(event, _list_from_args(event))
     response = jsonify(summary.as_json())
     response.headers["Cache-Control"] = "no-store"
@@ -182,20 +182,20 @@ def dashboard_data(slug: str):
 
 @bp.post("/attendance/quorum")
 @login_required
-def set_quorum(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def set_quorum(event: Event):
     form = QuorumForm()
     if form.validate_on_submit() and form.rule.data in set(QuorumRule):
         event.quorum_rule = form.rule.data
         flash(_("Quorum rule saved."), "success")
-    return redirect(url_for("door_admin.dashboard", slug=slug))
+    return redirect(url_for("door_admin.dashboard", slug=event.slug))
 
 
 @bp.route("/attendance/paper", methods=["GET", "POST"])
 @login_required
-def paper(slug: str):
+@event_view()
+def paper(event: Event):
     """Mark people present from a signed paper sign sheet, many at once."""
-    event = event_for(current_user, slug)
     checkin_list = _list_from_args(event)
     form = PaperSheetForm()
     if request.method == "GET":
@@ -222,7 +222,7 @@ def paper(slug: str):
                 ),
                 "success",
             )
-            return redirect(url_for("door_admin.paper", slug=slug, list=checkin_list.id))
+            return redirect(url_for("door_admin.paper", slug=event.slug, list=checkin_list.id))
     search = DoorSearchForm(request.args)
     present = sa.exists().where(
         Checkin.registration_id == Registration.id, Checkin.list_id == checkin_list.id
@@ -255,9 +255,9 @@ def paper(slug: str):
 
 @bp.get("/attendance/log")
 @login_required
-def log(slug: str):
+@event_view()
+def log(event: Event):
     """Every check-in and undo, newest first: what an auditor asks for."""
-    event = event_for(current_user, slug)
     return render_template(
         "door/log.html",
         event=event,

@@ -8,16 +8,17 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
+from coordination.enums import LabelledEnum
 from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
 from coordination.registration.models import Registration
 
 
-class CheckinSource(enum.StrEnum):
-    SCAN = "scan"  # camera or hardware scanner
-    MANUAL = "manual"  # found by name at the door
-    WALK_IN = "walk_in"  # registered on the spot
-    PAPER = "paper"  # marked from a signed paper sign sheet
+class CheckinSource(LabelledEnum):
+    SCAN = "scan", _l("scan")  # camera or hardware scanner
+    MANUAL = "manual", _l("by name")  # found by name at the door
+    WALK_IN = "walk_in", _l("walk-in")  # registered on the spot
+    PAPER = "paper", _l("paper sheet")  # marked from a signed paper sign sheet
 
 
 class QuorumRule(enum.StrEnum):

@@ -226,7 +226,7 @@ def phone_scan(
 
     On PostgreSQL each statement is a round trip, and on either database each costs more
     Python than the query: a scan reads its link, event, list and person together.
-    allow_ended: as for door_at (a revoked link still uploads the scans made before).
+    allow_ended: as for permissions.at_door (a revoked link still uploads the scans made before).
     """
     try:
         list_id = int(raw_list_id or 0)
@@ -607,6 +607,34 @@ def _by_nonce(checkin_list: CheckinList, nonce: str) -> Checkin | None:
     )
 
 
+def checkins_on(checkin_list: CheckinList, registration_ids: list[int]) -> dict[int, Checkin]:
+    """Who of these people is checked in on this list: one query for a page of them."""
+    if not registration_ids:
+        return {}
+    return {
+        checkin.registration_id: checkin
+        for checkin in db.session.scalars(
+            sa.select(Checkin).where(
+                Checkin.list_id == checkin_list.id,
+                Checkin.registration_id.in_(registration_ids),
+            )
+        )
+    }
+
+
+def latest_checkins(checkin_list: CheckinList, count: int) -> list[Checkin]:
+    """The newest check-ins on this list, with the people they let in (one query)."""
+    return list(
+        db.session.scalars(
+            sa.select(Checkin)
+            .where(Checkin.list_id == checkin_list.id)
+            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
+            .limit(count)
+            .options(so.joinedload(Checkin.registration))
+        )
+    )
+
+
 def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | None:
     return db.session.scalar(
         sa.select(Checkin).where(
@@ -633,19 +661,6 @@ def walked_in_at(actor: DoorActor, registration_id: int) -> bool:
                     at_this_door,
                 )
             )
-        )
-    )
-
-
-def latest_checkins(checkin_list: CheckinList, limit: int = 8) -> list[Checkin]:
-    """The door's list of latest check-ins, with their people (one query for both)."""
-    return list(
-        db.session.scalars(
-            sa.select(Checkin)
-            .where(Checkin.list_id == checkin_list.id)
-            .options(so.joinedload(Checkin.registration))
-            .order_by(Checkin.recorded_at.desc(), Checkin.id.desc())
-            .limit(limit)
         )
     )
 

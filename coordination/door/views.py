@@ -17,87 +17,50 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import NotFound
 
 from coordination.badges.documents import badges_pdf
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm
 from coordination.events.models import Event, EventRole
-from coordination.events.services import event_role
 from coordination.extensions import db, limiter, login_manager
 from coordination.i18n import format_event_time
+from coordination.permissions import (
+    SESSION_DOOR_LINK,
+    Caller,
+    NoAccess,
+    at_door,
+    door_event,
+    event_view,
+)
 from coordination.registration import services as registration
-from coordination.registration.forms import ERROR_MESSAGES
-from coordination.registration.models import RegistrationStatus
+from coordination.registration.messages import ERROR_MESSAGES
+from coordination.registration.models import BadgeRole, RegistrationStatus
 from coordination.security import DOOR_UNTIL
 
 from . import access, offline, services
 from .forms import (
-    LINK_ERRORS,
-    ROLE_LABELS,
-    VERDICTS,
     CodeForm,
     DoorSearchForm,
     PinForm,
     RepresentativeForm,
     WalkInForm,
 )
+from .messages import LINK_ERRORS, VERDICTS
 from .models import Checkin, CheckinSource, DoorLink, OfflineUnknownRule, ReviewKind
 from .services import DoorActor
 
 bp = Blueprint("door", __name__)
+# The door pages: staff accounts with any role at the event, and its door links' phones.
+door_view = event_view(EventRole.DOOR, find=door_event)
 
-SESSION_LINK = "door_link"
 SESSION_VERDICT = "door_verdict"
 MAX_SYNC_BATCH = 500
 
 
-class NoDoorAccess(Exception):
-    """Neither a door role nor an open door link for this event."""
-
-
-def door_at(
-    slug: str, allow_ended: bool = False, connection: sa.Connection | None = None
-) -> tuple[access.EventAtDoor, DoorActor]:
-    """Who is at this event's door, with what a scan needs of the event; 404 for others.
-
-    allow_ended lets a revoked or expired door link upload the scans it made before it ended:
-    the people were let in, and the record must say so.
-    """
-    link_id = session.get(SESSION_LINK)
-    if link_id and not current_user.is_authenticated:
-        # A door phone: the event and its link in one query, on every scan.
-        found = access.phone_at_door(slug, link_id, allow_ended, connection)
-        if found is not None:
-            event, name, valid_until = found
-            return event, DoorActor(name=name, door_link_id=link_id, valid_until=valid_until)
-    event = _event_of_staff(slug)
-    return access.EventAtDoor(event.id, event.slug, event.timezone), DoorActor(
-        name=current_user.name or current_user.email, user_id=current_user.id
-    )
-
-
-def door_access(slug: str, allow_ended: bool = False) -> tuple[Event, DoorActor]:
-    """As door_at, with the whole event for the pages that show it."""
-    at_door, actor = door_at(slug, allow_ended)
-    return db.session.get(Event, at_door.id, options=[so.defer(Event.logo)]), actor
-
-
-def _event_of_staff(slug: str) -> Event:
-    event = db.session.scalar(
-        sa.select(Event).where(Event.slug == slug).options(so.defer(Event.logo))
-    )
-    if event is None:
-        raise NotFound()
-    if current_user.is_authenticated and event_role(current_user, event) in set(EventRole):
-        return event
-    raise NoDoorAccess()
-
-
-@bp.errorhandler(NoDoorAccess)
+@bp.errorhandler(NoAccess)
 def _no_access(_error):
     ended_link = (
-        session.get(SESSION_LINK) and not current_user.is_authenticated and _own_link_ended()
+        session.get(SESSION_DOOR_LINK) and not current_user.is_authenticated and _own_link_ended()
     )
     if request.is_json or request.path.endswith(".json"):
         if ended_link:
@@ -109,7 +72,7 @@ def _no_access(_error):
     if ended_link:
         # A volunteer whose door link was revoked, locked or ran out: say so, not "not found".
         return render_template("door/ended.html", message=_link_ended_message()), 403
-    if not current_user.is_authenticated and not session.get(SESSION_LINK):
+    if not current_user.is_authenticated and not session.get(SESSION_DOOR_LINK):
         return login_manager.unauthorized()
     return render_template("errors/error.html", status=404), 404
 
@@ -118,7 +81,7 @@ def _own_link_ended() -> bool:
     """A door phone at its own event's door, whose link was revoked, locked or ran out.
 
     At any other event's door it learns nothing, not even that the event exists."""
-    link = db.session.get(DoorLink, session.get(SESSION_LINK))
+    link = db.session.get(DoorLink, session.get(SESSION_DOOR_LINK))
     if link is None or link.usable():
         return False
     slug = (request.view_args or {}).get("slug")
@@ -127,13 +90,8 @@ def _own_link_ended() -> bool:
 
 def _link_ended_message():
     """Why this phone's door link no longer opens the door, in the words LINK_ERRORS has."""
-    link = db.session.get(DoorLink, session.get(SESSION_LINK))
+    link = db.session.get(DoorLink, session.get(SESSION_DOOR_LINK))
     return LINK_ERRORS["link_locked" if link is not None and link.locked else "link_ended"]
-
-
-def _organises(event: Event, actor: DoorActor) -> bool:
-    """An organiser of this event working its door; a door link or door account is not."""
-    return actor.door_link_id is None and event_role(current_user, event) == EventRole.ORGANISER
 
 
 def verdict(
@@ -147,7 +105,7 @@ def verdict(
         answer.update(
             name=person.full_name,
             organisation=person.organisation,
-            role=str(ROLE_LABELS.get(person.role, "")),
+            role=str(BadgeRole.label_for(person.role)),
         )
         if code == "checked_in":
             answer["title"] = _("Welcome, %(name)s", name=person.full_name)
@@ -240,7 +198,7 @@ def open_link(token: str):
             db.session.commit()  # the failed attempt counts even though the page says no
             form.pin.raw_data = form.pin.data = None  # an empty field for the next try
         else:
-            session[SESSION_LINK] = link.id
+            session[SESSION_DOOR_LINK] = link.id
             # The phone stays at this door until the link ends, even if set up a day early
             # (and a while longer, should the event's end move later: every request still
             # asks whether the link is open).
@@ -260,8 +218,9 @@ def service_worker():
 
 
 @bp.get("/events/<slug>/door")
-def page(slug: str):
-    event, actor = door_access(slug)
+@door_view
+def page(event: Event, caller: Caller, role: str):
+    actor = caller.actor()
     checkin_list = _chosen_list(event)
     # The copy a phone keeps for reopening offline carries no names (see door-sw.js).
     shell = request.args.get("shell") == "1"
@@ -269,13 +228,12 @@ def page(slug: str):
     found = []
     if not shell and search.q.data and search.q.data.strip():
         query = registration.participant_query(
-            event, text=search.q.data, whole_phone_only=not _organises(event, actor)
+            event, text=search.q.data, whole_phone_only=role != EventRole.ORGANISER
         ).limit(20)
-        found = [
-            (person, services.present_on(checkin_list, person))
-            for person in db.session.scalars(query)
-        ]
-    recent = [] if shell else services.latest_checkins(checkin_list)
+        people = db.session.scalars(query).all()
+        present = services.checkins_on(checkin_list, [person.id for person in people])
+        found = [(person, present.get(person.id)) for person in people]
+    recent = [] if shell else services.latest_checkins(checkin_list, 8)
     return render_template(
         "door/page.html",
         event=event,
@@ -288,8 +246,6 @@ def page(slug: str):
         recent=recent,
         representative_form=RepresentativeForm(),
         verdict=None if shell else session.pop(SESSION_VERDICT, None),
-        roles=ROLE_LABELS,
-        statuses=RegistrationStatus,
         not_due=not shell and not access.door_is_due(event),
         hold_unknown=event.offline_unknown_rule == OfflineUnknownRule.HOLD,
         plain_http_in_hall=_plain_http_in_hall(),
@@ -306,13 +262,14 @@ def _plain_http_in_hall() -> bool:
 def scan_form(slug: str):
     """A code typed or scanned without JavaScript: the page answers after a reload."""
     with services.scan_connection() as connection:
-        event, actor = door_at(slug, connection=connection)
+        event, caller, _role = at_door(slug, connection=connection)
+        actor = caller.actor()
         checkin_list = services.list_at_door(event, request.form.get("list"), connection)
         form = CodeForm()
         if form.validate_on_submit():
             payload = {"code": form.code.data}
             session[SESSION_VERDICT] = _scan(event, actor, checkin_list, payload, connection)
-    return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+    return redirect(url_for("door.page", slug=event.slug, list=checkin_list.id))
 
 
 @bp.post("/events/<slug>/door/scan")
@@ -320,14 +277,14 @@ def scan(slug: str):
     """One scan from the door page: answered at once, as JSON."""
     payload = request.get_json(silent=True) or {}
     with services.scan_connection() as connection:
-        link_id = session.get(SESSION_LINK)
+        link_id = session.get(SESSION_DOOR_LINK)
         found = None
         if link_id and not current_user.is_authenticated:
             code = str(payload.get("code") or "")
             found = services.phone_scan(slug, link_id, payload.get("list"), code, connection)
         if found is None:  # a staff account, or a link that does not open this door
-            event, actor = door_at(slug, connection=connection)
-            found = services.PhoneScan(event, actor, None, None)
+            event, caller, _role = at_door(slug, connection=connection)
+            found = services.PhoneScan(event, caller.actor(), None, None)
         checkin_list = found.checkin_list or services.list_at_door(
             found.event, payload.get("list"), connection
         )
@@ -342,12 +299,13 @@ def sync(slug: str):
     payload = request.get_json(silent=True) or {}
     items = payload.get("scans")
     if not isinstance(items, list) or len(items) > MAX_SYNC_BATCH:
-        door_at(slug, allow_ended=True)  # 404 before 400 for anyone not at this door
+        at_door(slug, allow_ended=True)  # 404 before 400 for anyone not at this door
         return jsonify(code="bad_request"), 400
     items = [item for item in items if isinstance(item, dict)]
     results = []
     with services.scan_connection() as connection:
-        event, actor = door_at(slug, allow_ended=True, connection=connection)
+        event, caller, _role = at_door(slug, allow_ended=True, connection=connection)
+        actor = caller.actor()
         for item in items:
             if item.get("kind") == "walk_in":
                 continue  # below, once the scans' connection is closed
@@ -413,13 +371,14 @@ def _walk_in_offline(event: Event, actor: DoorActor, item: dict) -> dict:
 
 
 @bp.get("/events/<slug>/door/offline.json")
-def offline_copy(slug: str):
-    event, _actor = door_access(slug)
+@door_view
+def offline_copy(event: Event):
     checkin_list = _chosen_list(event)
+    labels = {role.value: str(role.label) for role in BadgeRole}
     snapshot = offline.snapshot(
         event,
         checkin_list,
-        {k: str(v) for k, v in ROLE_LABELS.items()},
+        labels,
         salt=offline.salt_from(request.args.get("salt")),
         since=offline.version_from(request.args.get("since")),
     )
@@ -429,13 +388,13 @@ def offline_copy(slug: str):
 
 
 @bp.get("/events/<slug>/door/recent.json")
-def recent_checkins(slug: str):
+@door_view
+def recent_checkins(event: Event):
     """The door's latest check-ins, from every door, for its list to follow without a reload."""
-    event, _actor = door_access(slug)
     checkin_list = _chosen_list(event)
     lines = [
         verdict(event, "checked_in", checkin.registration, checkin)
-        for checkin in services.latest_checkins(checkin_list)
+        for checkin in services.latest_checkins(checkin_list, 8)
     ]
     response = jsonify(lines=lines)
     response.headers["Cache-Control"] = "no-store"
@@ -443,9 +402,10 @@ def recent_checkins(slug: str):
 
 
 @bp.post("/events/<slug>/door/admit/<int:registration_id>")
-def admit(slug: str, registration_id: int):
+@door_view
+def admit(event: Event, caller: Caller, registration_id: int):
     """Manual check-in of someone found by name, perhaps through a representative."""
-    event, actor = door_access(slug)
+    actor = caller.actor()
     checkin_list = _chosen_list(event, request.form.get("list"))
     person = registration.participant_of(event, registration_id)
     form = RepresentativeForm()
@@ -465,12 +425,13 @@ def admit(slug: str, registration_id: int):
             )
         else:
             session[SESSION_VERDICT] = verdict(event, "checked_in", person, checkin)
-    return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+    return redirect(url_for("door.page", slug=event.slug, list=checkin_list.id))
 
 
 @bp.post("/events/<slug>/door/undo/<int:checkin_id>")
-def undo(slug: str, checkin_id: int):
-    event, actor = door_access(slug)
+@door_view
+def undo(event: Event, caller: Caller, checkin_id: int):
+    actor = caller.actor()
     if ConfirmForm().validate_on_submit():
         try:
             checkin = services.checkin_of(event, checkin_id)
@@ -480,14 +441,15 @@ def undo(slug: str, checkin_id: int):
         name = checkin.registration.full_name
         services.undo(event, checkin, actor)
         flash(_("Check-in of %(name)s undone.", name=name), "success")
-        return redirect(url_for("door.page", slug=slug, list=list_id))
+        return redirect(url_for("door.page", slug=event.slug, list=list_id))
     abort(400)
 
 
 @bp.route("/events/<slug>/door/walk-in", methods=["GET", "POST"])
-def walk_in(slug: str):
+@door_view
+def walk_in(event: Event, caller: Caller):
     """Someone at the door who never registered: registered and let in at once."""
-    event, actor = door_access(slug)
+    actor = caller.actor()
     checkin_list = _chosen_list(event, request.form.get("list"))
     form = WalkInForm()
     full = False
@@ -520,23 +482,24 @@ def walk_in(slug: str):
             session[SESSION_VERDICT] = dict(
                 verdict(event, "checked_in", person, checkin), badge_for=person.id
             )
-            return redirect(url_for("door.page", slug=slug, list=checkin_list.id))
+            return redirect(url_for("door.page", slug=event.slug, list=checkin_list.id))
     return render_template(
         "door/walk_in.html", event=event, form=form, checkin_list=checkin_list, full=full
     )
 
 
 @bp.get("/events/<slug>/door/badge/<int:registration_id>.pdf")
-def badge(slug: str, registration_id: int):
+@door_view
+def badge(event: Event, caller: Caller, role: str, registration_id: int):
     """A badge for a walk-in, printed at the door (no phone or e-mail is on a badge).
 
     The badge carries the person's check-in code: a door prints only the walk-ins it
     registered itself; organisers print anyone's."""
-    event, actor = door_access(slug)
+    actor = caller.actor()
     person = registration.participant_of(event, registration_id)
     if person.status != RegistrationStatus.CONFIRMED:
         abort(404)
-    if not _organises(event, actor) and not services.walked_in_at(actor, person.id):
+    if role != EventRole.ORGANISER and not services.walked_in_at(actor, person.id):
         abort(404)
     return Response(
         badges_pdf(event, [person], "single"),

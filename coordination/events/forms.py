@@ -28,9 +28,10 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 from coordination.i18n import local_time
 
+from .messages import ERROR_MESSAGES
 from .models import EventRole
 from .services import SLUG_MAX, AgendaItemData, EventData, SpeakerData
 
@@ -42,26 +43,6 @@ TIME_ZONE_CHOICES = [
     SelectChoice("Asia/Jayapura", _l("WIT (Eastern Indonesia, Asia/Jayapura)")),
 ]
 assert [c.value for c in TIME_ZONE_CHOICES] == list(TIME_ZONES)
-
-# Domain error code -> (field, message), shared by the event views.
-ERROR_MESSAGES = {
-    "unknown_timezone": ("timezone", _l("Choose one of the listed time zones.")),
-    "ends_before_start": ("ends_at", _l("The end must be after the start.")),
-    "capacity_not_positive": ("capacity", _l("Capacity must be at least 1.")),
-    "registration_closes_before_opens": (
-        "registration_closes_at",
-        _l("Registration must close after it opens."),
-    ),
-    "registration_closes_after_event": (
-        "registration_closes_at",
-        _l("Registration must close before the event ends."),
-    ),
-    "invalid_slug": (
-        "slug",
-        _l("Use only lowercase letters, digits and single hyphens, e.g. rakor-koperasi-2025."),
-    ),
-    "slug_taken": ("slug", _l("Another event already uses this web address.")),
-}
 
 
 def aware_in_zone(value: datetime | None, tz_name: str) -> datetime | None:
@@ -175,10 +156,7 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("Account e-mail"), validators=[DataRequired(), Length(max=254)])
     role = SelectField(
         _l("Role at this event"),
-        choices=[
-            SelectChoice(EventRole.ORGANISER, _l("Organiser")),
-            SelectChoice(EventRole.DOOR, _l("Door staff")),
-        ],
+        choices=enum_choices(EventRole),
     )
 
 

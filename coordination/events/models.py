@@ -1,17 +1,18 @@
 """Events, who runs them, and their agenda."""
 
-import enum
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
+from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
 
 
-class EventRole(enum.StrEnum):
-    ORGANISER = "organiser"
-    DOOR = "door"
+class EventRole(LabelledEnum):
+    ORGANISER = "organiser", _l("Organiser")
+    DOOR = "door", _l("Door staff")
 
 
 class Event(db.Model):

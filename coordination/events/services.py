@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 from werkzeug.exceptions import NotFound
 
 from coordination.api.models import ApiToken
@@ -59,40 +58,6 @@ class AgendaItemData:
     ends_at: datetime | None = None
     description: str = ""
     speakers: list[SpeakerData] = field(default_factory=list)
-
-
-# --- Who may see an event -------------------------------------------------------------
-
-
-def event_role(user: User, event: Event) -> str | None:
-    """The user's role at this event; admins act as organisers everywhere."""
-    if user.is_admin:
-        return EventRole.ORGANISER
-    return db.session.scalar(
-        sa.select(EventMember.role).where(
-            EventMember.event_id == event.id, EventMember.user_id == user.id
-        )
-    )
-
-
-def event_for(user: User, slug: str, role: str = EventRole.ORGANISER) -> Event:
-    """The event if the user holds `role` there; 404 otherwise, so existence never leaks."""
-    # Organiser pages show agenda, speakers and team: load them in a few queries, not N+1.
-    event = db.session.scalar(
-        sa.select(Event)
-        .where(Event.slug == slug)
-        .options(
-            so.selectinload(Event.agenda).selectinload(AgendaItem.speakers),
-            so.selectinload(Event.members).selectinload(EventMember.user),
-        )
-    )
-    if event is None:
-        raise NotFound()
-    held = event_role(user, event)
-    allowed = {EventRole.ORGANISER} if role == EventRole.ORGANISER else set(EventRole)
-    if held not in allowed:
-        raise NotFound()
-    return event
 
 
 def events_for(user: User, role: str = EventRole.ORGANISER, archived: bool = False):

@@ -17,12 +17,14 @@ from coordination.auth.services import user_by_email
 from coordination.config import TIME_ZONES
 from coordination.errors import DomainError
 from coordination.i18n import format_event_time
+from coordination.permissions import event_view
 from coordination.registration import notify
 from coordination.registration import services as seats
 
 from . import services
 from .forms import AgendaItemForm, ConfirmForm, ConfirmStepForm, EventForm, MemberForm
-from .models import EventRole
+from .messages import TEAM_ERRORS
+from .models import Event, EventRole
 
 bp = Blueprint("events", __name__)
 
@@ -62,9 +64,9 @@ def create():
 
 @bp.get("/events/<slug>")
 @login_required
-def show(slug: str):
+@event_view()
+def show(event: Event):
     """One event with its agenda and team."""
-    event = services.event_for(current_user, slug)
     return render_template(
         "events/show.html",
         event=event,
@@ -76,9 +78,9 @@ def show(slug: str):
 
 @bp.route("/events/<slug>/edit", methods=["GET", "POST"])
 @login_required
-def edit(slug: str):
+@event_view()
+def edit(event: Event):
     """Change an event's details."""
-    event = services.event_for(current_user, slug)
     form = EventForm()
     if request.method == "GET":
         form.fill_from(event)
@@ -96,9 +98,9 @@ def edit(slug: str):
 
 @bp.post("/events/<slug>/duplicate")
 @login_required
-def duplicate(slug: str):
+@event_view()
+def duplicate(event: Event):
     """Copy an event with its agenda, then let the organiser adjust the copy."""
-    event = services.event_for(current_user, slug)
     if ConfirmForm().validate_on_submit():
         copy = services.duplicate_event(event, current_user)
         flash(_("Event duplicated. Check the dates and web address of the copy."), "success")
@@ -108,9 +110,9 @@ def duplicate(slug: str):
 
 @bp.post("/events/<slug>/archive")
 @login_required
-def archive(slug: str):
+@event_view()
+def archive(event: Event):
     """Hide an event from the main list; nothing is deleted."""
-    event = services.event_for(current_user, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if event.is_archived:
@@ -125,9 +127,9 @@ def archive(slug: str):
 @bp.route("/events/<slug>/agenda/new", methods=["GET", "POST"])
 @bp.route("/events/<slug>/agenda/<int:item_id>", methods=["GET", "POST"])
 @login_required
-def agenda_item(slug: str, item_id: int | None = None):
+@event_view()
+def agenda_item(event: Event, item_id: int | None = None):
     """Add or change one agenda item with its speakers."""
-    event = services.event_for(current_user, slug)
     item = services.agenda_item_of(event, item_id) if item_id else None
     form = AgendaItemForm()
     if request.method == "GET":
@@ -162,18 +164,18 @@ def agenda_item(slug: str, item_id: int | None = None):
 
 @bp.post("/events/<slug>/agenda/<int:item_id>/delete")
 @login_required
-def delete_agenda_item(slug: str, item_id: int):
+@event_view()
+def delete_agenda_item(event: Event, item_id: int):
     """Remove an agenda item, after asking."""
-    event = services.event_for(current_user, slug)
     item = services.agenda_item_of(event, item_id)
     if not ConfirmStepForm().confirmed():
         return render_template(
             "confirm.html",
             question=_("Remove the agenda item %(title)s?", title=item.title),
             detail=None,
-            action=url_for("events.delete_agenda_item", slug=slug, item_id=item_id),
+            action=url_for("events.delete_agenda_item", slug=event.slug, item_id=item_id),
             yes=_("Yes, remove it"),
-            back=url_for("events.show", slug=slug) + "#agenda",
+            back=url_for("events.show", slug=event.slug) + "#agenda",
             no=_("Keep it"),
         )
     services.delete_agenda_item(item)
@@ -183,9 +185,9 @@ def delete_agenda_item(slug: str, item_id: int):
 
 @bp.post("/events/<slug>/team")
 @login_required
-def add_member(slug: str):
+@event_view()
+def add_member(event: Event):
     """Add an existing account to the event's team."""
-    event = services.event_for(current_user, slug)
     form = MemberForm()
     if form.validate_on_submit():
         user = user_by_email(form.email.data)
@@ -194,8 +196,8 @@ def add_member(slug: str):
         else:
             try:
                 services.add_member(event, user, form.role.data)
-            except DomainError:
-                flash(_("A door account can only be given door access."), "error")
+            except DomainError as error:
+                flash(TEAM_ERRORS[error.code], "error")
             else:
                 flash(_("%(name)s added to the team.", name=user.name), "success")
     else:
@@ -205,9 +207,9 @@ def add_member(slug: str):
 
 @bp.post("/events/<slug>/team/<int:member_id>/remove")
 @login_required
-def remove_member(slug: str, member_id: int):
+@event_view()
+def remove_member(event: Event, member_id: int):
     """Take someone off the event's team, once the organiser says yes to what stops with them."""
-    event = services.event_for(current_user, slug)
     member = services.member_of(event, member_id)
     back = url_for("events.show", slug=event.slug) + "#team"
     if not ConfirmStepForm().confirmed():
@@ -220,8 +222,8 @@ def remove_member(slug: str, member_id: int):
         )
     try:
         revoked = services.remove_member(event, member_id)
-    except DomainError:
-        flash(_("An event needs at least one organiser."), "error")
+    except DomainError as error:
+        flash(TEAM_ERRORS[error.code], "error")
     else:
         flash(_("Removed from the team."), "success")
         if revoked:

@@ -14,7 +14,7 @@ from coordination.events.models import Event
 from coordination.paperwork.documents import attendance_document
 
 from .models import Minutes
-from .services import minutes_of
+from .services import minutes_to_show
 from .summary import attendance_summary
 
 
@@ -47,7 +47,7 @@ def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes
 
 def minutes_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> Document:
     """The minutes PDF before anyone renders it: its key, its cost, its rendering."""
-    minutes = minutes_of(event)
+    minutes = minutes_to_show(event)
     if minutes.is_final and minutes.final_pdf is not None:
         signed = minutes.final_pdf
         return Document(

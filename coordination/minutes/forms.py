@@ -35,11 +35,18 @@ from .services import (
     MinutesText,
     SectionText,
     fingerprints,
+    section_key,
 )
 
 LONG_TEXT = 20_000
 LOCAL_TIMES = ("opened_at", "closed_at")
 EXTRA_ROWS = 5
+
+
+def _item_of(section_id: str) -> int | None:
+    """The agenda item of a section shown before it was saved ("item-12"), else None."""
+    number = section_id.removeprefix("item-")
+    return int(number) if section_id.startswith("item-") and number.isdigit() else None
 
 
 def _votes(label):
@@ -144,7 +151,7 @@ class MinutesForm(FlaskForm):
         for section in minutes.sections:
             self.sections.append_entry(
                 SimpleNamespace(
-                    section_id=section.id,
+                    section_id=section_key(section),
                     discussion=section.discussion,
                     conclusions=section.conclusions,
                 )
@@ -227,6 +234,7 @@ class MinutesForm(FlaskForm):
             sections=[
                 SectionText(
                     id=int(entry.section_id.data) if (entry.section_id.data or "").isdigit() else 0,
+                    agenda_item_id=_item_of(entry.section_id.data or ""),
                     discussion=entry.discussion.data or "",
                     conclusions=entry.conclusions.data or "",
                 )

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from hashlib import sha256
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from coordination.auth.models import User
 from coordination.errors import DomainError
@@ -25,14 +26,9 @@ def minutes_of(event: Event) -> Minutes:
     minutes = db.session.scalar(sa.select(Minutes).where(Minutes.event_id == event.id))
     if minutes is None:
         try:
-            # Two organisers opening the editor at once: one row wins, the other reads it.
+            # Two organisers saving at once: one row wins, the other reads it.
             with db.session.begin_nested():
-                minutes = Minutes(
-                    event_id=event.id,
-                    signed_on=event.starts_at.date(),
-                    opened_at=event.starts_at,
-                    closed_at=event.ends_at,
-                )
+                minutes = _blank(event)
                 db.session.add(minutes)
         except sa.exc.IntegrityError:
             minutes = db.session.scalar(sa.select(Minutes).where(Minutes.event_id == event.id))
@@ -42,13 +38,53 @@ def minutes_of(event: Event) -> Minutes:
     return minutes
 
 
+def minutes_to_show(event: Event) -> Minutes:
+    """The minutes as the editor and the draft PDF show them, written nowhere: a GET never
+    writes. Before the first save they are a blank draft; sections of agenda items added
+    since the last save are shown, and the next save makes them."""
+    minutes = db.session.scalar(
+        sa.select(Minutes)
+        .where(Minutes.event_id == event.id)
+        .options(
+            so.selectinload(Minutes.sections).joinedload(MinutesSection.agenda_item),
+            so.selectinload(Minutes.decisions),
+            so.selectinload(Minutes.actions),
+        )
+    )
+    if minutes is None:
+        minutes = _blank(event)
+        minutes.sections, minutes.decisions, minutes.actions = [], [], []
+    elif not minutes.is_final:
+        db.session.expunge(minutes)  # brought in step with the agenda below, not saved
+    if not minutes.is_final:
+        _add_missing_sections(event, minutes)
+    return minutes
+
+
+def _blank(event: Event) -> Minutes:
+    """New minutes, every value set (a row not yet saved has no column defaults)."""
+    return Minutes(
+        event_id=event.id,
+        status=MinutesStatus.DRAFT,
+        version=1,
+        signed_on=event.starts_at.date(),
+        opened_at=event.starts_at,
+        closed_at=event.ends_at,
+        **{
+            name: "" for name in PLAIN_FIELDS if name not in ("opened_at", "closed_at", "signed_on")
+        },
+    )
+
+
 def _add_missing_sections(event: Event, minutes: Minutes) -> None:
     """A new agenda item gets its section; a removed one keeps its notes under its title."""
     covered = {section.agenda_item_id for section in minutes.sections}
     for position, item in enumerate(event.agenda):
         if item.id not in covered:
             minutes.sections.append(
-                MinutesSection(agenda_item_id=item.id, title=item.title, position=position)
+                MinutesSection(
+                    agenda_item_id=item.id, agenda_item=item, title=item.title, position=position
+                )
             )
         else:
             for section in minutes.sections:
@@ -58,9 +94,15 @@ def _add_missing_sections(event: Event, minutes: Minutes) -> None:
 
 @dataclass
 class SectionText:
-    id: int
+    id: int  # 0 for a section the editor showed before it was saved
     discussion: str = ""
     conclusions: str = ""
+    agenda_item_id: int | None = None
+
+
+def section_key(section: "MinutesSection | SectionText") -> str:
+    """A section's id, or for one not saved yet its agenda item's: "item-12"."""
+    return str(section.id) if section.id else f"item-{section.agenda_item_id}"
 
 
 @dataclass
@@ -143,8 +185,8 @@ def parts(source: "Minutes | MinutesText") -> dict:
     """The minutes as separately mergeable parts: each field, each section's text, each list."""
     found = {name: getattr(source, name) for name in PLAIN_FIELDS}
     for section in source.sections:
-        found[f"sections.{section.id}.discussion"] = section.discussion
-        found[f"sections.{section.id}.conclusions"] = section.conclusions
+        found[f"sections.{section_key(section)}.discussion"] = section.discussion
+        found[f"sections.{section_key(section)}.conclusions"] = section.conclusions
     found["decisions"] = _decision_rows(source.decisions)
     found["actions"] = _action_rows(source.actions)
     return found
@@ -202,6 +244,7 @@ def save(minutes: Minutes, text: MinutesText, user: User) -> list[str]:
     _lock(minutes)
     if minutes.is_final:
         raise DomainError("minutes_final")
+    _match_new_sections(minutes, text)
     mine = parts(text)
     conflicts = []
     if text.version != minutes.version:
@@ -221,6 +264,24 @@ def save(minutes: Minutes, text: MinutesText, user: User) -> list[str]:
     _apply(minutes, mine)
     _touch(minutes, user)
     return conflicts
+
+
+def _match_new_sections(minutes: Minutes, text: MinutesText) -> None:
+    """Sections the editor showed before they were saved: the ones minutes_of made now."""
+    made = {s.agenda_item_id: s.id for s in minutes.sections if s.agenda_item_id}
+    renamed = {}
+    for section in text.sections:
+        if not section.id and section.agenda_item_id in made:
+            old = f"sections.{section_key(section)}."
+            section.id = made[section.agenda_item_id]
+            renamed[old] = f"sections.{section.id}."
+    if text.base and renamed:
+        text.base = {
+            next(
+                (new + key[len(old) :] for old, new in renamed.items() if key.startswith(old)), key
+            ): value
+            for key, value in text.base.items()
+        }
 
 
 def _touch(minutes: Minutes, user: User) -> None:

@@ -3,44 +3,23 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from coordination.documents.responses import document_response
 from coordination.errors import DomainError
-from coordination.events.services import event_for
+from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time
+from coordination.permissions import event_view
 
 from . import services
 from .documents import freeze, minutes_document
 from .forms import FinaliseForm, MinutesForm, ReopenForm
+from .messages import MESSAGES, REQUIRED_FOR_FINAL
 from .summary import summary_for
 from .text import render_markdown
 
 bp = Blueprint("minutes", __name__, url_prefix="/events/<slug>")
-
-MESSAGES = {
-    "minutes_final": _l("These minutes are final. Reopen them to make changes."),
-    "minutes_not_final": _l("These minutes are not final."),
-    "minutes_stale": _l(
-        "Someone else saved these minutes after you opened them. Your text is kept below: "
-        "saving again replaces their changes with yours."
-    ),
-    "minutes_conflict": _l(
-        "A colleague changed the same parts while you were writing. Everything else is saved. "
-        "Below, those parts show your text; their saved text is listed here. Save again to "
-        "keep yours."
-    ),
-    "reason_required": _l("Say why the minutes are reopened."),
-    "not_finalised": _l("The minutes are not final yet: check them below, then finalise again."),
-}
-REQUIRED_FOR_FINAL = {
-    "chair_name": _l("the chair"),
-    "taker_name": _l("the minute-taker"),
-    "signed_place": _l("the place of signing"),
-    "signed_on": _l("the date of signing"),
-}
 
 
 @bp.app_template_filter("format_day")
@@ -80,6 +59,13 @@ def _conflict_notes(event, minutes, keys: list[str]) -> list[tuple[str, str]]:
     return notes
 
 
+def _sections_by_key(minutes) -> dict:
+    """Each section under the key the editor's form names it by: its id, or "item-12" for
+    one shown before it was saved (the save that follows gives it an id)."""
+    found = {f"item-{s.agenda_item_id}": s for s in minutes.sections if s.agenda_item_id}
+    return found | {services.section_key(s): s for s in minutes.sections}
+
+
 def _page(event, minutes, form=None, status: int = 200, reopen_form=None, conflicts=None):
     if form is None:
         form = MinutesForm(formdata=None)
@@ -90,7 +76,7 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
             event=event,
             minutes=minutes,
             form=form,
-            sections={section.id: section for section in minutes.sections},
+            sections=_sections_by_key(minutes),
             summary=summary_for(event, minutes),
             stage=services.meeting_stage(event),
             reopen_form=reopen_form or ReopenForm(formdata=None),
@@ -104,9 +90,10 @@ def _page(event, minutes, form=None, status: int = 200, reopen_form=None, confli
 
 @bp.get("/minutes")
 @login_required
-def edit(slug: str):
-    event = event_for(current_user, slug)
-    minutes = services.minutes_of(event)
+@event_view()
+def edit(event: Event):
+    """The editor (or the final minutes); opening it writes nothing."""
+    minutes = services.minutes_to_show(event)
     form = MinutesForm(formdata=None)
     form.fill_from(minutes, event.timezone)
     for _row in range(min(request.args.get("decisions", 0, type=int), 20)):
@@ -118,17 +105,17 @@ def edit(slug: str):
 
 @bp.post("/minutes")
 @login_required
-def save(slug: str):
+@event_view()
+def save(event: Event):
     """Save the draft; the add-row buttons save too, then show one more empty row.
 
     The finalise button saves under the same rules, then finalises only a save that took
     the page as it was: after a refusal, a conflict or a merge, nothing is finalised.
     """
-    event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     if minutes.is_final:
         flash(MESSAGES["minutes_final"], "error")
-        return redirect(url_for("minutes.edit", slug=slug))
+        return redirect(url_for("minutes.edit", slug=event.slug))
     form = MinutesForm()
     finalising = bool(form.finalise.data)
     if not form.validate_on_submit():
@@ -175,7 +162,7 @@ def save(slug: str):
         extra, anchor = {"decisions": 1}, f"#decisions-{max(len(minutes.decisions), 1)}-text"
     elif form.add_action.data:
         extra, anchor = {"actions": 1}, f"#actions-{max(len(minutes.actions), 1)}-what"
-    return redirect(url_for("minutes.edit", slug=slug, **extra) + anchor)
+    return redirect(url_for("minutes.edit", slug=event.slug, **extra) + anchor)
 
 
 def _finalise_saved(event, minutes, stale: bool):
@@ -206,9 +193,9 @@ def _flash_refusal(error: DomainError) -> None:
 
 @bp.post("/minutes/finalise")
 @login_required
-def finalise(slug: str):
+@event_view()
+def finalise(event: Event):
     """Finalise the minutes as saved at `version`; the editor's own button saves first."""
-    event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     form = FinaliseForm()
     if form.validate_on_submit():
@@ -218,13 +205,13 @@ def finalise(slug: str):
             flash(_("The minutes are final. Download the PDF to sign."), "success")
         except DomainError as error:
             _flash_refusal(error)
-    return redirect(url_for("minutes.edit", slug=slug))
+    return redirect(url_for("minutes.edit", slug=event.slug))
 
 
 @bp.post("/minutes/reopen")
 @login_required
-def reopen(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def reopen(event: Event):
     minutes = services.minutes_of(event)
     form = ReopenForm()
     if not form.validate_on_submit():
@@ -234,12 +221,12 @@ def reopen(slug: str):
         flash(_("The minutes are open for changes again; the reopening is logged."), "success")
     except DomainError as error:
         flash(MESSAGES.get(error.code, error.code), "error")
-    return redirect(url_for("minutes.edit", slug=slug))
+    return redirect(url_for("minutes.edit", slug=event.slug))
 
 
 @bp.get("/minutes.pdf")
 @login_required
-def pdf(slug: str):
+@event_view()
+def pdf(event: Event):
     """The PDF at once when it is quick (or final); a big event's goes to the background."""
-    event = event_for(current_user, slug)
     return document_response(event, "minutes", minutes_document, {}, f"notulen-{event.slug}.pdf")

@@ -15,7 +15,7 @@ from coordination.door.models import Checkin, CheckinList
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time, format_phone, local_time, zone_label
-from coordination.registration.models import Registration
+from coordination.registration.models import BadgeRole, Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -30,21 +30,14 @@ def _when(event: Event, moment) -> str:
     return format_event_time(moment, event.timezone, "short") if moment else ""
 
 
-STATUS = {"confirmed": _l("Confirmed"), "waiting": _l("Waiting list"), "cancelled": _l("Cancelled")}
-ROLE = {
-    "participant": _l("Participant"),
-    "speaker": _l("Speaker"),
-    "committee": _l("Committee"),
-    "guest": _l("Invited guest"),
-}
 COLUMNS: dict[str, Column] = {
     "name": Column(_l("Name"), lambda e, r, c: r.full_name),
     "organisation": Column(_l("Organisation"), lambda e, r, c: r.organisation),
     "position": Column(_l("Position"), lambda e, r, c: r.position),
     "phone": Column(_l("Mobile number"), lambda e, r, c: format_phone(r.phone)),
     "email": Column(_l("E-mail"), lambda e, r, c: r.email or ""),
-    "status": Column(_l("Status"), lambda e, r, c: str(STATUS.get(r.status, r.status))),
-    "role": Column(_l("Badge ribbon"), lambda e, r, c: str(ROLE.get(r.role, r.role))),
+    "status": Column(_l("Status"), lambda e, r, c: str(RegistrationStatus.label_for(r.status))),
+    "role": Column(_l("Badge ribbon"), lambda e, r, c: str(BadgeRole.label_for(r.role))),
     "registered_at": Column(
         _l("Registered"), lambda e, r, c: _when(e, r.created_at), lambda r, c: r.created_at
     ),

@@ -11,12 +11,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from coordination.documents import jobs
 from coordination.documents.responses import document_response, pdf_response
 from coordination.errors import DomainError
-from coordination.events.services import event_for
+from coordination.events.models import Event
+from coordination.permissions import event_view
 from coordination.registration import services as registration
 
 from . import certificates, exports
@@ -30,9 +31,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @bp.get("/attendance-list.pdf")
 @login_required
-def attendance_list(slug: str):
+@event_view()
+def attendance_list(event: Event):
     """The sign sheet for the door (kind=sheet) or the record of arrivals (kind=record)."""
-    event = event_for(current_user, slug)
     kind = "record" if request.args.get("kind") == "record" else "sheet"
     options = {
         "kind": kind,
@@ -47,9 +48,9 @@ def attendance_list(slug: str):
 
 @bp.get("/documents/<job_id>")
 @login_required
-def document_job(slug: str, job_id: str):
+@event_view()
+def document_job(event: Event, job_id: str):
     """A document rendering in the background: its progress, then its download."""
-    event = event_for(current_user, slug)
     job = jobs.job_of(event.id, job_id)
     if job is None:
         abort(404)
@@ -64,21 +65,21 @@ def document_job(slug: str, job_id: str):
 
 @bp.get("/documents/<job_id>/download")
 @login_required
-def document_download(slug: str, job_id: str):
-    event = event_for(current_user, slug)
+@event_view()
+def document_download(event: Event, job_id: str):
     job = jobs.job_of(event.id, job_id)
     if job is None:
         abort(404)
     content = jobs.result(job)
     if content is None:  # not ready yet, or no longer kept: the progress page says which
-        return redirect(url_for(".document_job", slug=slug, job_id=job_id))
+        return redirect(url_for(".document_job", slug=event.slug, job_id=job_id))
     return pdf_response(content, job.filename, attachment=True)
 
 
 @bp.get("/export")
 @login_required
-def export_page(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def export_page(event: Event):
     return render_template(
         "paperwork/export.html",
         event=event,
@@ -90,21 +91,21 @@ def export_page(slug: str):
 
 @bp.post("/certificates/signer")
 @login_required
-def certificate_signer(slug: str):
-    event = event_for(current_user, slug)
+@event_view()
+def certificate_signer(event: Event):
     form = SignerForm()
     if form.validate_on_submit():
         certificates.save_signer(event, form.name.data or "", form.title.data or "")
         flash(_("Certificate signer saved."), "success")
-    return redirect(url_for("paperwork.export_page", slug=slug) + "#certificates")
+    return redirect(url_for("paperwork.export_page", slug=event.slug) + "#certificates")
 
 
 @bp.get("/certificates.pdf")
 @bp.get("/certificates/<int:registration_id>.pdf")
 @login_required
-def certificates_pdf(slug: str, registration_id: int | None = None):
+@event_view()
+def certificates_pdf(event: Event, registration_id: int | None = None):
     """Certificates of attendance: everyone present, or one person."""
-    event = event_for(current_user, slug)
     if registration_id is not None:
         registration.participant_of(event, registration_id)  # 404 for another event's person
     name = f"sertifikat-{event.slug}" + (f"-{registration_id}" if registration_id else "")
@@ -118,13 +119,13 @@ def certificates_pdf(slug: str, registration_id: int | None = None):
         )
     except DomainError:
         flash(_("Nobody has been checked in yet, so there is no certificate to print."), "error")
-        return redirect(url_for("paperwork.export_page", slug=slug) + "#certificates")
+        return redirect(url_for("paperwork.export_page", slug=event.slug) + "#certificates")
 
 
 @bp.get("/export.<any(csv, xlsx):format>")
 @login_required
-def export(slug: str, format: str):
-    event = event_for(current_user, slug)
+@event_view()
+def export(event: Event, format: str):
     columns = exports.chosen(request.args.getlist("columns"))
     if format == "csv":
         content, mimetype = exports.to_csv(event, columns), "text/csv; charset=utf-8"

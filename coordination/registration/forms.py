@@ -14,28 +14,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, enum_choices
 from coordination.i18n import format_phone
 
-from .models import QuestionKind
+from .messages import ERROR_MESSAGES
+from .models import BadgeRole, QuestionKind, RegistrationStatus
 from .questions import NO, YES, QuestionData
 from .services import ParticipantData, participant_problems
-
-ERROR_MESSAGES = {
-    "invalid_phone": ("phone", _l("Enter an Indonesian mobile number, e.g. 0812-3456-7890.")),
-    "invalid_email": ("email", _l("Enter a valid e-mail address.")),
-    "contact_required": ("phone", _l("Enter a mobile number or an e-mail address.")),
-    "contact_taken": ("phone", _l("This mobile number or e-mail is already registered.")),
-    "name_required": ("full_name", _l("Enter your full name.")),
-}
-ANSWER_MESSAGES = {
-    "answer_required": _l("Please answer this question."),
-    "answer_invalid": _l("Choose one of the given answers."),
-}
-QUESTION_ERRORS = {
-    "choices_needed": ("options", _l("Give at least two choices, one per line.")),
-    "invalid_kind": ("kind", _l("Choose one of the listed kinds.")),
-}
 
 
 class ParticipantForm(FlaskForm):
@@ -87,12 +72,7 @@ class OrganiserParticipantForm(ParticipantForm):
     contact_required = False
     role = SelectField(
         _l("Badge ribbon"),
-        choices=[
-            SelectChoice("participant", _l("Participant")),
-            SelectChoice("speaker", _l("Speaker")),
-            SelectChoice("committee", _l("Committee")),
-            SelectChoice("guest", _l("Invited guest")),
-        ],
+        choices=enum_choices(BadgeRole),
         default="participant",
     )
 
@@ -108,9 +88,7 @@ class PublicRegistrationForm(ParticipantForm):
 
 STATUS_FILTERS = [
     SelectChoice("", _l("All statuses")),
-    SelectChoice("confirmed", _l("Confirmed")),
-    SelectChoice("waiting", _l("Waiting list")),
-    SelectChoice("cancelled", _l("Cancelled")),
+    *enum_choices(RegistrationStatus),
 ]
 
 
@@ -155,13 +133,7 @@ class ParticipantSearchForm(FlaskForm):
         return {name: getattr(self, name).data or "" for name in names}
 
 
-QUESTION_KINDS = [
-    SelectChoice("short_text", _l("Short text")),
-    SelectChoice("long_text", _l("Long text")),
-    SelectChoice("single_choice", _l("One choice")),
-    SelectChoice("multiple_choice", _l("Several choices")),
-    SelectChoice("yes_no", _l("Yes / no")),
-]
+QUESTION_KINDS = enum_choices(QuestionKind)
 
 
 class QuestionForm(FlaskForm):
@@ -261,21 +233,3 @@ class InvitationUploadForm(FlaskForm):
 
 class InviteeRegistrationForm(PublicRegistrationForm):
     representative = BooleanField(_l("I am registering in the invitee's place (representative)"))
-
-
-UPLOAD_ERRORS = {
-    "unknown_format": _l("Upload a .csv or .xlsx file."),
-    "unreadable_file": _l("The file could not be read. Save it again as .xlsx or .csv."),
-    "empty_file": _l("The file has no invitees."),
-    "missing_columns": _l(
-        "The first row must name the columns: name, organisation, position, mobile, email."
-    ),
-    "too_many_rows": _l("At most 10,000 invitees per file."),
-}
-ROW_ERRORS = {
-    "name_required": _l("name is empty"),
-    "invalid_phone": _l("mobile number is not valid"),
-    "invalid_email": _l("e-mail is not valid"),
-    "contact_required": _l("needs a mobile number or an e-mail"),
-    "duplicate_contact": _l("mobile or e-mail already in the list"),
-}

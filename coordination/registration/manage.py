@@ -13,27 +13,26 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from coordination.badges.qr import qr_svg
 from coordination.door import services as door
 from coordination.errors import DomainError
 from coordination.events.forms import ConfirmForm, ConfirmStepForm
-from coordination.events.services import event_for
+from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
+from coordination.permissions import event_view
 from coordination.urls import only_this_computer, public_url
 
 from . import invitations, notify, questions, services
 from .forms import (
-    QUESTION_ERRORS,
-    ROW_ERRORS,
-    UPLOAD_ERRORS,
     InvitationUploadForm,
     OrganiserParticipantForm,
     ParticipantSearchForm,
     QuestionForm,
 )
+from .messages import QUESTION_ERRORS, ROW_ERRORS, UPLOAD_ERRORS
 from .models import RegistrationStatus
 
 bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
@@ -41,9 +40,9 @@ bp = Blueprint("participants", __name__, url_prefix="/events/<slug>")
 
 @bp.get("/participants")
 @login_required
-def index(slug: str):
+@event_view()
+def index(event: Event):
     """Search, filter and page through the participants."""
-    event = event_for(current_user, slug)
     form = ParticipantSearchForm(request.args)
     page = services.search(
         event,
@@ -56,7 +55,7 @@ def index(slug: str):
     )
     if page.pages and page.page > page.pages:  # an old link, or a typed ?page=99
         return redirect(
-            url_for(".index", slug=slug, **{**request.args.to_dict(), "page": page.pages})
+            url_for(".index", slug=event.slug, **{**request.args.to_dict(), "page": page.pages})
         )
     arrived = door.arrivals_of(event, [registration.id for registration in page.items])
     return render_template(
@@ -67,9 +66,9 @@ def index(slug: str):
 @bp.route("/participants/new", methods=["GET", "POST"])
 @bp.route("/participants/<int:registration_id>", methods=["GET", "POST"])
 @login_required
-def edit(slug: str, registration_id: int | None = None):
+@event_view()
+def edit(event: Event, registration_id: int | None = None):
     """Add a participant by hand, or correct one."""
-    event = event_for(current_user, slug)
     registration = services.participant_of(event, registration_id) if registration_id else None
     form = OrganiserParticipantForm()
     if request.method == "GET" and registration:
@@ -94,7 +93,7 @@ def edit(slug: str, registration_id: int | None = None):
                 form.show_error(error.code)
         else:
             flash(_("Participant saved."), "success")
-            return redirect(url_for(".index", slug=slug))
+            return redirect(url_for(".index", slug=event.slug))
     return render_template(
         "participants/edit.html",
         event=event,
@@ -114,11 +113,11 @@ def edit(slug: str, registration_id: int | None = None):
 
 @bp.post("/participants/<int:registration_id>/<any(cancel, restore, confirm):action>")
 @login_required
-def change_status(slug: str, registration_id: int, action: str):
+@event_view()
+def change_status(event: Event, registration_id: int, action: str):
     """Cancel (after asking), restore, or move off the waiting list, saying what happened."""
-    event = event_for(current_user, slug)
     registration = services.participant_of(event, registration_id)
-    back = url_for(".edit", slug=slug, registration_id=registration_id)
+    back = url_for(".edit", slug=event.slug, registration_id=registration_id)
     name = registration.full_name
     if action == "cancel":
         if not ConfirmStepForm().confirmed():
@@ -129,7 +128,10 @@ def change_status(slug: str, registration_id: int, action: str):
                 if registration.status == RegistrationStatus.CONFIRMED
                 else None,
                 action=url_for(
-                    ".change_status", slug=slug, registration_id=registration_id, action="cancel"
+                    ".change_status",
+                    slug=event.slug,
+                    registration_id=registration_id,
+                    action="cancel",
                 ),
                 yes=_("Yes, cancel it"),
                 back=back,
@@ -173,9 +175,9 @@ def change_status(slug: str, registration_id: int, action: str):
 
 @bp.get("/outbox")
 @login_required
-def outbox(slug: str):
+@event_view()
+def outbox(event: Event):
     """The e-mails sent for this event, newest first."""
-    event = event_for(current_user, slug)
     messages = db.session.scalars(
         sa.select(OutboxMessage)
         .where(OutboxMessage.event_id == event.id)
@@ -187,32 +189,32 @@ def outbox(slug: str):
 
 @bp.get("/poster")
 @login_required
-def poster(slug: str):
+@event_view()
+def poster(event: Event):
     """A printable poster with a QR code of the public registration page."""
-    event = event_for(current_user, slug)
     return render_template(
         "participants/poster.html",
         event=event,
-        public_url=public_url("registration.event_page", slug=slug),
+        public_url=public_url("registration.event_page", slug=event.slug),
         only_this_computer=only_this_computer(),
     )
 
 
 @bp.get("/poster.svg")
 @login_required
-def poster_qr(slug: str):
+@event_view()
+def poster_qr(event: Event):
     """The QR of the public registration link."""
-    event_for(current_user, slug)
-    url = public_url("registration.event_page", slug=slug)
+    url = public_url("registration.event_page", slug=event.slug)
     return Response(qr_svg(url), mimetype="image/svg+xml")
 
 
 @bp.route("/questions", methods=["GET", "POST"])
 @bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
 @login_required
-def question(slug: str, question_id: int | None = None):
+@event_view()
+def question(event: Event, question_id: int | None = None):
     """The organiser's own questions on the registration form: list, add, change."""
-    event = event_for(current_user, slug)
     editing = questions.question_of(event, question_id) if question_id else None
     form = QuestionForm()
     if request.method == "GET" and editing:
@@ -228,7 +230,7 @@ def question(slug: str, question_id: int | None = None):
             getattr(form, field_name).errors.append(message)
         else:
             flash(_("Question saved."), "success")
-            return redirect(url_for(".question", slug=slug))
+            return redirect(url_for(".question", slug=event.slug))
     return render_template(
         "participants/questions.html",
         event=event,
@@ -240,21 +242,21 @@ def question(slug: str, question_id: int | None = None):
 
 @bp.post("/questions/<int:question_id>/delete")
 @login_required
-def delete_question(slug: str, question_id: int):
+@event_view()
+def delete_question(event: Event, question_id: int):
     """Remove a question together with its answers."""
-    event = event_for(current_user, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     questions.delete_question(questions.question_of(event, question_id))
     flash(_("Question removed."), "success")
-    return redirect(url_for(".question", slug=slug))
+    return redirect(url_for(".question", slug=event.slug))
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @login_required
-def invitations_page(slug: str):
+@event_view()
+def invitations_page(event: Event):
     """Upload an invitee list and follow who answered."""
-    event = event_for(current_user, slug)
     form = InvitationUploadForm()
     row_errors = []
     if form.validate_on_submit():
@@ -290,7 +292,7 @@ def invitations_page(slug: str):
                     ),
                     "info",
                 )
-            return redirect(url_for(".invitations_page", slug=slug))
+            return redirect(url_for(".invitations_page", slug=event.slug))
     return render_template(
         "participants/invitations.html",
         event=event,
@@ -312,9 +314,9 @@ def _send_invitation(invitation) -> bool:
 
 @bp.get("/invitations/template.<any(csv, xlsx):kind>")
 @login_required
-def invitation_template(slug: str, kind: str):
+@event_view()
+def invitation_template(event: Event, kind: str):
     """An example invitee list to fill in."""
-    event_for(current_user, slug)
     if kind == "csv":
         return Response(
             invitations.template_csv(str(get_locale())),
@@ -330,17 +332,17 @@ def invitation_template(slug: str, kind: str):
 
 @bp.post("/invitations/<int:invitation_id>/withdraw")
 @login_required
-def withdraw_invitation(slug: str, invitation_id: int):
+@event_view()
+def withdraw_invitation(event: Event, invitation_id: int):
     """Take back an invitation sent by mistake, after asking; its link stops working."""
-    event = event_for(current_user, slug)
     invitation = invitations.invitation_of(event, invitation_id)
-    back = url_for(".invitations_page", slug=slug)
+    back = url_for(".invitations_page", slug=event.slug)
     if not ConfirmStepForm().confirmed():
         return render_template(
             "confirm.html",
             question=_("Take back the invitation of %(name)s?", name=invitation.full_name),
             detail=_("Their invitation link stops working."),
-            action=url_for(".withdraw_invitation", slug=slug, invitation_id=invitation_id),
+            action=url_for(".withdraw_invitation", slug=event.slug, invitation_id=invitation_id),
             yes=_("Yes, take it back"),
             back=back,
             no=_("Keep the invitation"),
@@ -357,9 +359,9 @@ def withdraw_invitation(slug: str, invitation_id: int):
 
 @bp.post("/invitations/<int:invitation_id>/resend")
 @login_required
-def resend_invitation(slug: str, invitation_id: int):
+@event_view()
+def resend_invitation(event: Event, invitation_id: int):
     """Send one invitation again."""
-    event = event_for(current_user, slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     invitation = invitations.invitation_of(event, invitation_id)
@@ -367,4 +369,4 @@ def resend_invitation(slug: str, invitation_id: int):
         flash(_("Invitation sent again to %(email)s.", email=invitation.email), "success")
     else:
         flash(_("This invitee has no e-mail address; share the link another way."), "error")
-    return redirect(url_for(".invitations_page", slug=slug))
+    return redirect(url_for(".invitations_page", slug=event.slug))

@@ -1,12 +1,13 @@
 """Who registered for an event, and how to reach them."""
 
-import enum
 import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
+from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
 
 # No 0/O, 1/I/L, U: a code read aloud or typed from a badge is not misread.
@@ -28,19 +29,19 @@ def new_link_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class BadgeRole(enum.StrEnum):
+class BadgeRole(LabelledEnum):
     """The ribbon on a badge."""
 
-    PARTICIPANT = "participant"
-    SPEAKER = "speaker"
-    COMMITTEE = "committee"
-    GUEST = "guest"
+    PARTICIPANT = "participant", _l("Participant")
+    SPEAKER = "speaker", _l("Speaker")
+    COMMITTEE = "committee", _l("Committee")
+    GUEST = "guest", _l("Invited guest")
 
 
-class RegistrationStatus(enum.StrEnum):
-    CONFIRMED = "confirmed"
-    WAITING = "waiting"
-    CANCELLED = "cancelled"
+class RegistrationStatus(LabelledEnum):
+    CONFIRMED = "confirmed", _l("Confirmed")
+    WAITING = "waiting", _l("Waiting list")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 class PersonDetails:
@@ -88,12 +89,12 @@ class Registration(PersonDetails, db.Model):
         return self.status != RegistrationStatus.CANCELLED
 
 
-class QuestionKind(enum.StrEnum):
-    SHORT_TEXT = "short_text"
-    LONG_TEXT = "long_text"
-    SINGLE_CHOICE = "single_choice"
-    MULTIPLE_CHOICE = "multiple_choice"
-    YES_NO = "yes_no"
+class QuestionKind(LabelledEnum):
+    SHORT_TEXT = "short_text", _l("Short text")
+    LONG_TEXT = "long_text", _l("Long text")
+    SINGLE_CHOICE = "single_choice", _l("One choice")
+    MULTIPLE_CHOICE = "multiple_choice", _l("Several choices")
+    YES_NO = "yes_no", _l("Yes / no")
 
 
 class Question(db.Model):
@@ -140,10 +141,10 @@ class Answer(db.Model):
     __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
 
 
-class InvitationStatus(enum.StrEnum):
-    INVITED = "invited"
-    REGISTERED = "registered"
-    DECLINED = "declined"
+class InvitationStatus(LabelledEnum):
+    INVITED = "invited", _l("No answer")
+    REGISTERED = "registered", _l("Registered")
+    DECLINED = "declined", _l("Declined")
 
 
 class Invitation(PersonDetails, db.Model):

@@ -25,7 +25,7 @@ from werkzeug.exceptions import NotFound
 
 from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
-from coordination.events.models import Event
+from coordination.events.models import AgendaItem, Event
 from coordination.extensions import db, utcnow
 
 from .models import (
@@ -467,6 +467,17 @@ def public_event(slug: str) -> Event:
     if event is None or event.is_archived:
         raise NotFound()
     return event
+
+
+def load_agenda(event: Event) -> None:
+    """The event's agenda and its speakers in a few queries, for a page that lists both."""
+    db.session.scalars(
+        sa.select(Event)
+        .where(Event.id == event.id)
+        .options(
+            so.defer(Event.logo), so.selectinload(Event.agenda).selectinload(AgendaItem.speakers)
+        )
+    ).one()
 
 
 def public_event_by_id(event_id: int) -> Event:

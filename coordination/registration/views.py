@@ -22,12 +22,12 @@ from coordination.extensions import db, limiter
 
 from . import invitations, notify, services
 from .forms import (
-    ANSWER_MESSAGES,
     InviteeRegistrationForm,
     ParticipantForm,
     PublicRegistrationForm,
     form_with_questions,
 )
+from .messages import ANSWER_MESSAGES
 from .models import Registration, RegistrationStatus
 from .questions import answers_of, form_answers, questions_of, replace_answers
 
@@ -102,6 +102,7 @@ def _form_kept(_limit) -> Response:
 
 
 def _event_page(event, form, state: str, slow_down: bool = False) -> str:
+    services.load_agenda(event)
     return render_template(
         "registration/event.html",
         event=event,

@@ -1,0 +1,33 @@
+"""What the event rules say when they refuse: code -> (field, message).
+
+Read by the forms, the pages and the API alike.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+# Domain error code -> (field, message), shared by the event views.
+ERROR_MESSAGES = {
+    "unknown_timezone": ("timezone", _l("Choose one of the listed time zones.")),
+    "ends_before_start": ("ends_at", _l("The end must be after the start.")),
+    "capacity_not_positive": ("capacity", _l("Capacity must be at least 1.")),
+    "registration_closes_before_opens": (
+        "registration_closes_at",
+        _l("Registration must close after it opens."),
+    ),
+    "registration_closes_after_event": (
+        "registration_closes_at",
+        _l("Registration must close before the event ends."),
+    ),
+    "invalid_slug": (
+        "slug",
+        _l("Use only lowercase letters, digits and single hyphens, e.g. rakor-koperasi-2025."),
+    ),
+    "slug_taken": ("slug", _l("Another event already uses this web address.")),
+}
+
+# What the team rules say when they refuse (the event page flashes it).
+TEAM_ERRORS = {
+    "invalid_role": _l("Choose one of the listed roles."),
+    "door_account_cannot_organise": _l("A door account can only be given door access."),
+    "last_organiser": _l("An event needs at least one organiser."),
+}
