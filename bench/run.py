@@ -550,6 +550,58 @@ def door_page_weight() -> list[dict]:
     ]
 
 
+def door_offline_figures(scans: int) -> list[dict]:
+    """What a volunteer waits for on a phone, online and offline (bench/door_offline.py)."""
+    from bench import door_offline
+
+    targets = {
+        "offline_scan_6x": ("door offline: scan to verdict, phone CPU 6x slower", 100),
+        "online_scan_rtt400": ("door online: scan to verdict, 400 ms round trip", 400 + 150),
+        "offline_reload": ("door page reloaded offline from the phone's copy", 500),
+        "first_open_offline": ("door: first open until it works offline", 3000),
+    }
+    baselines = {
+        "offline_scan_6x": "CPU not slowed",
+        "online_scan_rtt400": "no added latency",
+        "offline_reload": "reloaded online",
+        "first_open_offline": "until it can scan",
+    }
+    if not door_offline.available():
+        return [
+            {
+                "name": name,
+                "value": "not measured (no Chromium)",
+                "unit": "",
+                "baseline": None,
+                "ratio": None,
+                "target": f"< {limit} ms",
+                "met": False,
+            }
+            for name, limit in targets.values()
+        ]
+    with served() as (_workdir, env, _bare, app):
+        slug = f"bench-door-offline-{os.getpid()}"
+        setup = json.loads(python(SETUP_DOOR.format(slug=slug, count=4 * scans + 20), env))
+        measured = door_offline.measure(
+            app.url, slug, setup["token"], setup["pin"], setup["codes"], scans
+        )
+    results = []
+    for key, (name, limit) in targets.items():
+        value, baseline = measured[key]
+        results.append(
+            {
+                "name": name,
+                "value": round(value),
+                "unit": "ms",
+                "baseline": round(baseline),
+                "ratio": round(value / baseline, 2) if baseline else None,
+                "target": f"< {limit} ms (baseline: {baselines[key]})",
+                "met": value < limit,
+            }
+        )
+    return results
+
+
 def badge_sheets(count: int, repetitions: int) -> list[dict]:
     """Cold renders, each in a fresh process: Rakor's path and the naive one, alternating."""
     runs = {"rakor": [], "naive": []}
@@ -738,6 +790,7 @@ def main() -> None:
     )
     results = runtime_venv()
     results += door_page_weight()
+    results += door_offline_figures(10 if args.quick else 25)
     results += door_checkins(
         300 if args.quick else 1000,
         doors=8,

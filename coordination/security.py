@@ -1,7 +1,15 @@
 """Response headers and cookie flags every page carries."""
 
+import time
+from datetime import UTC, datetime
+
 from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
+
+# Session key: when the door link a phone opened ends (seconds since 1970). A door phone's
+# session lasts until then, however early it was set up, instead of the usual lifetime.
+DOOR_UNTIL = "door_until"
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -26,6 +34,30 @@ class RequestAwareSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
+
+    def get_expiration_time(self, app: Flask, session) -> datetime | None:
+        until = session.get(DOOR_UNTIL) if session.permanent else None
+        if until:
+            return datetime.fromtimestamp(until, UTC)
+        return super().get_expiration_time(app, session)
+
+    def open_session(self, app: Flask, request):
+        """As Flask's, except that a door phone's session ends with its door link."""
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        try:
+            data, signed_at = serializer.loads(value, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        now = time.time()
+        until = data.get(DOOR_UNTIL) if isinstance(data, dict) else None
+        if until is None:
+            until = signed_at.timestamp() + app.permanent_session_lifetime.total_seconds()
+        return self.session_class(data) if now <= until else self.session_class()
 
 
 EVERY_RESPONSE = (

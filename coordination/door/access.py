@@ -18,7 +18,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 
-from .models import GRACE_AFTER_EVENT, MAX_FAILED_PINS, DoorLink, link_usable
+from .models import GRACE_AFTER_EVENT, MAX_FAILED_PINS, DoorLink, OfflineUnknownRule, link_usable
 
 PIN_LENGTH = 6
 # How early the door may reasonably open: registration desks open well before the start.
@@ -49,6 +49,14 @@ def create_link(event: Event, name: str, created_by_id: int | None = None) -> tu
     db.session.add(link)
     db.session.flush()
     return link, pin
+
+
+def set_offline_rule(event: Event, rule: str) -> None:
+    """What doors without network do with a code their copy does not know."""
+    if rule not in set(OfflineUnknownRule):
+        raise DomainError("unknown_rule")
+    event.offline_unknown_rule = rule
+    db.session.flush()
 
 
 def links_of(event: Event) -> list[DoorLink]:

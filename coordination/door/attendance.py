@@ -32,6 +32,7 @@ class Quorum:
 class Attendance:
     registered: int
     present: int
+    present_offline: int
     invited: int
     invited_present: int
     organisations_invited: int
@@ -56,7 +57,9 @@ def half_plus_one(count: int) -> int:
 
 def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
     people = db.session.execute(
-        sa.select(Registration.id, Registration.organisation, Checkin.checked_in_at)
+        sa.select(
+            Registration.id, Registration.organisation, Checkin.checked_in_at, Checkin.offline
+        )
         .outerjoin(
             Checkin,
             sa.and_(Checkin.registration_id == Registration.id, Checkin.list_id == checkin_list.id),
@@ -66,7 +69,7 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
             Registration.status == RegistrationStatus.CONFIRMED,
         )
     ).all()
-    present_ids = {person_id for person_id, _, came in people if came is not None}
+    present_ids = {person_id for person_id, _, came, _ in people if came is not None}
     invitations = db.session.execute(
         sa.select(Invitation.organisation, Invitation.registration_id).where(
             Invitation.event_id == event.id
@@ -74,7 +77,7 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
     ).all()
 
     organisations: dict[str, list] = {}
-    for _id, organisation, came in people:
+    for _id, organisation, came, _offline in people:
         label = " ".join(organisation.split()) or "—"
         row = organisations.setdefault(_organisation_key(organisation), [label, 0, 0])
         row[2] += 1
@@ -95,12 +98,13 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
     return Attendance(
         registered=len(people),
         present=len(present_ids),
+        present_offline=sum(1 for *_, came, offline in people if came is not None and offline),
         invited=len(invitations),
         invited_present=invited_present,
         organisations_invited=len(invited_orgs),
         organisations_invited_present=len(invited_orgs & present_orgs),
         quorum=quorum,
-        arrivals=arrivals([came for _, _, came in people if came is not None], event.timezone),
+        arrivals=arrivals([came for _, _, came, _ in people if came is not None], event.timezone),
         by_organisation=sorted(
             (tuple(row) for row in organisations.values()),
             key=lambda row: (-row[1], row[0].casefold()),

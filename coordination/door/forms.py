@@ -9,7 +9,7 @@ from coordination.events.forms import time_field
 from coordination.forms import FlaskForm
 from coordination.registration.forms import ParticipantForm
 
-from .models import QuorumRule
+from .models import OfflineUnknownRule, QuorumRule
 
 QUORUM_RULES = [
     SelectChoice(QuorumRule.NONE.value, _l("No quorum")),
@@ -74,3 +74,10 @@ class PaperSheetForm(FlaskForm):
 
 class QuorumForm(FlaskForm):
     rule = SelectField(_l("Quorum rule"), choices=QUORUM_RULES)
+
+
+class OfflineRuleForm(FlaskForm):
+    rule = SelectField(
+        _l("A code this phone's copy of the list does not know, while offline"),
+        choices=[SelectChoice(rule.value, rule.label) for rule in OfflineUnknownRule],
+    )

@@ -19,11 +19,12 @@ from .forms import (
     CheckinListForm,
     DoorLinkForm,
     DoorSearchForm,
+    OfflineRuleForm,
     PaperSheetForm,
     QuorumForm,
 )
 from .messages import LINK_ERRORS, LIST_ERRORS
-from .models import Checkin, CheckinList, QuorumRule
+from .models import Checkin, CheckinList, QuorumRule, ReviewKind
 from .services import DoorActor
 
 bp = Blueprint("door_admin", __name__, url_prefix="/events/<slug>")
@@ -58,7 +59,20 @@ def door_access(event: Event):
         created=created,
         door_team=door_team,
         only_this_computer=only_this_computer(),
+        offline_form=OfflineRuleForm(rule=event.offline_unknown_rule),
     )
+
+
+@bp.post("/door-access/offline-rule")
+@login_required
+@event_view()
+def set_offline_rule(event: Event):
+    """The event's rule for a code a door's offline copy does not know."""
+    form = OfflineRuleForm()
+    if form.validate_on_submit():
+        access.set_offline_rule(event, form.rule.data)
+        flash(_("Offline rule saved."), "success")
+    return redirect(url_for("door_admin.door_access", slug=event.slug))
 
 
 @bp.post("/door-access/<int:link_id>/revoke")
@@ -152,6 +166,7 @@ def dashboard(event: Event):
         lists=services.lists_of(event),
         summary=attendance.attendance(event, checkin_list),
         quorum_form=QuorumForm(rule=event.quorum_rule),
+        to_review=services.count_reviews(event),
     )
 
 
@@ -245,4 +260,10 @@ def paper(event: Event):
 @event_view()
 def log(event: Event):
     """Every check-in and undo, newest first: what an auditor asks for."""
-    return render_template("door/log.html", event=event, entries=services.log_of(event))
+    return render_template(
+        "door/log.html",
+        event=event,
+        entries=services.log_of(event),
+        reviews=services.reviews_of(event),
+        review_kinds=ReviewKind,
+    )

@@ -28,6 +28,46 @@ class QuorumRule(enum.StrEnum):
     REGISTERED = "registered"  # half plus one of confirmed registrations
 
 
+class OfflineUnknownRule(enum.StrEnum):
+    """What a door without network does with a code its copy of the list does not know."""
+
+    ADMIT = "admit"  # let the person in; the server checks the scan later
+    HOLD = "hold"  # keep the person at the door until the server has checked it
+
+    @property
+    def label(self):
+        return {
+            OfflineUnknownRule.ADMIT: _l("Let in, check when the network is back"),
+            OfflineUnknownRule.HOLD: _l("Hold at the door until the network is back"),
+        }[self]
+
+
+class ReviewKind(enum.StrEnum):
+    """Why a scan sent from a door after the fact did not become a check-in."""
+
+    DUPLICATE = "duplicate"  # the person was already in: kept, never a second check-in
+    UNKNOWN_CODE = "unknown_code"
+    WRONG_EVENT = "wrong_event"
+    CANCELLED = "cancelled"
+    WAITLISTED = "waitlisted"
+    REVOKED_CODE = "revoked_code"
+    LIST_CLOSED = "list_closed"
+    WALK_IN_REFUSED = "walk_in_refused"  # a walk-in typed offline that could not be registered
+
+    @property
+    def label(self):
+        return {
+            ReviewKind.DUPLICATE: _l("Second check-in of someone already in (not counted)"),
+            ReviewKind.UNKNOWN_CODE: _l("Unknown code"),
+            ReviewKind.WRONG_EVENT: _l("Badge of another event"),
+            ReviewKind.CANCELLED: _l("Registration cancelled"),
+            ReviewKind.WAITLISTED: _l("On the waiting list"),
+            ReviewKind.REVOKED_CODE: _l("Replaced badge"),
+            ReviewKind.LIST_CLOSED: _l("List closed at that time"),
+            ReviewKind.WALK_IN_REFUSED: _l("Walk-in not checked in"),
+        }[self]
+
+
 class CheckinList(db.Model):
     """A list the door checks people into: the whole event, or one session or day."""
 
@@ -197,6 +237,44 @@ class CheckinLogEntry(db.Model):
     actor: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     source: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
     representative_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    # Made on a door phone without network (checked_in_at) and sent later (at).
+    offline: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+
+
+class CheckinReview(db.Model):
+    """A scan a door made offline that the server did not count: for the organiser to review.
+
+    A refused code (unknown, cancelled, another event...) or a second door admitting someone
+    already in. Never a check-in; the nonce makes a re-sent scan land here once.
+    """
+
+    __tablename__ = "checkin_reviews"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    event_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("events.id", ondelete="CASCADE"), index=True
+    )
+    list_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("checkin_lists.id", ondelete="SET NULL")
+    )
+    # Only a person of this event; nothing is kept of another event's participant.
+    registration_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+    )
+    kind: so.Mapped[str] = so.mapped_column(sa.String(24))
+    # The walk-in's name, or nothing: a scanned code is a secret and is not kept.
+    detail: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    scanned_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    received_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    door_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    door_link_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("door_links.id", ondelete="SET NULL")
+    )
+    nonce: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+    registration: so.Mapped[Registration | None] = so.relationship()
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "nonce"),)
 
 
 class RetiredCode(db.Model):

@@ -4,11 +4,17 @@ Each participant is stored under HKDF(code, "lookup") and encrypted with AES-GCM
 HKDF(code, "key"). A phone can find and read a person only by scanning their badge, so a
 lost phone reveals nobody who was not scanned with it. The page does the same derivation
 with WebCrypto (static/js/door.js).
+
+A phone keeps its salt, so the same badge has the same key in every copy it receives: after
+the first full copy it asks only for what changed since its version (new people, new
+statuses, check-ins and undos), a few entries instead of the whole list.
 """
 
+import binascii
 import json
 import os
-from base64 import b64encode
+from base64 import b64decode, b64encode
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives import hashes
@@ -19,8 +25,12 @@ from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
 
-from .models import Checkin, CheckinList
+from .models import Checkin, CheckinList, CheckinLogEntry, RetiredCode
 
+SALT_BYTES = 16
+# A change written while a copy is being made may carry a time a little before the copy's
+# version: asking for a little more than the difference sends it again rather than never.
+OVERLAP = timedelta(seconds=10)
 LOOKUP_INFO = b"rakor-door-lookup-v1"
 KEY_INFO = b"rakor-door-key-v1"
 
@@ -51,29 +61,81 @@ def open_sealed(code: str, salt: bytes, entry: dict) -> dict:
     return json.loads(plain)
 
 
-def snapshot(event: Event, checkin_list: CheckinList, role_labels: dict[str, str]) -> dict:
-    """Everyone the door might see, sealed, with who is already in."""
-    salt = os.urandom(16)
-    present = {
-        person_id: (came, door)
-        for person_id, came, door in db.session.execute(
-            sa.select(Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name).where(
-                Checkin.list_id == checkin_list.id
+def salt_from(raw: str | None) -> bytes:
+    """The phone's own salt if it sent a valid one, else a new one."""
+    try:
+        salt = b64decode(raw or "", validate=True)
+    except (binascii.Error, ValueError):
+        salt = b""
+    return salt if len(salt) == SALT_BYTES else os.urandom(SALT_BYTES)
+
+
+def version_from(raw: str | None) -> datetime | None:
+    """The version a phone's copy is at (an ISO time this module gave it), or None."""
+    try:
+        version = datetime.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return version if version.tzinfo is not None else None
+
+
+def _changed_since(event: Event, checkin_list: CheckinList, since: datetime):
+    """Registrations whose entry in a copy made at `since` may be out of date."""
+    since = since - OVERLAP
+    checked_in = sa.select(Checkin.registration_id).where(
+        Checkin.list_id == checkin_list.id, Checkin.recorded_at >= since
+    )
+    undone = sa.select(CheckinLogEntry.registration_id).where(
+        CheckinLogEntry.list_id == checkin_list.id, CheckinLogEntry.at >= since
+    )
+    reissued = sa.select(RetiredCode.registration_id).where(RetiredCode.retired_at >= since)
+    return sa.or_(
+        Registration.created_at >= since,
+        Registration.status_changed_at >= since,
+        Registration.id.in_(checked_in),
+        Registration.id.in_(undone),
+        Registration.id.in_(reissued),
+    )
+
+
+def snapshot(
+    event: Event,
+    checkin_list: CheckinList,
+    role_labels: dict[str, str],
+    salt: bytes | None = None,
+    since: datetime | None = None,
+) -> dict:
+    """Everyone the door might see, sealed, with who is already in.
+
+    With `since` (the version of the phone's copy), only the entries that may have changed
+    since then; the phone merges them into its copy.
+    """
+    salt = salt or os.urandom(SALT_BYTES)
+    version = utcnow()
+    people_query = sa.select(
+        Registration.id,
+        Registration.checkin_code,
+        Registration.full_name,
+        Registration.organisation,
+        Registration.role,
+        Registration.status,
+    ).where(Registration.event_id == event.id)
+    present_query = sa.select(
+        Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name
+    ).where(Checkin.list_id == checkin_list.id)
+    if since is not None:
+        changed = _changed_since(event, checkin_list, since)
+        people_query = people_query.where(changed)
+        present_query = present_query.where(
+            Checkin.registration_id.in_(
+                sa.select(Registration.id).where(Registration.event_id == event.id, changed)
             )
         )
+    present = {
+        person_id: (came, door) for person_id, came, door in db.session.execute(present_query)
     }
-    people = db.session.execute(
-        sa.select(
-            Registration.id,
-            Registration.checkin_code,
-            Registration.full_name,
-            Registration.organisation,
-            Registration.role,
-            Registration.status,
-        ).where(Registration.event_id == event.id)
-    )
     entries = {}
-    for person_id, code, name, organisation, role, status in people:
+    for person_id, code, name, organisation, role, status in db.session.execute(people_query):
         came, door = present.get(person_id, (None, ""))
         record = {
             "id": person_id,
@@ -85,9 +147,25 @@ def snapshot(event: Event, checkin_list: CheckinList, role_labels: dict[str, str
             "d": door,
         }
         entries[lookup_of(code, salt)] = seal(code, salt, record)
+    # A replaced badge is refused on the phone too, with the reason.
+    retired = sa.select(RetiredCode.code, Registration.id, Registration.full_name).join(
+        Registration, Registration.id == RetiredCode.registration_id
+    )
+    retired = retired.where(Registration.event_id == event.id)
+    if since is not None:
+        retired = retired.where(RetiredCode.retired_at >= since - OVERLAP)
+    for code, person_id, name in db.session.execute(retired):
+        record = {"id": person_id, "n": name, "o": "", "r": "", "s": "revoked", "t": None}
+        entries[lookup_of(code, salt)] = seal(code, salt, record)
     return {
         "salt": b64encode(salt).decode(),
         "list": checkin_list.id,
-        "made_at": utcnow().isoformat(),
+        "made_at": version.isoformat(),
+        "version": version.isoformat(),
+        "full": since is None,
+        "rule": event.offline_unknown_rule,
+        "people": db.session.scalar(
+            sa.select(sa.func.count(Registration.id)).where(Registration.event_id == event.id)
+        ),
         "entries": entries,
     }

@@ -21,6 +21,7 @@ from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import UTCDateTime, db, utcnow
 from coordination.ids import id_from
+from coordination.registration import services as registration
 from coordination.registration.models import Registration, RegistrationStatus
 
 from . import access
@@ -28,8 +29,10 @@ from .models import (
     Checkin,
     CheckinList,
     CheckinLogEntry,
+    CheckinReview,
     CheckinSource,
     RetiredCode,
+    ReviewKind,
     who_came,
 )
 
@@ -407,9 +410,176 @@ def admit(
                 representative_name=representative_name,
             )
         existing = present_on(checkin_list, person)
+        if offline and existing is not None:
+            return _second_offline_admission(event, person, existing, values, connection)
         raise DomainError("already_checked_in", registration=person, checkin=existing)
     # The door needs the answer, not a reload: a detached copy of what was written.
     return Checkin(id=new_id, **values)
+
+
+def _second_offline_admission(
+    event: Event, person, existing: Checkin, values: dict, connection
+) -> Checkin:
+    """Two doors let the same person in while offline: one check-in, at the earlier time.
+
+    The later admission is kept for the organiser to see, never counted. If this scan is the
+    earlier one, the check-in takes its time and door, and the other becomes the kept one.
+    """
+    run = (connection or db.session).execute
+    if values["checked_in_at"] < existing.checked_in_at:
+        moved = run(
+            sa.update(Checkin.__table__)
+            .where(
+                Checkin.__table__.c.id == existing.id,
+                Checkin.__table__.c.checked_in_at > values["checked_in_at"],
+            )
+            .values(**{k: v for k, v in values.items() if k not in ("list_id", "registration_id")})
+        )
+        if moved.rowcount:
+            keep_for_review(
+                event,
+                ReviewKind.DUPLICATE,
+                list_id=existing.list_id,
+                registration_id=person.id,
+                scanned_at=existing.checked_in_at,
+                received_at=existing.recorded_at,
+                door_name=existing.door_name,
+                door_link_id=existing.door_link_id,
+                nonce=existing.nonce or f"checkin-{existing.id}",
+                connection=connection,
+            )
+            return Checkin(id=existing.id, **values)
+    keep_for_review(
+        event,
+        ReviewKind.DUPLICATE,
+        list_id=existing.list_id,
+        registration_id=person.id,
+        scanned_at=values["checked_in_at"],
+        door_name=values["door_name"],
+        door_link_id=values["door_link_id"],
+        nonce=values["nonce"] or f"scan-{values['recorded_at'].timestamp():.6f}",
+        connection=connection,
+    )
+    raise DomainError("already_checked_in", registration=person, checkin=existing)
+
+
+# Refusals of a scan made offline that the organiser should see (the door saw them late).
+REVIEWED_REFUSALS = {
+    "unknown_code": ReviewKind.UNKNOWN_CODE,
+    "wrong_event": ReviewKind.WRONG_EVENT,
+    "cancelled": ReviewKind.CANCELLED,
+    "waitlisted": ReviewKind.WAITLISTED,
+    "revoked_code": ReviewKind.REVOKED_CODE,
+    "list_closed": ReviewKind.LIST_CLOSED,
+}
+
+
+def keep_for_review(
+    event,
+    kind: ReviewKind,
+    *,
+    scanned_at: datetime,
+    nonce: str,
+    door_name: str = "",
+    door_link_id: int | None = None,
+    list_id: int | None = None,
+    registration_id: int | None = None,
+    received_at: datetime | None = None,
+    detail: str = "",
+    connection: sa.Connection | None = None,
+) -> None:
+    """A scan sent after the fact that is not a check-in; the same nonce is kept once."""
+    insert = _dialect_insert()(CheckinReview).values(
+        event_id=event.id,
+        list_id=list_id,
+        registration_id=registration_id,
+        kind=str(kind),
+        detail=(detail or "")[:120],
+        scanned_at=scanned_at,
+        received_at=received_at or utcnow(),
+        door_name=(door_name or "")[:120],
+        door_link_id=door_link_id,
+        nonce=nonce[:64],
+    )
+    (connection or db.session).execute(insert.on_conflict_do_nothing())
+
+
+def refused_offline(
+    event, checkin_list, error: DomainError, actor: DoorActor, nonce: str, at: datetime, conn=None
+) -> None:
+    """An offline scan the server refuses: listed for the organiser, not dropped."""
+    kind = REVIEWED_REFUSALS.get(error.code)
+    if kind is None or not nonce:
+        return
+    person = error.details.get("registration")
+    keep_for_review(
+        event,
+        kind,
+        list_id=checkin_list.id,
+        # Someone of another event stays unnamed here, as at the door.
+        registration_id=person.id if person is not None and kind != "wrong_event" else None,
+        scanned_at=at,
+        door_name=actor.name,
+        door_link_id=actor.door_link_id,
+        nonce=nonce,
+        connection=conn,
+    )
+
+
+def walk_in_offline(
+    event: Event,
+    checkin_list,
+    data: registration.ParticipantData,
+    actor: DoorActor,
+    nonce: str,
+    at: datetime,
+) -> tuple[Registration, Checkin]:
+    """A walk-in typed on a door phone without network: registered and let in at its time.
+
+    Sent again (same nonce), it answers as the first time. Someone whose mobile is already
+    registered is that registration, let in. Raises DomainError if they cannot be registered.
+    """
+    replayed = _by_nonce(checkin_list, nonce) if nonce else None
+    if replayed is not None:
+        return replayed.registration, replayed
+    try:
+        person = registration.register(event, data, by_organiser=True)
+    except DomainError as error:
+        if error.code != "already_registered":
+            raise
+        person = error.details["registration"]
+    if person.status != RegistrationStatus.CONFIRMED:
+        raise DomainError("event_full", registration=person)
+    checkin = admit(
+        event,
+        checkin_list,
+        person,
+        actor,
+        source=CheckinSource.WALK_IN,
+        nonce=nonce,
+        at=at,
+        offline=True,
+    )
+    return person, checkin
+
+
+def reviews_of(event: Event, limit: int = 200) -> list[CheckinReview]:
+    """Scans sent after the fact that did not count, newest first, with their person."""
+    return list(
+        db.session.scalars(
+            sa.select(CheckinReview)
+            .where(CheckinReview.event_id == event.id)
+            .options(so.selectinload(CheckinReview.registration))
+            .order_by(CheckinReview.scanned_at.desc(), CheckinReview.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def count_reviews(event: Event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(CheckinReview.id)).where(CheckinReview.event_id == event.id)
+    )
 
 
 _CHECKIN_COLUMNS = (
@@ -538,6 +708,7 @@ def undo(event: Event, checkin: Checkin, actor: DoorActor) -> None:
                 actor=actor.name[:120],
                 source=checkin.source,
                 representative_name=checkin.representative_name,
+                offline=checkin.offline,
             ),
         ]
     )
@@ -613,4 +784,5 @@ def _log_line(event: Event, checkin: Checkin) -> CheckinLogEntry:
         actor=checkin.door_name,
         source=checkin.source,
         representative_name=checkin.representative_name,
+        offline=checkin.offline,
     )

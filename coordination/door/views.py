@@ -1,6 +1,7 @@
 """The door: scanning, manual check-in and walk-ins, for staff accounts and door links."""
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import (
     Blueprint,
     Response,
@@ -34,6 +35,7 @@ from coordination.permissions import (
 from coordination.registration import services as registration
 from coordination.registration.messages import ERROR_MESSAGES
 from coordination.registration.models import BadgeRole, RegistrationStatus
+from coordination.security import DOOR_UNTIL
 
 from . import access, offline, services
 from .forms import (
@@ -44,7 +46,8 @@ from .forms import (
     WalkInForm,
 )
 from .messages import LINK_ERRORS, VERDICTS
-from .models import Checkin, CheckinSource, DoorLink
+from .models import Checkin, CheckinSource, DoorLink, OfflineUnknownRule, ReviewKind
+from .services import DoorActor
 
 bp = Blueprint("door", __name__)
 # The door pages: staff accounts with any role at the event, and its door links' phones.
@@ -146,6 +149,7 @@ def _scan(event, actor, checkin_list, payload: dict, connection, person=None) ->
     nonce = str(payload.get("nonce") or "")[:64] or None
     offline_scan = bool(payload.get("offline"))
     code = str(payload.get("code") or "")
+    at = services.moment(payload.get("at")) if offline_scan else None
     try:
         person = services.person_for_code(event, code, connection, found=person)
         checkin = services.admit(
@@ -155,11 +159,13 @@ def _scan(event, actor, checkin_list, payload: dict, connection, person=None) ->
             actor,
             source=CheckinSource.SCAN,
             nonce=nonce,
-            at=services.moment(payload.get("at")) if offline_scan else None,
+            at=at,
             offline=offline_scan,
             connection=connection,
         )
     except DomainError as error:
+        if offline_scan:  # the door decided alone; a refusal now is listed for the organiser
+            services.refused_offline(event, checkin_list, error, actor, nonce, at, connection)
         return verdict(
             event,
             error.code,
@@ -193,6 +199,10 @@ def open_link(token: str):
             form.pin.raw_data = form.pin.data = None  # an empty field for the next try
         else:
             session[SESSION_DOOR_LINK] = link.id
+            # The phone stays at this door until the link ends, even if set up a day early
+            # (and a while longer, should the event's end move later: every request still
+            # asks whether the link is open).
+            session[DOOR_UNTIL] = (link.expires_at + access.DOOR_OPENS_BEFORE).timestamp()
             session.permanent = True
             return redirect(url_for("door.page", slug=event.slug))
     return render_template("door/pin.html", link=link, event=event, form=form, error=error)
@@ -237,7 +247,15 @@ def page(event: Event, caller: Caller, role: str):
         representative_form=RepresentativeForm(),
         verdict=None if shell else session.pop(SESSION_VERDICT, None),
         not_due=not shell and not access.door_is_due(event),
+        hold_unknown=event.offline_unknown_rule == OfflineUnknownRule.HOLD,
+        plain_http_in_hall=_plain_http_in_hall(),
     )
+
+
+def _plain_http_in_hall() -> bool:
+    """Plain http:// on an address other than this computer's: no offline copy, no camera."""
+    host = (request.host or "").rsplit(":", 1)[0].strip("[]")
+    return not request.is_secure and host not in ("127.0.0.1", "localhost", "::1")
 
 
 @bp.post("/events/<slug>/door")
@@ -279,27 +297,80 @@ def scan(slug: str):
 
 @bp.post("/events/<slug>/door/sync")
 def sync(slug: str):
-    """Scans made while offline, sent when the network is back; each answered by nonce."""
+    """Scans and walk-ins made while offline, sent when the network is back; each answered
+    by nonce."""
     payload = request.get_json(silent=True)
-    scans = payload.get("scans") if isinstance(payload, dict) else None
-    if not isinstance(scans, list) or len(scans) > MAX_SYNC_BATCH:
+    items = payload.get("scans") if isinstance(payload, dict) else None
+    if not isinstance(items, list) or len(items) > MAX_SYNC_BATCH:
         at_door(slug, allow_ended=True)  # 404 before 400 for anyone not at this door
         return jsonify(code="bad_request"), 400
+    items = [item for item in items if isinstance(item, dict)]
     results = []
     with services.scan_connection() as connection:
         event, caller, _role = at_door(slug, allow_ended=True, connection=connection)
         actor = caller.actor()
-        for item in scans:
-            if not isinstance(item, dict):
-                continue
+        for item in items:
+            if item.get("kind") == "walk_in":
+                continue  # below, once the scans' connection is closed
             checkin_list = services.list_at_door(event, item.get("list"), connection)
-            if actor.valid_until and services.moment(item.get("at")) >= actor.valid_until:
-                title = str(LINK_ERRORS["link_ended"])
-                answer = {"code": "no_access", "tone": "error", "title": title}
+            if _after_link_ended(actor, item):
+                answer = _link_ended_answer()
             else:
                 answer = _scan(event, actor, checkin_list, dict(item, offline=True), connection)
             results.append(dict(answer, nonce=str(item.get("nonce") or "")))
+    walk_ins = [item for item in items if item.get("kind") == "walk_in"]
+    if walk_ins:
+        full_event = db.session.get(Event, event.id, options=[so.defer(Event.logo)])
+        for item in walk_ins:
+            answer = (
+                _link_ended_answer()
+                if _after_link_ended(actor, item)
+                else _walk_in_offline(full_event, actor, item)
+            )
+            results.append(dict(answer, nonce=str(item.get("nonce") or ""), kind="walk_in"))
     return jsonify(results=results)
+
+
+def _after_link_ended(actor: DoorActor, item: dict) -> bool:
+    return bool(actor.valid_until and services.moment(item.get("at")) >= actor.valid_until)
+
+
+def _link_ended_answer() -> dict:
+    return {"code": "no_access", "tone": "error", "title": str(LINK_ERRORS["link_ended"])}
+
+
+def _walk_in_offline(event: Event, actor: DoorActor, item: dict) -> dict:
+    """A walk-in typed on a door phone without network: registered and let in now, at its
+    own time; one that cannot be registered is listed for the organiser."""
+    checkin_list = services.chosen_list(event, item.get("list"))
+    nonce = str(item.get("nonce") or "")[:64]
+    at = services.moment(item.get("at"))
+    data = registration.ParticipantData(
+        full_name=str(item.get("name") or "")[:120],
+        organisation=str(item.get("organisation") or "")[:200],
+        phone=str(item.get("phone") or "")[:40],
+    )
+    try:
+        # Nothing is written before a refusal, except a place on the waiting list when the
+        # event is full: the organiser then finds the walk-in there, with their details.
+        person, checkin = services.walk_in_offline(event, checkin_list, data, actor, nonce, at)
+    except DomainError as error:
+        if error.code == "already_checked_in":
+            person = error.details.get("registration")
+            return verdict(event, error.code, person, error.details.get("checkin"))
+        services.keep_for_review(
+            event,
+            ReviewKind.WALK_IN_REFUSED,
+            list_id=checkin_list.id,
+            scanned_at=at,
+            door_name=actor.name,
+            door_link_id=actor.door_link_id,
+            nonce=nonce,
+            detail=data.full_name,
+        )
+        title = _("Walk-in %(name)s was not checked in: ask the organiser.", name=data.full_name)
+        return {"code": "walk_in_refused", "tone": "error", "title": str(title)}
+    return verdict(event, "checked_in", person, checkin)
 
 
 @bp.get("/events/<slug>/door/offline.json")
@@ -307,8 +378,28 @@ def sync(slug: str):
 def offline_copy(event: Event):
     checkin_list = _chosen_list(event)
     labels = {role.value: str(role.label) for role in BadgeRole}
-    snapshot = offline.snapshot(event, checkin_list, labels)
+    snapshot = offline.snapshot(
+        event,
+        checkin_list,
+        labels,
+        salt=offline.salt_from(request.args.get("salt")),
+        since=offline.version_from(request.args.get("since")),
+    )
     response = jsonify(snapshot)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/events/<slug>/door/recent.json")
+@door_view
+def recent_checkins(event: Event):
+    """The door's latest check-ins, from every door, for its list to follow without a reload."""
+    checkin_list = _chosen_list(event)
+    lines = [
+        verdict(event, "checked_in", checkin.registration, checkin)
+        for checkin in services.latest_checkins(checkin_list, 8)
+    ]
+    response = jsonify(lines=lines)
     response.headers["Cache-Control"] = "no-store"
     return response
 

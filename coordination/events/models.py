@@ -51,6 +51,10 @@ class Event(db.Model):
     quorum_rule: so.Mapped[str] = so.mapped_column(
         sa.String(24), default="none", server_default="none"
     )
+    # A code a door's offline copy does not know: see coordination.door.models.OfflineUnknownRule.
+    offline_unknown_rule: so.Mapped[str] = so.mapped_column(
+        sa.String(8), default="admit", server_default="admit"
+    )
     # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
     signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
     signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")

@@ -36,6 +36,7 @@ class Line:
     arrived_at: datetime | None = None
     door: str = ""
     on_behalf_of: str = ""  # "mewakili": the line names whoever came, for whom they came
+    offline: bool = False
 
 
 def mask_phone(phone: str | None) -> str:
@@ -71,6 +72,7 @@ def attendance_lines(
             checkin.checked_in_at,
             checkin.door_name,
             checkin.representative_name,
+            checkin.offline,
         )
         .outerjoin(checkin, checkin.registration_id == Registration.id)
         .where(
@@ -99,6 +101,7 @@ def attendance_lines(
                 arrived_at=row.checked_in_at,
                 door=row.door_name or "",
                 on_behalf_of=who.on_behalf_of,
+                offline=bool(row.offline),
             )
         )
     if sort not in ("organisation", "arrival"):  # by the name shown, titles left out

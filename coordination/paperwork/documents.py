@@ -190,7 +190,8 @@ def _text(line: Line | None, key: str, event: Event) -> str:
         "org": line.organisation,
         "pos": line.position,
         "phone": line.phone,
-        "door": line.door,
+        # Let in by a door phone without network: said, as the organiser may be asked.
+        "door": str(_l("%(door)s (offline)", door=line.door)) if line.offline else line.door,
         "rep": line.on_behalf_of,
     }[key]
 

@@ -1,9 +1,12 @@
 /* The door page: camera and hardware-scanner check-in that keeps working offline.
  *
  * Online, every scan goes to the server and its verdict is shown at once. When the network
- * drops, the page decides from its sealed copy of the list (see coordination/door/offline.py):
- * it finds a person only under a key derived from the scanned code, shows the verdict, and
- * queues the scan (with its time and a nonce) in IndexedDB until the network is back.
+ * drops, or the server does not answer within REQUEST_TIMEOUT_MS, the page decides from its
+ * sealed copy of the list (see coordination/door/offline.py): it finds a person only under a
+ * key derived from the scanned code, shows the verdict, and queues the scan (with its time and
+ * a nonce) in IndexedDB until the server has it. Everything the page needs to reopen without
+ * network is stored on the first visit (door-sw.js serves it); the queue, the copy and the
+ * phone's own offline admissions live in IndexedDB, so a reload or a restart keeps them.
  */
 (function () {
   "use strict";
@@ -14,16 +17,25 @@
   const words = JSON.parse(document.getElementById("door-words").textContent);
   const verdictBox = document.getElementById("door-verdict");
   const networkLine = document.getElementById("door-network");
+  const copyLine = document.getElementById("door-copy");
   const codeForm = document.getElementById("door-code-form");
   const codeInput = codeForm.querySelector("input[name=code]");
   const REPEAT_WINDOW_MS = 3000;
-  const REQUEST_TIMEOUT_MS = 4000;
+  const REQUEST_TIMEOUT_MS = 1200; // a scan waits no longer for the server: a verdict within 1.5 s
+  const SYNC_TIMEOUT_MS = 15000; // a batch of queued scans may take longer
+  const SILENT_FOR_MS = 15000; // after a timeout, scans skip the server this long
+  const REFRESH_MS = 20000; // what changed in the list, while online
+  const RECENT_MS = 10000; // every door's latest check-ins, while online
+  const FULL_COPY_AFTER_MS = 10 * 60 * 1000; // a whole new copy now and then
+  const CACHE = "rakor-door-v2"; // as in door-sw.js
   const encoder = new TextEncoder();
+  const secure = window.isSecureContext && window.crypto && crypto.subtle;
 
-  let snapshot = null; // {salt: Uint8Array, entries: {lookup: {iv, c}}}
+  let snapshot = null; // {salt, saltBytes, entries, version, people, rule, fetched}
   const seenAt = new Map(); // code -> last time the camera or scanner saw it
-  const localIn = new Map(); // lookup -> time checked in by this phone while offline
+  const localIn = new Map(); // lookup -> {at, name}: let in by this phone while offline
   let hideTimer = null;
+  let silentUntil = 0; // the server did not answer: decide on the phone until then
 
   /* ---------- small helpers ---------- */
 
@@ -57,6 +69,14 @@
     return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
   }
 
+  function serverSilent() {
+    return performance.now() < silentUntil;
+  }
+
+  function offlineNow() {
+    return navigator.onLine === false || serverSilent();
+  }
+
   /* ---------- feedback: colour, sound, vibration ---------- */
 
   let audio = null;
@@ -65,7 +85,7 @@
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
       const osc = audio.createOscillator();
       const gain = audio.createGain();
-      osc.frequency.value = tone === "ok" ? 880 : tone === "warn" ? 520 : 220;
+      osc.frequency.value = tone === "ok" ? 880 : tone === "warn" || tone === "pending" ? 520 : 220;
       gain.gain.value = 0.2;
       osc.connect(gain).connect(audio.destination);
       osc.start();
@@ -83,7 +103,7 @@
     if (startedAt !== undefined) {
       root.dataset.lastLatencyMs = String(Math.round(performance.now() - startedAt));
     }
-    beep(answer.tone);
+    setTimeout(() => beep(answer.tone), 0); // the colour first, then the sound
     if (navigator.vibrate) {
       navigator.vibrate(answer.tone === "ok" ? 120 : [200, 100, 200]);
     }
@@ -98,14 +118,16 @@
 
   verdictBox.addEventListener("click", hide);
 
-  /* ---------- IndexedDB: the offline queue and the sealed list ---------- */
+  /* ---------- IndexedDB: the queue, the sealed copy, this phone's offline admissions ---------- */
 
-  const dbReady = new Promise((resolve, reject) => {
+  const dbReady = new Promise((resolve) => {
     if (!window.indexedDB) { resolve(null); return; }
-    const request = indexedDB.open("rakor-door", 1);
+    const request = indexedDB.open("rakor-door", 2);
     request.onupgradeneeded = () => {
-      request.result.createObjectStore("queue", {keyPath: "nonce"});
-      request.result.createObjectStore("snapshots");
+      const db = request.result;
+      if (!db.objectStoreNames.contains("queue")) db.createObjectStore("queue", {keyPath: "nonce"});
+      if (!db.objectStoreNames.contains("snapshots")) db.createObjectStore("snapshots");
+      if (!db.objectStoreNames.contains("admitted")) db.createObjectStore("admitted", {keyPath: "key"});
     };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => resolve(null);
@@ -128,84 +150,140 @@
     remove: (nonces) => store("queue", "readwrite", (s) => nonces.forEach((n) => s.delete(n))),
   };
 
+  const admitted = {
+    add: (lookup, entry) => store("admitted", "readwrite",
+                                  (s) => s.put(Object.assign({key: cfg.list + ":" + lookup}, entry))),
+    all: () => store("admitted", "readonly", (s) => s.getAll()),
+  };
+
   async function showQueue() {
     const waiting = (await queue.all()) || [];
     root.dataset.queued = String(waiting.length);
-    if (waiting.length) {
-      networkLine.textContent = fill(words.queue, {n: waiting.length});
-      networkLine.className = "network network-offline";
-    } else {
-      networkLine.textContent = navigator.onLine === false ? words.offline : words.online;
-      networkLine.className = "network " + (navigator.onLine === false ? "network-offline" : "");
-    }
+    const offline = navigator.onLine === false;
+    let text = offline ? words.offline : words.online;
+    if (serverSilent()) text = words.server_silent;
+    if (waiting.length) text = fill(words.queue, {n: waiting.length}) + (serverSilent() ? " · " + words.server_silent : "");
+    networkLine.textContent = text;
+    networkLine.className = "network" + (offline || waiting.length || serverSilent() ? " network-offline" : "");
+    root.dataset.server = serverSilent() ? "silent" : "answering";
   }
 
   /* ---------- the sealed offline copy ---------- */
 
+  // The lookup and the key side by side: on a slow phone every step of WebCrypto counts.
   async function derive(code, salt) {
     const material = await crypto.subtle.importKey("raw", encoder.encode(code), "HKDF", false, [
       "deriveBits", "deriveKey",
     ]);
-    const lookup = hex(await crypto.subtle.deriveBits(
-      {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-lookup-v1")},
-      material, 128));
-    const key = await crypto.subtle.deriveKey(
-      {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-key-v1")},
-      material, {name: "AES-GCM", length: 256}, false, ["decrypt"]);
-    return {lookup, key};
+    const [bits, key] = await Promise.all([
+      crypto.subtle.deriveBits(
+        {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-lookup-v1")},
+        material, 128),
+      crypto.subtle.deriveKey(
+        {name: "HKDF", hash: "SHA-256", salt, info: encoder.encode("rakor-door-key-v1")},
+        material, {name: "AES-GCM", length: 256}, false, ["decrypt"]),
+    ]);
+    return {lookup: hex(bits), key};
   }
 
+  function showCopy() {
+    root.dataset.snapshot = snapshot ? "ready" : "none";
+    // When this page could first decide a scan on its own (for the benchmark).
+    if (snapshot && !root.dataset.readyMs) root.dataset.readyMs = String(Math.round(performance.now()));
+    if (!copyLine) return;
+    copyLine.textContent = snapshot
+      ? fill(words.copy, {n: snapshot.people, time: clock(new Date(snapshot.version))})
+      : words.no_copy;
+  }
+
+  function useCopy(kept) {
+    snapshot = {
+      salt: kept.salt, saltBytes: b64(kept.salt), entries: kept.entries, version: kept.version,
+      people: kept.people ?? Object.keys(kept.entries).length, rule: kept.rule, fetched: kept.fetched,
+    };
+    if (kept.rule) cfg.holdUnknown = kept.rule === "hold" ? "1" : "0";
+  }
+
+  async function keptCopy() {
+    if (!secure || snapshot) return;
+    const kept = await store("snapshots", "readonly", (s) => s.get(cfg.list)).catch(() => null);
+    if (kept && kept.salt && !snapshot) useCopy(kept);
+    showCopy();
+  }
+
+  // While online: the whole copy the first time (and every few minutes), then what changed.
   async function loadSnapshot() {
-    if (!window.crypto || !crypto.subtle) return; // needs HTTPS (or localhost)
+    if (!secure || navigator.onLine === false) return;
+    const url = new URL(cfg.offlineUrl, location.href);
+    const whole = !snapshot || Date.now() - (snapshot.fetched || 0) > FULL_COPY_AFTER_MS;
+    if (snapshot) url.searchParams.set("salt", snapshot.salt);
+    if (!whole) url.searchParams.set("since", snapshot.version);
     try {
-      const response = await fetch(cfg.offlineUrl, {credentials: "same-origin"});
+      const response = await fetch(url, {credentials: "same-origin"});
       if (!response.ok) return;
       const data = await response.json();
-      snapshot = {salt: b64(data.salt), entries: data.entries, list: String(data.list)};
-      localIn.clear();
-      await store("snapshots", "readwrite", (s) => s.put(data, cfg.list));
-    } catch (e) {
-      const kept = await store("snapshots", "readonly", (s) => s.get(cfg.list));
-      if (kept && !snapshot) snapshot = {salt: b64(kept.salt), entries: kept.entries, list: cfg.list};
-    }
-    root.dataset.snapshot = snapshot ? "ready" : "none";
+      const sameSalt = snapshot && snapshot.salt === data.salt;
+      const entries = data.full || !sameSalt ? data.entries : Object.assign(snapshot.entries, data.entries);
+      const kept = {
+        salt: data.salt, entries, version: data.version, people: data.people, rule: data.rule,
+        fetched: data.full || !sameSalt ? Date.now() : snapshot.fetched,
+      };
+      useCopy(kept);
+      await store("snapshots", "readwrite", (s) => s.put(kept, cfg.list));
+    } catch (e) { /* no network: the kept copy serves */ }
+    showCopy();
   }
 
+  function pendingAnswer(extra) {
+    const hold = cfg.holdUnknown === "1";
+    return {tone: "pending", code: "offline_unchecked", title: words.pending,
+            detail: hold ? words.pending_hold : words.pending_admit, extra};
+  }
+
+  // Decided on the phone: {queue, answer, name}.
   async function decideOffline(code) {
-    if (!snapshot || !window.crypto || !crypto.subtle) {
-      return {queue: true, answer: {tone: "warn", code: "offline_unchecked", title: words.no_snapshot}};
+    if (!snapshot || !secure) {
+      return {queue: true, answer: pendingAnswer(words.no_snapshot)};
     }
-    const {lookup, key} = await derive(code, snapshot.salt);
+    const {lookup, key} = await derive(code, snapshot.saltBytes);
+    const here = localIn.get(lookup);
     const sealed = snapshot.entries[lookup];
-    if (!sealed) {
-      return {queue: false, answer: {tone: "error", code: "unknown_code", title: words.unknown_code,
+    let person = null;
+    if (sealed) {
+      const plain = await crypto.subtle.decrypt({name: "AES-GCM", iv: b64(sealed.iv)}, key, b64(sealed.c));
+      person = JSON.parse(new TextDecoder().decode(plain));
+    }
+    const name = person ? person.n : "";
+    if (person && ["cancelled", "waiting", "revoked"].includes(person.s)) {
+      const refusal = {cancelled: "cancelled", waiting: "waitlisted", revoked: "revoked_code"}[person.s];
+      return {queue: false, answer: {tone: "error", code: refusal, title: words[refusal], detail: person.n,
                                      extra: words.offline_mark}};
     }
-    const plain = await crypto.subtle.decrypt({name: "AES-GCM", iv: b64(sealed.iv)}, key, b64(sealed.c));
-    const person = JSON.parse(new TextDecoder().decode(plain));
+    const known = person && person.t ? new Date(person.t) : null;
+    if (here || known) {
+      // The phone's own record counts as much as the server's: the earlier one is told.
+      const mine = here && (!known || new Date(here.at) <= known);
+      const title = mine
+        ? fill(words.already_offline, {time: clock(new Date(here.at))})
+        : fill(words.already, {time: clock(known), door: person.d || ""});
+      return {queue: false, answer: {tone: "warn", code: "already_checked_in", title,
+                                     detail: name || (here && here.name) || "", extra: words.offline_mark}};
+    }
+    const entry = {at: Date.now(), name};
+    localIn.set(lookup, entry);
+    const remembered = admitted.add(lookup, entry);
+    if (!person) return {queue: true, answer: pendingAnswer(words.offline_mark), name: "", remembered};
     const detail = [person.o, person.r].filter(Boolean).join(" — ");
-    if (person.s === "cancelled" || person.s === "waiting") {
-      const code_ = person.s === "cancelled" ? "cancelled" : "waitlisted";
-      return {queue: false, answer: {tone: "error", code: code_, title: words[code_], detail: person.n,
-                                     extra: words.offline_mark}};
-    }
-    const before = localIn.get(lookup) || (person.t ? new Date(person.t) : null);
-    if (before) {
-      const door = localIn.has(lookup) ? cfg.doorName : (person.d || "");
-      return {queue: false, answer: {tone: "warn", code: "already_checked_in",
-                                     title: fill(words.already, {time: clock(before), door}),
-                                     detail: person.n, extra: words.offline_mark}};
-    }
-    localIn.set(lookup, new Date());
-    return {queue: true, answer: {tone: "ok", code: "checked_in", title: fill(words.welcome, {name: person.n}),
-                                  detail, extra: words.offline_saved}};
+    return {queue: true, name, remembered,
+            answer: {tone: "ok", code: "checked_in", title: fill(words.welcome, {name: person.n}),
+                     detail, extra: words.offline_saved}};
   }
 
   /* ---------- scanning ---------- */
 
-  async function post(url, body) {
+  async function post(url, body, timeout) {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
+    const timer = setTimeout(() => controller.abort(), timeout);
     try {
       return await fetch(url, {
         method: "POST",
@@ -223,9 +301,9 @@
     const code = normalise(raw);
     if (!code) return;
     const scanData = {code, nonce: nonce(), at: Date.now(), list: cfg.list};
-    if (navigator.onLine !== false) {
+    if (!offlineNow()) {
       try {
-        const response = await post(cfg.scanUrl, scanData);
+        const response = await post(cfg.scanUrl, scanData, REQUEST_TIMEOUT_MS);
         if ([400, 403, 404].includes(response.status)) {
           // A door link that ended says why (revoked, locked, expired); anything else, generally.
           const refusal = await response.json().catch(() => ({}));
@@ -239,12 +317,22 @@
           flush();
           return;
         }
-      } catch (e) { /* the network is gone: decide here */ }
+      } catch (e) {
+        // No answer in time: this scan, and the next ones for a while, are decided here. The
+        // same nonce goes in the queue, so if the server did get it, it is still counted once.
+        if (e.name === "AbortError") silentUntil = performance.now() + SILENT_FOR_MS;
+      }
     }
-    const {queue: keep, answer} = await decideOffline(code);
-    if (keep) await queue.add(Object.assign(scanData, {offline: true}));
-    show(answer, startedAt);
+    const decided = await decideOffline(code);
+    show(decided.answer, startedAt);
+    if (decided.queue) {
+      const item = Object.assign(scanData, {offline: true, shown: decided.name || code.slice(0, 4) + "…"});
+      await queue.add(item);
+      pendingLine(item);
+    }
+    await decided.remembered;
     showQueue();
+    if (decided.queue && navigator.onLine !== false) flush();
   }
 
   function seenRecently(code) {
@@ -254,11 +342,50 @@
     return last !== undefined && now - last < REPEAT_WINDOW_MS;
   }
 
+  const recent = document.getElementById("door-recent");
+
+  function keepEight() {
+    while (recent.children.length > 8) recent.lastElementChild.remove(); // as the server shows
+  }
+
+  // A line for what this phone let in and has not sent yet: time · name · door, waiting.
+  function pendingLine(item) {
+    if (!recent || recent.querySelector(`li[data-nonce="${item.nonce}"]`)) return;
+    const line = document.createElement("li");
+    line.className = "pending";
+    line.dataset.nonce = item.nonce;
+    line.textContent = [clock(new Date(item.at)), item.shown || item.name || "", cfg.doorName,
+                        words.offline_short + ", " + words.waiting].filter(Boolean).join(" · ");
+    recent.prepend(line);
+    keepEight();
+  }
+
   // A check-in line as the server renders it in page.html: time · name · door, and Undo.
   function remember(answer) {
-    if (!answer.checkin_id || answer.code !== "checked_in") return;
-    const list = document.getElementById("door-recent");
-    if (!list) return;
+    if (answer.nonce && recent) {
+      const waiting = recent.querySelector(`li[data-nonce="${answer.nonce}"]`);
+      if (waiting) waiting.remove();
+    }
+    if (!answer.checkin_id || answer.code !== "checked_in" || !recent) return;
+    if (recent.querySelector(`form[data-checkin="${answer.checkin_id}"]`)) return;
+    recent.prepend(checkinLine(answer));
+    keepEight();
+  }
+
+  // Every door's latest check-ins, as the server has them, below what this phone has not sent.
+  async function followRecent() {
+    if (!recent || offlineNow() || !cfg.recentUrl) return;
+    try {
+      const response = await fetch(cfg.recentUrl, {credentials: "same-origin"});
+      if (!response.ok) return;
+      const {lines} = await response.json();
+      const waiting = Array.from(recent.querySelectorAll("li.pending"));
+      recent.replaceChildren(...waiting, ...lines.map(checkinLine));
+      keepEight();
+    } catch (e) { /* offline: the list stays as it is */ }
+  }
+
+  function checkinLine(answer) {
     const item = document.createElement("li");
     const parts = [answer.at, answer.name, answer.door];
     if (answer.representative) parts.push(fill(words.represented, {name: answer.representative}));
@@ -267,6 +394,7 @@
     form.method = "post";
     form.action = cfg.undoUrl.replace(/\/0$/, "/" + encodeURIComponent(answer.checkin_id));
     form.className = "inline";
+    form.dataset.checkin = String(answer.checkin_id);
     form.dataset.confirm = fill(words.undo_confirm, {name: answer.name});
     const token = document.createElement("input");
     token.type = "hidden";
@@ -281,8 +409,27 @@
     button.append(words.undo, who);
     form.append(token, button);
     item.append(form);
-    list.prepend(item);
-    while (list.children.length > 8) list.lastElementChild.remove(); // as many as the server shows
+    return item;
+  }
+
+  const REFUSALS = ["unknown_code", "wrong_event", "cancelled", "waitlisted", "revoked_code",
+                    "list_closed", "walk_in_refused"];
+
+  // Refused once the server saw them: this door is told, and keeps the list in view.
+  function refusedLater(results, sent) {
+    const refused = results.filter((r) => REFUSALS.includes(r.code));
+    if (!refused.length) return;
+    const box = document.getElementById("door-refused");
+    const when = new Map(sent.map((item) => [item.nonce, item.at]));
+    for (const result of refused) {
+      const line = document.createElement("li");
+      line.textContent = [clock(new Date(when.get(result.nonce) || Date.now())), result.title,
+                          result.detail].filter(Boolean).join(" · ");
+      box.prepend(line);
+    }
+    box.hidden = false;
+    root.dataset.refused = String(box.children.length);
+    show({tone: "error", code: "refused_later", title: fill(words.refused, {n: refused.length})});
   }
 
   let flushing = false;
@@ -292,15 +439,19 @@
     try {
       const waiting = (await queue.all()) || [];
       if (!waiting.length) return;
-      const response = await post(cfg.syncUrl, {scans: waiting.slice(0, 200)});
+      const batch = waiting.sort((a, b) => a.at - b.at).slice(0, 200);
+      const response = await post(cfg.syncUrl, {scans: batch}, SYNC_TIMEOUT_MS);
       if (response.ok) {
+        silentUntil = 0; // the server answers again
         const data = await response.json();
         await queue.remove(data.results.map((r) => r.nonce));
         root.dataset.synced = String(Number(root.dataset.synced || 0) + data.results.length);
-        const refused = data.results.filter((r) => r.code === "no_access").length;
-        if (refused) {
-          show({tone: "error", code: "no_access", title: fill(words.not_sent, {n: refused})});
+        data.results.forEach(remember);
+        const ended = data.results.filter((r) => r.code === "no_access").length;
+        if (ended) {
+          show({tone: "error", code: "no_access", title: fill(words.not_sent, {n: ended})});
         }
+        refusedLater(data.results, batch);
       }
     } catch (e) { /* still offline; try again later */ }
     finally {
@@ -316,6 +467,62 @@
     codeInput.value = "";
     scan(value, started);
   });
+
+  /* ---------- walk-ins without network ---------- */
+
+  const walkInForm = document.getElementById("door-walk-in-offline");
+  const walkInLink = document.getElementById("door-walk-in-link");
+
+  function openWalkIn() {
+    walkInForm.hidden = false;
+    walkInForm.querySelector("input[name=name]").focus();
+  }
+
+  function closeWalkIn() {
+    walkInForm.hidden = true;
+    walkInForm.reset();
+    if (location.pathname.endsWith("/walk-in")) history.replaceState(null, "", location.pathname.replace(/\/walk-in$/, ""));
+  }
+
+  if (walkInForm && walkInLink) {
+    walkInLink.addEventListener("click", (event) => {
+      if (!offlineNow()) return; // online: the full walk-in page, with its checks
+      event.preventDefault();
+      openWalkIn();
+    });
+    document.getElementById("door-walk-in-close").addEventListener("click", closeWalkIn);
+    walkInForm.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const field = (name) => walkInForm.querySelector(`input[name=${name}]`).value.trim();
+      const item = {kind: "walk_in", nonce: nonce(), at: Date.now(), list: cfg.list,
+                    name: field("name"), organisation: field("organisation"), phone: field("phone")};
+      if (!item.name || !item.phone) return;
+      item.shown = item.name;
+      await queue.add(item);
+      closeWalkIn();
+      show({tone: "ok", code: "walk_in_saved", title: fill(words.welcome, {name: item.name}),
+            detail: item.organisation, extra: words.walk_in_saved});
+      pendingLine(item);
+      showQueue();
+      flush();
+    });
+    // The walk-in page opened without network: the service worker gave this page instead.
+    if (location.pathname.endsWith("/walk-in")) openWalkIn();
+  }
+
+  // What this phone let in offline, and has not sent yet, survives a reload or a restart.
+  async function restore() {
+    const mine = (await admitted.all().catch(() => null)) || [];
+    const prefix = cfg.list + ":";
+    for (const entry of mine) {
+      if (entry.key.startsWith(prefix)) localIn.set(entry.key.slice(prefix.length), entry);
+    }
+    const waiting = (await queue.all().catch(() => null)) || [];
+    waiting.filter((item) => String(item.list) === String(cfg.list))
+      .sort((a, b) => a.at - b.at).forEach(pendingLine);
+  }
+
+  const doorReady = Promise.all([restore(), keptCopy()]).catch(() => null);
 
   /* ---------- the camera ---------- */
 
@@ -394,17 +601,54 @@
     cameraNote.textContent = words.camera_needs_https;
     cameraNote.hidden = false;
   } else if (cfg.autostart === "1") {
-    startCamera();
+    // Once the page can decide scans: loading the decoder must not hold up the list.
+    setTimeout(() => doorReady.then(startCamera), 0);
   }
 
   /* ---------- start ---------- */
 
-  // Let the page reopen without network (secure pages only, like the camera).
+  // Over plain http:// on a hall address, nothing can be kept for offline: say so at once.
+  const insecure = document.getElementById("door-insecure");
+  if (insecure) insecure.hidden = Boolean(window.isSecureContext);
+
+  // Everything the page needs to open again without network, stored on the first visit:
+  // the page itself (as a shell, without names), its styles and scripts, and the decoder.
+  async function keepForOffline() {
+    if (!("caches" in window) || !window.isSecureContext) return;
+    const cache = await caches.open(CACHE);
+    const files = new Set([cfg.ponyfillUrl, cfg.wasmUrl]);
+    document.querySelectorAll("link[rel=stylesheet], link[rel=icon], script[src]").forEach((el) => {
+      files.add(el.getAttribute("href") || el.getAttribute("src"));
+    });
+    const missing = [];
+    for (const file of files) {
+      const url = new URL(file, location.href);
+      if (url.origin === location.origin && !(await cache.match(url))) missing.push(url);
+    }
+    const page = new URL(location.pathname.replace(/\/walk-in$/, ""), location.origin);
+    const shell = new URL(page);
+    shell.searchParams.set("shell", "1");
+    shell.searchParams.set("list", cfg.list);
+    // Once the service worker looks after this page, it keeps the shell fresh itself.
+    const keptShell = navigator.serviceWorker.controller && (await cache.match(page));
+    await Promise.all([
+      ...missing.map((url) => fetch(url, {credentials: "same-origin"}).then(
+        (response) => (response.ok ? cache.put(url, response) : null))),
+      keptShell ? null : fetch(shell, {credentials: "same-origin"}).then(
+        (response) => (response.ok ? cache.put(page, response) : null)),
+    ]);
+  }
+
   if ("serviceWorker" in navigator && window.isSecureContext && cfg.serviceWorker) {
-    navigator.serviceWorker.register(cfg.serviceWorker, {scope: "/"}).then(
+    const registered = navigator.serviceWorker.register(cfg.serviceWorker, {scope: "/"}).then(
       () => { root.dataset.serviceWorker = "registered"; },
       () => { root.dataset.serviceWorker = "failed"; },
     );
+    const kept = navigator.onLine === false ? Promise.resolve() : keepForOffline();
+    Promise.all([registered, kept, navigator.serviceWorker.ready]).then(() => {
+      root.dataset.offlineReady = "1";
+      root.dataset.offlineReadyMs = String(Math.round(performance.now()));
+    }).catch(() => { root.dataset.offlineReady = "0"; });
   }
 
   if (!verdictBox.hidden && !verdictBox.querySelector(".verdict-extra a")) {
@@ -423,19 +667,21 @@
     }
   });
 
-  // Searching by name needs the server; offline, say so instead of leaving the page.
+  // Searching by name needs the server; offline, say so and offer the walk-in form.
   const searchForm = document.getElementById("door-search-form");
   if (searchForm) {
     searchForm.addEventListener("submit", (event) => {
-      if (navigator.onLine === false) {
+      if (offlineNow()) {
         event.preventDefault();
         show({tone: "warn", code: "offline_search", title: words.search_offline});
       }
     });
   }
+
   window.addEventListener("online", () => { showQueue(); flush(); loadSnapshot(); });
   window.addEventListener("offline", showQueue);
   setInterval(flush, 5000);
-  setInterval(() => { if (navigator.onLine !== false) loadSnapshot(); }, 60000);
-  loadSnapshot().then(showQueue).then(flush);
+  setInterval(() => { if (!offlineNow()) loadSnapshot(); }, REFRESH_MS);
+  setInterval(followRecent, RECENT_MS);
+  doorReady.then(showQueue).then(loadSnapshot).then(flush);
 })();
