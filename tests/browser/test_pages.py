@@ -60,50 +60,130 @@ def test_invalid_event_keeps_what_was_typed_in_the_browser(page_for):
     expect(page.locator("#title")).to_have_value("Rakor Tanpa Tempat")
 
 
-PAGES = [
-    ("public-event", f"/e/{FOLLOW_UP_SLUG}", False),
-    ("personal", "PERSONAL", False),
-    ("login", "/login", False),
-    ("events", "/", True),
-    ("event", f"/events/{DEMO_SLUG}", True),
-    ("event-form", "/events/new", True),
-    ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new", True),
-    ("participants", f"/events/{DEMO_SLUG}/participants", True),
-    ("outbox", f"/events/{DEMO_SLUG}/outbox", True),
-    ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi", True),
-    ("attendance", f"/events/{DEMO_SLUG}/attendance", True),
-    ("door-access", f"/events/{DEMO_SLUG}/door-access", True),
-    ("minutes", f"/events/{DEMO_SLUG}/minutes", True),
+def _pages_data(app) -> dict:
+    """What the page tour needs beyond the demo: an invitation, a door link, arrivals, a
+    second check-in list and the demo meeting's minutes finalised."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from coordination.auth.models import User
+    from coordination.door import access
+    from coordination.door import services as door
+    from coordination.door.services import DoorActor
+    from coordination.events.models import Event
+    from coordination.minutes import services as minutes
+    from coordination.registration.models import Invitation, Registration
+
+    with app.app_context():
+        meeting = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        follow_up = db.session.scalar(sa.select(Event).where(Event.slug == FOLLOW_UP_SLUG))
+        organiser = db.session.scalar(sa.select(User).where(User.email == ORGANISER.email))
+        people = db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == meeting.id)
+            .order_by(Registration.id)
+            .limit(5)
+        ).all()
+        main = door.default_list(meeting)
+        for person in people:
+            if door.present_on(main, person) is None:
+                door.admit(meeting, main, person, DoorActor("Pintu Utara"))
+        if len(door.lists_of(meeting)) < 2:
+            door.add_list(meeting, "Sesi siang", None, None)
+        invitation = Invitation(
+            event_id=follow_up.id,
+            full_name="Bapak Sutrisno Wibowo",
+            organisation="KUD Sumber Rejeki Desa Tegalsiwalan",
+            position="Ketua Pengawas",
+            phone="+6281234560001",
+        )
+        db.session.add(invitation)
+        link, _pin = access.create_link(follow_up, "Pintu Selatan")
+        record = minutes.minutes_of(meeting)
+        if not record.is_final:
+            record.chair_name = "Joko Rohani Sanjaya"
+            record.taker_name = "Siti Rahayu"
+            record.signed_place = "Probolinggo"
+            record.signed_on = date(2018, 11, 23)
+            minutes.finalise(record, organiser, record.version)
+        db.session.commit()
+        return {
+            "person": people[0].id,
+            "personal": people[0].link_token,
+            "invitation": invitation.token,
+            "door_link": link.token,
+        }
+
+
+# Every page an organiser, a participant or the door sees, once per viewport and language.
+# (screenshot name or None, path; {…} is filled from _pages_data)
+PUBLIC_PAGES = [
+    ("login", "/login"),
+    ("public-event", f"/e/{FOLLOW_UP_SLUG}"),
+    ("personal", "/r/{personal}"),
+    ("personal-edit", "/r/{personal}/edit"),
+    ("invitation", "/i/{invitation}"),
+    ("door-pin", "/d/{door_link}"),
+]
+ORGANISER_PAGES = [
+    ("events", "/"),
+    ("event", f"/events/{DEMO_SLUG}"),
+    ("event-form", "/events/new"),
+    ("event-edit", f"/events/{DEMO_SLUG}/edit"),
+    ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new"),
+    ("participants", f"/events/{DEMO_SLUG}/participants"),
+    ("participant-form", f"/events/{DEMO_SLUG}/participants/new"),
+    ("participant-edit", f"/events/{DEMO_SLUG}/participants/{{person}}"),
+    ("invitations", f"/events/{FOLLOW_UP_SLUG}/invitations"),
+    ("questions", f"/events/{DEMO_SLUG}/questions"),
+    ("outbox", f"/events/{DEMO_SLUG}/outbox"),
+    ("poster", f"/events/{FOLLOW_UP_SLUG}/poster"),
+    ("badge-style", f"/events/{DEMO_SLUG}/badge-style"),
+    ("door-access", f"/events/{FOLLOW_UP_SLUG}/door-access"),
+    ("checkin-lists", f"/events/{DEMO_SLUG}/checkin-lists"),
+    ("attendance", f"/events/{DEMO_SLUG}/attendance"),
+    ("attendance-projector", f"/events/{DEMO_SLUG}/attendance?projector=1"),
+    ("attendance-log", f"/events/{DEMO_SLUG}/attendance/log"),
+    ("attendance-paper", f"/events/{DEMO_SLUG}/attendance/paper"),
+    ("export", f"/events/{DEMO_SLUG}/export"),
+    ("minutes", f"/events/{FOLLOW_UP_SLUG}/minutes"),
+    ("minutes-final", f"/events/{DEMO_SLUG}/minutes"),
+    ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi"),
+    ("walk-in", f"/events/{DEMO_SLUG}/door/walk-in"),
 ]
 
 
-@pytest.mark.parametrize("viewport_name,viewport", [("phone", PHONE), ("desktop", DESKTOP)])
-def test_pages_pass_axe_without_serious_violations_and_are_screenshotted(
-    page_for, live_app, viewport_name, viewport
-):
-    import sqlalchemy as sa
-
-    from coordination.registration.models import Registration
-
-    with live_app.app_context():
-        token = db.session.scalar(sa.select(Registration.link_token).limit(1))
-    page = page_for(viewport)
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_page_fits_a_phone_and_passes_axe_in_both_languages(page_for, live_app, language):
+    """At 393 px nothing pans sideways, and axe finds nothing, on phone and desktop."""
+    data = _pages_data(live_app)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
-    logged_in = False
-    for name, path, needs_login in PAGES:
-        if needs_login and not logged_in:
-            log_in(page)
-            logged_in = True
-        page.goto(f"/r/{token}" if path == "PERSONAL" else path)
-        expect(page.locator("h1")).to_be_visible()
-        assert "/login" not in page.url or path == "/login", path
-        results = Axe().run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                problems.append(f"{path}: {violation['id']} {violation['help']}")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport_name}.png"), full_page=False)
-    assert problems == []
+    for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = page_for(viewport)
+        page.goto("/login")
+        page.click(f"button[name=language][value={language}]")
+        for group, pages in (("public", PUBLIC_PAGES), ("organiser", ORGANISER_PAGES)):
+            if group == "organiser":
+                log_in(page)
+                if language == "en":
+                    page.click("button[name=language][value=en]")
+            for name, path in pages:
+                url = path.format(**data)
+                page.goto(url)
+                expect(page.locator("h1")).to_be_visible()
+                assert "/login" not in page.url or url == "/login", url
+                expect(page.locator("html")).to_have_attribute("lang", language)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    problems.append(f"{url}: {width} px wide on a {viewport['width']} px screen")
+                for violation in Axe().run(page).response["violations"]:
+                    problems.append(f"{url} {viewport_name}: {violation['id']} {violation['help']}")
+                suffix = "" if language == "id" else "-en"
+                page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport_name}{suffix}.png"))
+        page.context.close()
+    assert not problems, "\n".join(problems)
 
 
 def test_no_request_leaves_the_app(page_for, live_server):
