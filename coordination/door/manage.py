@@ -152,6 +152,7 @@ def dashboard(event: Event):
         lists=services.lists_of(event),
         summary=attendance.attendance(event, checkin_list),
         quorum_form=QuorumForm(rule=event.quorum_rule),
+        projector=request.args.get("projector") == "1",
     )
 
 
