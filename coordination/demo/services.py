@@ -297,3 +297,9 @@ def load_demo(today: date | None = None) -> Event:
 
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def only_demo_accounts() -> bool:
+    """True while the accounts are the demo's and nobody else's: the login page may show them."""
+    emails = set(db.session.scalars(sa.select(User.email)))
+    return bool(emails) and emails <= {account.email for account in ACCOUNTS}
