@@ -193,6 +193,16 @@ def test_closed_registration_and_full_event_say_so(client, ctx, event_slug):
     assert "Pendaftaran sudah ditutup." in client.get(f"/e/{event_slug}").text
 
 
+def test_someone_who_scans_the_poster_after_the_opening_can_still_register(client, ctx, organiser):
+    now = utcnow()
+    slug = factories.make_event(
+        organiser["id"], starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=3)
+    )
+    assert "Pendaftaran sudah ditutup." not in client.get(f"/e/{slug}").text
+    assert register(client, slug).status_code == 302
+    assert len(rows(Registration)) == 1
+
+
 def test_personal_pages_are_never_cached_and_unknown_links_are_404(client, ctx, event_slug):
     register(client, event_slug)
     token = rows(Registration)[0].link_token

@@ -53,9 +53,11 @@ def local_in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     return None if value is None else local_time(value, tz_name).replace(tzinfo=None)
 
 
-def time_field(label, required: bool = True):
+def time_field(label, required: bool = True, description: str = ""):
     validators = [InputRequired()] if required else [Optional()]
-    return DateTimeLocalField(label, format=TIME_FORMAT, validators=validators)
+    return DateTimeLocalField(
+        label, format=TIME_FORMAT, validators=validators, description=description
+    )
 
 
 class EventForm(FlaskForm):
@@ -80,7 +82,11 @@ class EventForm(FlaskForm):
         _l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100000)]
     )
     registration_opens_at = time_field(_l("Registration opens"), required=False)
-    registration_closes_at = time_field(_l("Registration closes"), required=False)
+    registration_closes_at = time_field(
+        _l("Registration closes"),
+        required=False,
+        description=_l("Leave empty to keep registration open until the event ends."),
+    )
     waitlist_enabled = BooleanField(
         _l("When all seats are taken, let people join a waiting list"), default=True
     )
