@@ -88,6 +88,17 @@ def test_registering_twice_gives_no_second_seat_and_reveals_nothing(client, ctx,
     assert [m.recipient for m in rows(OutboxMessage)] == ["siti@example.org"] * 2
 
 
+def test_someone_who_lost_their_link_is_given_the_organisers_contact(client, ctx, event_slug):
+    event = db.session.scalar(sa.select(Event))
+    register(client, event_slug, email="")
+    again = register(client, event_slug, email="")
+    assert "meja registrasi" in again.text  # no contact set: the desk on the day
+    event.contact = "Sekretariat Dekopinda, telp. (0335) 841 234"
+    db.session.commit()
+    again = register(client, event_slug, email="")
+    assert "Kontak:</strong> Sekretariat Dekopinda, telp. (0335) 841 234" in again.text
+
+
 def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client, ctx, event_slug):
     register(client, event_slug)
     register(client, event_slug, phone="0812-0000-0002", email="b@example.org")

@@ -29,6 +29,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 DEMO_SLUG = "rakor-bale-hinggil"
 FOLLOW_UP_SLUG = "rakor-lanjutan-koperasi-probolinggo"
 ORGANISING_BODY = "Dekopinda Kabupaten Probolinggo"
+DEMO_CONTACT = "Sekretariat Dekopinda Kabupaten Probolinggo, telp. (0335) 841 234"
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def load_demo(today: date | None = None) -> Event:
             ),
             venue_name="Aula Bale Hinggil",
             venue_address="Jl. Panglima Sudirman, Kraksaan, Kabupaten Probolinggo, Jawa Timur",
+            contact=DEMO_CONTACT,
             timezone="Asia/Jakarta",
             starts_at=_at(day, 13),
             ends_at=_at(day, 16),
@@ -265,6 +267,7 @@ def load_demo(today: date | None = None) -> Event:
             description="Tindak lanjut rakor bersama: laporan kemajuan program per koperasi.",
             venue_name="Aula Bale Hinggil",
             venue_address="Jl. Panglima Sudirman, Kraksaan, Kabupaten Probolinggo, Jawa Timur",
+            contact=DEMO_CONTACT,
             timezone="Asia/Jakarta",
             starts_at=_at(follow_day, 9),
             ends_at=_at(follow_day, 12),

@@ -73,6 +73,13 @@ class EventForm(FlaskForm):
         description=_l("For example: Dekopinda Kabupaten Probolinggo"),
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    contact = StringField(
+        _l("Contact for participants"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Shown on the event's public pages, e.g. a secretariat's name and office telephone."
+        ),
+    )
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=500)])
     timezone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
@@ -122,6 +129,7 @@ class EventForm(FlaskForm):
         values["description"] = values["description"] or ""
         values["venue_address"] = values["venue_address"] or ""
         values["reserved_seats"] = values["reserved_seats"] or 0
+        values["contact"] = values["contact"] or ""
         return EventData(**values)
 
     def fill_from(self, event) -> None:

@@ -25,6 +25,8 @@ class Event(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     venue_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     venue_address: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    # Whom participants call, e.g. "Sekretariat Dekopinda, 0335 123456": shown on public pages.
+    contact: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     timezone: so.Mapped[str] = so.mapped_column(sa.String(40), default="Asia/Jakarta")
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
