@@ -195,3 +195,24 @@ def test_an_invitation_sent_by_mistake_can_be_taken_back(client, invited):
     assert client.get(f"/i/{token}").status_code == 404
     names = db.session.scalars(sa.select(Invitation.full_name)).all()
     assert names == ["Siti Rahayu"]
+
+
+def test_an_invitation_shows_the_agenda_and_the_way_to_the_venue(client, invited):
+    from datetime import timedelta
+
+    from coordination.events.models import Event
+    from coordination.events.services import AgendaItemData, add_agenda_item
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == invited))
+    add_agenda_item(
+        event, AgendaItemData("Laporan kemajuan koperasi", event.starts_at + timedelta(minutes=15))
+    )
+    event.contact = "Sekretariat Dekopinda, telp. (0335) 841 234"
+    db.session.commit()
+    page = client.get(f"/i/{invitation('Siti Rahayu').token}").text
+    assert "Laporan kemajuan koperasi" in page and "Buka peta" in page
+    assert "Sekretariat Dekopinda, telp. (0335) 841 234" in page
+    assert page.index('href="#register"') < page.index("Laporan kemajuan koperasi")
+    public = client.get(f"/e/{invited}").text
+    assert public.index('href="#register"') < public.index("Laporan kemajuan koperasi")
+    assert "google.com/maps/search/?api=1&amp;query=" in public
