@@ -9,7 +9,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -28,7 +27,7 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
-from coordination.forms import FlaskForm, enum_choices
+from coordination.forms import FlaskForm, Form, enum_choices
 from coordination.i18n import local_time
 
 from .messages import ERROR_MESSAGES
