@@ -84,9 +84,24 @@ def test_a_list_with_one_bad_row_imports_nothing_and_names_the_rows(
     response = upload(client, event_slug, "undangan.csv", bad.encode())
     assert "Tidak ada yang diimpor" in response.text
     assert "Baris 4: nama kosong" in response.text
-    assert "Baris 5: nomor HP tidak valid" in response.text
-    assert "Baris 6: nomor HP atau e-mail sudah ada di daftar" in response.text
+    assert "Baris 5: nomor HP tidak valid: “0812”" in response.text
+    assert "Baris 6: nomor HP atau e-mail sudah ada di daftar: “siti@example.org”" in response.text
     assert db.session.scalars(sa.select(Invitation)).all() == []
+
+
+def test_a_row_with_several_mistakes_names_each_with_the_value_typed(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    bad = "nama;instansi;jabatan;hp;email\n;KUD Paiton;;0812-12;budi@paiton\n"
+    page = upload(client, event_slug, "undangan.csv", bad.encode()).text
+    assert "Baris 2: nama kosong" in page
+    assert "Baris 2: nomor HP tidak valid: “0812-12”" in page
+    assert "Baris 2: e-mail tidak valid: “budi@paiton”" in page
 
 
 def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser, event_slug):  # noqa: F811
