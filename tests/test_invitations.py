@@ -230,4 +230,4 @@ def test_an_invitation_shows_the_agenda_and_the_way_to_the_venue(client, invited
     assert page.index('href="#register"') < page.index("Laporan kemajuan koperasi")
     public = client.get(f"/e/{invited}").text
     assert public.index('href="#register"') < public.index("Laporan kemajuan koperasi")
-    assert "google.com/maps/search/?api=1&amp;query=" in public
+    assert "google.com/maps/search/?api=1&amp;query=Aula" in public

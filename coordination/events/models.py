@@ -1,6 +1,7 @@
 """Events, who runs them, and their agenda."""
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -63,6 +64,12 @@ class Event(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def map_url(self) -> str:
+        """A map search for the venue: opens the phone's map app, or the map site."""
+        place = ", ".join(part for part in (self.venue_name, self.venue_address) if part)
+        return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": place})
 
     agenda: so.Mapped[list["AgendaItem"]] = so.relationship(
         back_populates="event",
