@@ -225,6 +225,7 @@ def test_forms_say_what_is_wrong_next_to_the_right_field_on_a_phone(page_for, pa
     page.screenshot(path=str(SCREENSHOTS / "lost-link-phone.png"))
 
     log_in(page)
+    page.click("button[name=language][value=id]")  # the tour may have left the account in English
     page.goto(f"/events/{FOLLOW_UP_SLUG}/invitations")
     page.set_input_files(
         "#file",
