@@ -182,12 +182,12 @@ def _finalise_saved(event, minutes, stale: bool):
 
 @bp.get("/minutes/finalise")
 @login_required
-def confirm_finalise(slug: str):
+@event_view()
+def confirm_finalise(event: Event):
     """Ask before locking: what finalising freezes, and a button that does it."""
-    event = event_for(current_user, slug)
     minutes = services.minutes_of(event)
     if minutes.is_final:
-        return redirect(url_for("minutes.edit", slug=slug))
+        return redirect(url_for("minutes.edit", slug=event.slug))
     form = FinaliseForm(version=minutes.version)
     return render_template(
         "minutes/confirm_finalise.html",

@@ -2,15 +2,15 @@
 
 Existing events get an empty contact; pages then name the organising body, as before.
 
-Revision ID: 0016_event_contact
-Revises: 0015_door_link_creator
+Revision ID: 0017_event_contact
+Revises: 0016_mail_attempts
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_event_contact"
-down_revision = "0015_door_link_creator"
+revision = "0017_event_contact"
+down_revision = "0016_mail_attempts"
 branch_labels = None
 depends_on = None
 
