@@ -2,15 +2,15 @@
 
 Existing events get an empty contact; pages then name the organising body, as before.
 
-Revision ID: 0017_event_contact
-Revises: 0016_mail_attempts
+Revision ID: 0023_event_contact
+Revises: 0022_representation_direction
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_event_contact"
-down_revision = "0016_mail_attempts"
+revision = "0023_event_contact"
+down_revision = "0022_representation_direction"
 branch_labels = None
 depends_on = None
 
