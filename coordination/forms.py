@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as _FlaskForm
 from flask_wtf.form import _Auto, _is_submitted
 from werkzeug.datastructures import ImmutableMultiDict
+from wtforms import Form as _Form
 from wtforms.fields.choices import SelectChoice
 
 from coordination.text import has_hidden_characters
@@ -42,6 +43,25 @@ WTFORMS_MESSAGES = (
     _l("CSRF token missing."),
     _l("CSRF token expired."),
     _l("File does not have an approved extension."),
+    _l("CSRF failed."),
+    _l("Date must be at least %(min)s."),
+    _l("Date must be at most %(max)s."),
+    _l("Date must be between %(min)s and %(max)s."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Invalid IP address."),
+    _l("Invalid Mac address."),
+    _l("Invalid URL."),
+    _l("Invalid UUID."),
+    _l("Invalid value, can't be any of: %(values)s."),
+    _l("Invalid value, must be one of: %(values)s."),
+    _l("Not a valid decimal value."),
+    _l("Not a valid float value."),
+    _l("Not a valid week value."),
+    _l("This field cannot be edited."),
+    _l("This field is disabled and cannot have a value."),
+    _l("Invalid choice(s): one or more data inputs could not be coerced."),
+    _l("File does not have an approved extension: {extensions}"),
 )
 
 
@@ -54,6 +74,16 @@ def _plural_messages():  # never called: here so that `make messages` extracts t
     ngettext(
         "Field cannot be longer than %(max)d character.",
         "Field cannot be longer than %(max)d characters.",
+        1,
+    )
+    ngettext(
+        "Field must be exactly %(max)d character long.",
+        "Field must be exactly %(max)d characters long.",
+        1,
+    )
+    ngettext(
+        "'%(value)s' is not a valid choice for this field.",
+        "'%(value)s' are not valid choices for this field.",
         1,
     )
 
@@ -117,3 +147,11 @@ def _fields(form):
 def enum_choices(labelled) -> list[SelectChoice]:
     """A select field's choices from a LabelledEnum: every member with its label, in order."""
     return [SelectChoice(member.value, member.label) for member in labelled]
+
+
+class Form(_Form):
+    """A form inside a form (rows of a FieldList): WTForms' messages in the user's language too."""
+
+    class Meta(_Form.Meta):
+        def get_translations(self, form):
+            return _BabelTranslations()

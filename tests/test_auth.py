@@ -68,3 +68,23 @@ def test_logout_ends_the_session(client, as_user, organiser):
     as_user(organiser)
     assert client.post("/logout").status_code == 302
     assert client.get("/").status_code == 302
+
+
+def test_the_front_page_welcomes_instead_of_asking_to_log_in(client, organiser):
+    response = client.get("/")
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").text
+    assert "Selamat datang di Rakor" in page
+    assert "Silakan masuk untuk membuka halaman tersebut" not in page
+
+
+def test_the_login_page_shows_the_demo_logins_only_while_the_demo_is_alone(client, ctx):
+    from coordination.demo.services import ORGANISER, load_demo
+
+    load_demo()
+    db.session.commit()
+    page = client.get("/login").text
+    assert "Coba demo" in page and ORGANISER.email in page and ORGANISER.password in page
+    factories.make_user("organiser", email="sekretariat@dinas.example")
+    page = client.get("/login").text
+    assert "Coba demo" not in page and ORGANISER.password not in page

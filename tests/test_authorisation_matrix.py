@@ -142,6 +142,7 @@ MATRIX = {
     ("GET", "/events/<slug>/minutes"):                                       (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/minutes"):                                      (302, 302, 404, 404, 302, 404, 422, 422),
     ("GET", "/events/<slug>/minutes.pdf"):                                   (302, 302, 404, 404, 302, 404, 200, 200),
+    ("GET", "/events/<slug>/minutes/finalise"):                              (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/minutes/finalise"):                             (302, 302, 404, 404, 302, 404, 400, 400),
     ("POST", "/events/<slug>/minutes/reopen"):                               (302, 302, 404, 404, 302, 404, 422, 422),
     ("GET", "/events/<slug>/outbox"):                                        (302, 302, 404, 404, 302, 404, 200, 200),

@@ -309,6 +309,31 @@ def test_dashboard_shows_quorum_by_the_organisers_rule(app, as_user, organiser, 
     assert "Kuorum tercapai" in client.get(f"/events/{SLUG}/attendance").text
 
 
+def test_dashboard_says_how_many_came_and_the_quorum_apart(as_user, organiser, people):
+    client = as_user(organiser)
+    client.post(f"/events/{SLUG}/attendance/quorum", data={"rule": "registered"})
+    for person in people[:2]:
+        scan(client, person["code"])
+    page = client.get(f"/events/{SLUG}/attendance").text
+    assert "2 hadir, kuorum 3" in page and "yang diperlukan" not in page
+
+
+def test_dashboard_lists_organisations_in_natural_order(as_user, organiser, make, event_slug):
+    villages = ["Desa 10", "Desa 2", "desa 11", "Desa 1"]
+    for village in villages:
+        make(factories.make_participants, event_slug, 1, organisation=village)
+    rows = as_user(organiser).get(f"/events/{SLUG}/attendance.json").get_json()["by_organisation"]
+    assert [row[0] for row in rows] == ["Desa 1", "Desa 2", "Desa 10", "desa 11"]
+
+
+def test_projector_mode_drops_the_site_header_and_settings(as_user, organiser, people):
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/attendance?projector=1").text
+    assert 'class="projector"' in page and "dashboard-settings" not in page
+    assert "Keluar dari mode proyektor" in page
+    assert "dashboard-settings" in client.get(f"/events/{SLUG}/attendance").text
+
+
 def test_a_ten_hour_door_shift_needs_no_new_login_or_csrf_token(tmp_path, organiser, people):
     config = TestConfig(database_url(tmp_path))
     config.WTF_CSRF_ENABLED = True

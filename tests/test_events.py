@@ -308,8 +308,15 @@ def test_the_event_page_says_whether_registration_is_open_now(client, as_user, o
     )
     as_user(organiser)
     assert "dibuka sekarang" in client.get(f"/events/{coming}").text
-    # The window reads "until the event": the event has started, so it is closed.
-    assert "sekarang ditutup" in client.get(f"/events/{started}").text
+    # The window runs "until the event ends": a started event still takes registrations.
+    assert "dibuka sekarang" in client.get(f"/events/{started}").text
+    ended = make(
+        factories.make_event,
+        organiser["id"],
+        starts_at=utcnow() - timedelta(hours=3),
+        ends_at=utcnow() - timedelta(hours=1),
+    )
+    assert "sekarang ditutup" in client.get(f"/events/{ended}").text
 
 
 def test_an_agenda_item_on_another_day_says_its_date_and_is_flagged(

@@ -105,6 +105,38 @@ def test_wtforms_own_messages_speak_the_users_language(client, as_user, make):
     assert "This field is required." in client.post("/events/new", data={"title": ""}).text
 
 
+def test_every_built_in_form_message_has_its_indonesian(tmp_path):
+    """WTForms and Flask-WTF write some messages themselves; each must be in our catalogue."""
+    import re
+
+    import flask_wtf
+    import wtforms
+
+    written = set()
+    for package in (wtforms, flask_wtf):
+        for path in Path(package.__file__).parent.rglob("*.py"):
+            written |= set(re.findall(r'gettext\(\s*"([^"]+)"', path.read_text()))
+    programmer_errors = {"Choices cannot be None.", "Invalid field name '%s'."}
+    with PO_FILE.open("rb") as po:
+        catalogue = read_po(po)
+    translated = set()
+    for message in catalogue:
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if all(strings):
+            translated |= set(ids)
+    assert written - programmer_errors - translated == set()
+
+
+def test_a_too_long_minutes_section_says_so_in_indonesian(app):
+    from coordination.minutes.forms import SectionForm
+
+    with app.test_request_context(headers={"Accept-Language": "id"}):
+        form = SectionForm(data={"discussion": "x" * 20_001, "conclusions": ""})
+        assert not form.validate()
+        assert form.discussion.errors == ["Isian paling banyak 20000 karakter."]
+
+
 def test_no_text_to_translate_hides_inside_an_f_string():
     """Babel's extractor reads an f-string as one token: a _() inside it never reaches the
     catalogue, and Indonesian users get the English (an invitation once went out so)."""

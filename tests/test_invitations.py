@@ -84,9 +84,24 @@ def test_a_list_with_one_bad_row_imports_nothing_and_names_the_rows(
     response = upload(client, event_slug, "undangan.csv", bad.encode())
     assert "Tidak ada yang diimpor" in response.text
     assert "Baris 4: nama kosong" in response.text
-    assert "Baris 5: nomor HP tidak valid" in response.text
-    assert "Baris 6: nomor HP atau e-mail sudah ada di daftar" in response.text
+    assert "Baris 5: nomor HP tidak valid: “0812”" in response.text
+    assert "Baris 6: nomor HP atau e-mail sudah ada di daftar: “siti@example.org”" in response.text
     assert db.session.scalars(sa.select(Invitation)).all() == []
+
+
+def test_a_row_with_several_mistakes_names_each_with_the_value_typed(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    as_user(organiser)
+    bad = "nama;instansi;jabatan;hp;email\n;KUD Paiton;;0812-12;budi@paiton\n"
+    page = upload(client, event_slug, "undangan.csv", bad.encode()).text
+    assert "Baris 2: nama kosong" in page
+    assert "Baris 2: nomor HP tidak valid: “0812-12”" in page
+    assert "Baris 2: e-mail tidak valid: “budi@paiton”" in page
 
 
 def test_xlsx_lists_and_the_template_round_trip(client, ctx, as_user, organiser, event_slug):  # noqa: F811
@@ -195,3 +210,24 @@ def test_an_invitation_sent_by_mistake_can_be_taken_back(client, invited):
     assert client.get(f"/i/{token}").status_code == 404
     names = db.session.scalars(sa.select(Invitation.full_name)).all()
     assert names == ["Siti Rahayu"]
+
+
+def test_an_invitation_shows_the_agenda_and_the_way_to_the_venue(client, invited):
+    from datetime import timedelta
+
+    from coordination.events.models import Event
+    from coordination.events.services import AgendaItemData, add_agenda_item
+
+    event = db.session.scalar(sa.select(Event).where(Event.slug == invited))
+    add_agenda_item(
+        event, AgendaItemData("Laporan kemajuan koperasi", event.starts_at + timedelta(minutes=15))
+    )
+    event.contact = "Sekretariat Dekopinda, telp. (0335) 841 234"
+    db.session.commit()
+    page = client.get(f"/i/{invitation('Siti Rahayu').token}").text
+    assert "Laporan kemajuan koperasi" in page and "Buka peta" in page
+    assert "Sekretariat Dekopinda, telp. (0335) 841 234" in page
+    assert page.index('href="#register"') < page.index("Laporan kemajuan koperasi")
+    public = client.get(f"/e/{invited}").text
+    assert public.index('href="#register"') < public.index("Laporan kemajuan koperasi")
+    assert "google.com/maps/search/?api=1&amp;query=Aula" in public

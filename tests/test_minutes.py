@@ -435,6 +435,13 @@ def test_a_big_events_draft_renders_in_the_background_and_the_final_one_at_once(
 FINALISE = {"finalise": "Finalkan notulen"}  # the button, as the browser sends it when clicked
 
 
+def answer_yes(client, question_url: str):
+    """The second step of "Finalkan notulen": the page that asks, then its yes."""
+    question = client.get(question_url).text
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', question).group(1)
+    return client.post(f"/events/{SLUG}/minutes/finalise", data={"version": version})
+
+
 def not_finalised(app) -> str:
     """The "not final yet" notice as the page shows it, in the page's language."""
     from coordination.minutes.messages import MESSAGES
@@ -450,6 +457,13 @@ def test_finalising_keeps_what_was_typed_but_never_saved(app, as_user, organiser
     data = editor_form(client) | FILLED | {"sections-1-conclusions": typed} | FINALISE
     response = client.post(f"/events/{SLUG}/minutes", data=data)
     assert response.status_code == 302
+    # Saved, not yet locked: a page says what finalising freezes and asks first.
+    question = client.get(response.location).text
+    assert "Finalkan notulen?" in question and "daftar hadir" in question
+    assert f"{FILLED['chair_name']} sebagai pimpinan rapat" in question
+    with app.app_context():
+        assert db.session.scalar(sa.select(Minutes.status)) == "draft"
+    response = answer_yes(client, response.location)
     page = client.get(response.location).text
     assert "Notulen sudah final" in page and typed in page and "Buka kembali" in page
     assert typed in "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
@@ -484,6 +498,7 @@ def test_a_finalise_that_clashes_with_a_colleague_finalises_nothing(
     # Finalising from the clash page keeps this editor's text, as saving would.
     final = client.post(f"/events/{SLUG}/minutes", data=form_fields(clash.text) | FINALISE)
     assert final.status_code == 302
+    answer_yes(client, final.location)
     assert "Versi saya" in "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
     with app.app_context():
         minutes = db.session.scalar(sa.select(Minutes))
@@ -559,4 +574,7 @@ def test_finalising_before_the_meeting_ends_is_warned_not_blocked(
     else:
         assert "has not started yet" not in page and "has not ended yet" not in page
     response = client.post(f"/events/{SLUG}/minutes", data=editor_form(client) | FILLED | FINALISE)
+    if warning:  # the question repeats the warning
+        assert warning in client.get(response.location).text
+    response = answer_yes(client, response.location)
     assert "The minutes are final" in client.get(response.location).text

@@ -88,6 +88,17 @@ def test_registering_twice_gives_no_second_seat_and_reveals_nothing(client, ctx,
     assert [m.recipient for m in rows(OutboxMessage)] == ["siti@example.org"] * 2
 
 
+def test_someone_who_lost_their_link_is_given_the_organisers_contact(client, ctx, event_slug):
+    event = db.session.scalar(sa.select(Event))
+    register(client, event_slug, email="")
+    again = register(client, event_slug, email="")
+    assert "meja registrasi" in again.text  # no contact set: the desk on the day
+    event.contact = "Sekretariat Dekopinda, telp. (0335) 841 234"
+    db.session.commit()
+    again = register(client, event_slug, email="")
+    assert "Kontak:</strong> Sekretariat Dekopinda, telp. (0335) 841 234" in again.text
+
+
 def test_full_event_puts_people_on_the_waiting_list_and_a_cancel_promotes(client, ctx, event_slug):
     register(client, event_slug)
     register(client, event_slug, phone="0812-0000-0002", email="b@example.org")
@@ -191,6 +202,16 @@ def test_closed_registration_and_full_event_say_so(client, ctx, event_slug):
     event.registration_closes_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     assert "Pendaftaran sudah ditutup." in client.get(f"/e/{event_slug}").text
+
+
+def test_someone_who_scans_the_poster_after_the_opening_can_still_register(client, ctx, organiser):
+    now = utcnow()
+    slug = factories.make_event(
+        organiser["id"], starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=3)
+    )
+    assert "Pendaftaran sudah ditutup." not in client.get(f"/e/{slug}").text
+    assert register(client, slug).status_code == 302
+    assert len(rows(Registration)) == 1
 
 
 def test_personal_pages_are_never_cached_and_unknown_links_are_404(client, ctx, event_slug):
@@ -353,13 +374,14 @@ def test_the_poster_warns_when_its_link_opens_on_no_phone(
 ):
     as_user(organiser)
     local = client.get(f"/events/{event_slug}/poster").text
-    assert "hanya bisa dibuka komputer ini" in local
+    assert "hanya ada di komputer ini" in local and "agar ponsel bisa memakai kamera" in local
+    assert not any(word in local for word in ("make run", "README", "PUBLIC_BASE_URL", "HTTPS"))
     app.config["PUBLIC_BASE_URL"] = "https://rakor.dekopinda.example"
     public = client.get(f"/events/{event_slug}/poster").text
-    assert "hanya bisa dibuka komputer ini" not in public
+    assert "hanya ada di komputer ini" not in public
     assert "https://rakor.dekopinda.example/e/" in public
     door = client.get(f"/events/{event_slug}/door-access", base_url="http://127.0.0.1:5000").text
-    assert "hanya bisa dibuka komputer ini" not in door  # PUBLIC_BASE_URL is set
+    assert "hanya ada di komputer ini" not in door  # PUBLIC_BASE_URL is set
 
 
 def test_an_organiser_adds_an_official_without_mobile_or_email(

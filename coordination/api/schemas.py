@@ -140,7 +140,7 @@ class EventIn(Input):
     venue_address: text(500) = ""
     registration_opens_at: Moment | None = None
     registration_closes_at: Moment | None = Field(
-        default=None, description="Registration closes when the event starts if left out."
+        default=None, description="Registration closes when the event ends if left out."
     )
     waitlist_enabled: bool = True
 

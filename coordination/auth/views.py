@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
+from coordination.demo.services import ACCOUNTS, only_demo_accounts
 from coordination.extensions import limiter, login_manager
 from coordination.i18n import LANGUAGE_COOKIE
 
@@ -38,6 +39,8 @@ def load_user(user_id: str) -> User | None:
 
 @login_manager.unauthorized_handler
 def unauthorized():
+    if request.path == url_for("events.index"):  # the front door: nothing was asked for yet
+        return redirect(url_for("auth.login"))
     flash(_("Please log in to open that page."), "info")
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
@@ -98,7 +101,8 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(_safe_next(form.next.data))
         form.password.errors.append(_("Wrong e-mail or password."))
-    return render_template("auth/login.html", form=form)
+    demo_accounts = ACCOUNTS if only_demo_accounts() else ()
+    return render_template("auth/login.html", form=form, demo_accounts=demo_accounts)
 
 
 @bp.post("/logout")

@@ -29,6 +29,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 DEMO_SLUG = "rakor-bale-hinggil"
 FOLLOW_UP_SLUG = "rakor-lanjutan-koperasi-probolinggo"
 ORGANISING_BODY = "Dekopinda Kabupaten Probolinggo"
+DEMO_CONTACT = "Sekretariat Dekopinda Kabupaten Probolinggo, telp. (0335) 841 234"
 
 
 @dataclass(frozen=True)
@@ -211,6 +212,7 @@ def load_demo(today: date | None = None) -> Event:
             ),
             venue_name="Aula Bale Hinggil",
             venue_address="Jl. Panglima Sudirman, Kraksaan, Kabupaten Probolinggo, Jawa Timur",
+            contact=DEMO_CONTACT,
             timezone="Asia/Jakarta",
             starts_at=_at(day, 13),
             ends_at=_at(day, 16),
@@ -265,6 +267,7 @@ def load_demo(today: date | None = None) -> Event:
             description="Tindak lanjut rakor bersama: laporan kemajuan program per koperasi.",
             venue_name="Aula Bale Hinggil",
             venue_address="Jl. Panglima Sudirman, Kraksaan, Kabupaten Probolinggo, Jawa Timur",
+            contact=DEMO_CONTACT,
             timezone="Asia/Jakarta",
             starts_at=_at(follow_day, 9),
             ends_at=_at(follow_day, 12),
@@ -297,3 +300,9 @@ def load_demo(today: date | None = None) -> Event:
 
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
+
+
+def only_demo_accounts() -> bool:
+    """True while the accounts are the demo's and nobody else's: the login page may show them."""
+    emails = set(db.session.scalars(sa.select(User.email)))
+    return bool(emails) and emails <= {account.email for account in ACCOUNTS}

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.registration.models import Invitation, Registration, RegistrationStatus
+from coordination.sorting import natural_key
 
 from .models import Checkin, CheckinList, QuorumRule
 
@@ -107,7 +108,7 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
         arrivals=arrivals([came for _, _, came, _ in people if came is not None], event.timezone),
         by_organisation=sorted(
             (tuple(row) for row in organisations.values()),
-            key=lambda row: (-row[1], row[0].casefold()),
+            key=lambda row: (-row[1], natural_key(row[0])),
         ),
     )
 

@@ -167,6 +167,7 @@ def dashboard(event: Event):
         summary=attendance.attendance(event, checkin_list),
         quorum_form=QuorumForm(rule=event.quorum_rule),
         to_review=services.count_reviews(event),
+        projector=request.args.get("projector") == "1",
     )
 
 

@@ -9,7 +9,6 @@ from wtforms import (
     DateTimeLocalField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -28,7 +27,7 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
-from coordination.forms import FlaskForm, enum_choices
+from coordination.forms import FlaskForm, Form, enum_choices
 from coordination.i18n import local_time
 
 from .messages import ERROR_MESSAGES
@@ -53,9 +52,11 @@ def local_in_zone(value: datetime | None, tz_name: str) -> datetime | None:
     return None if value is None else local_time(value, tz_name).replace(tzinfo=None)
 
 
-def time_field(label, required: bool = True):
+def time_field(label, required: bool = True, description: str = ""):
     validators = [InputRequired()] if required else [Optional()]
-    return DateTimeLocalField(label, format=TIME_FORMAT, validators=validators)
+    return DateTimeLocalField(
+        label, format=TIME_FORMAT, validators=validators, description=description
+    )
 
 
 class EventForm(FlaskForm):
@@ -71,6 +72,13 @@ class EventForm(FlaskForm):
         description=_l("For example: Dekopinda Kabupaten Probolinggo"),
     )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
+    contact = StringField(
+        _l("Contact for participants"),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Shown on the event's public pages, e.g. a secretariat's name and office telephone."
+        ),
+    )
     venue_name = StringField(_l("Venue"), validators=[DataRequired(), Length(max=200)])
     venue_address = StringField(_l("Venue address"), validators=[Optional(), Length(max=500)])
     timezone = SelectField(_l("Time zone"), choices=TIME_ZONE_CHOICES, default="Asia/Jakarta")
@@ -80,7 +88,11 @@ class EventForm(FlaskForm):
         _l("Capacity (seats)"), validators=[InputRequired(), NumberRange(min=1, max=100000)]
     )
     registration_opens_at = time_field(_l("Registration opens"), required=False)
-    registration_closes_at = time_field(_l("Registration closes"), required=False)
+    registration_closes_at = time_field(
+        _l("Registration closes"),
+        required=False,
+        description=_l("Leave empty to keep registration open until the event ends."),
+    )
     waitlist_enabled = BooleanField(
         _l("When all seats are taken, let people join a waiting list"), default=True
     )
@@ -116,6 +128,7 @@ class EventForm(FlaskForm):
         values["description"] = values["description"] or ""
         values["venue_address"] = values["venue_address"] or ""
         values["reserved_seats"] = values["reserved_seats"] or 0
+        values["contact"] = values["contact"] or ""
         return EventData(**values)
 
     def fill_from(self, event) -> None:

@@ -1,6 +1,7 @@
 """Events, who runs them, and their agenda."""
 
 from datetime import datetime
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -25,6 +26,8 @@ class Event(db.Model):
     description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     venue_name: so.Mapped[str] = so.mapped_column(sa.String(200))
     venue_address: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    # Whom participants call, e.g. "Sekretariat Dekopinda, 0335 123456": shown on public pages.
+    contact: so.Mapped[str] = so.mapped_column(sa.String(200), default="", server_default="")
     timezone: so.Mapped[str] = so.mapped_column(sa.String(40), default="Asia/Jakarta")
     starts_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
     ends_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
@@ -65,6 +68,12 @@ class Event(db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    @property
+    def map_url(self) -> str:
+        """A map search for the venue: opens the phone's map app, or the map site."""
+        place = ", ".join(part for part in (self.venue_name, self.venue_address) if part)
+        return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": place})
 
     agenda: so.Mapped[list["AgendaItem"]] = so.relationship(
         back_populates="event",

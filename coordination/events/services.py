@@ -37,6 +37,7 @@ class EventData:
     slug: str = ""
     description: str = ""
     venue_address: str = ""
+    contact: str = ""
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
     waitlist_enabled: bool = True

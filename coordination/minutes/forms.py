@@ -14,7 +14,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -32,7 +31,7 @@ from wtforms.validators import (
 )
 
 from coordination.events.forms import TIME_FORMAT, aware_in_zone, local_in_zone
-from coordination.forms import FlaskForm
+from coordination.forms import FlaskForm, Form
 
 from .models import Minutes
 from .services import (

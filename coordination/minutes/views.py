@@ -172,15 +172,30 @@ def _finalise_saved(event, minutes, stale: bool):
         flash(_("Minutes saved, together with a colleague's changes made meanwhile."), "success")
         flash(MESSAGES["not_finalised"], "error")
         return redirect(url_for("minutes.edit", slug=event.slug))
-    try:
-        services.finalise(minutes, current_user, minutes.version)
-    except DomainError as error:
-        flash(_("Minutes saved."), "success")
-        _flash_refusal(error)
+    flash(_("Minutes saved."), "success")
+    if missing := services.missing_for_final(minutes):
+        _flash_refusal(DomainError("minutes_incomplete", missing=missing))
         return redirect(url_for("minutes.edit", slug=event.slug))
-    freeze(event, minutes)
-    flash(_("The minutes are final. Download the PDF to sign."), "success")
-    return redirect(url_for("minutes.edit", slug=event.slug))
+    # Saved; locking waits for a yes on the page that says what it freezes.
+    return redirect(url_for("minutes.confirm_finalise", slug=event.slug))
+
+
+@bp.get("/minutes/finalise")
+@login_required
+@event_view()
+def confirm_finalise(event: Event):
+    """Ask before locking: what finalising freezes, and a button that does it."""
+    minutes = services.minutes_of(event)
+    if minutes.is_final:
+        return redirect(url_for("minutes.edit", slug=event.slug))
+    form = FinaliseForm(version=minutes.version)
+    return render_template(
+        "minutes/confirm_finalise.html",
+        event=event,
+        minutes=minutes,
+        form=form,
+        stage=services.meeting_stage(event),
+    )
 
 
 def _flash_refusal(error: DomainError) -> None:

@@ -57,6 +57,7 @@ HEADER_ALIASES = {
 class RowError:
     row: int
     code: str
+    value: str = ""  # the cell as typed, so the organiser finds it in their sheet
 
 
 @dataclass
@@ -159,6 +160,28 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     return table
 
 
+def _row_problems(record: dict[str, str], seen_contacts: set[str]) -> list[tuple[str, str]]:
+    """Every mistake of one row, each with the value as typed: (code, value)."""
+    problems = [] if record["name"].strip() else [("name_required", "")]
+    if any(has_hidden_characters(value) for value in record.values()):
+        problems.append(("invalid_characters", ""))
+    contacts = []
+    for code, raw, normalise in (
+        ("invalid_phone", record["mobile"], normalise_phone),
+        ("invalid_email", record["email"], normalise_email),
+    ):
+        if not raw.strip():
+            continue
+        try:
+            contacts.append((normalise(raw), raw))
+        except DomainError:
+            problems.append((code, raw))
+    if not record["mobile"].strip() and not record["email"].strip():
+        problems.append(("contact_required", ""))
+    problems += [("duplicate_contact", raw) for value, raw in contacts if value in seen_contacts]
+    return problems
+
+
 def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
     """Check every row; the list is only imported when no row has an error.
 
@@ -176,20 +199,12 @@ def check_rows(event: Event, table: list[dict[str, str]]) -> CheckedList:
     for number, record in enumerate(table, start=2):  # row 1 is the header
         if not any(record.values()):
             continue
-        try:
-            if not record["name"]:
-                raise DomainError("name_required")
-            if any(has_hidden_characters(value) for value in record.values()):
-                raise DomainError("invalid_characters")
-            phone = normalise_phone(record["mobile"]) if record["mobile"] else ""
-            email = normalise_email(record["email"]) if record["email"] else ""
-            if not phone and not email:
-                raise DomainError("contact_required")
-            if (phone and phone in seen_contacts) or (email and email in seen_contacts):
-                raise DomainError("duplicate_contact")
-        except DomainError as error:
-            result.errors.append(RowError(number, error.code))
+        problems = _row_problems(record, seen_contacts)
+        if problems:
+            result.errors += [RowError(number, code, value) for code, value in problems]
             continue
+        phone = normalise_phone(record["mobile"]) if record["mobile"].strip() else ""
+        email = normalise_email(record["email"]) if record["email"].strip() else ""
         if {phone, email} & invited_before:
             result.already_invited += 1
             seen_contacts.update(c for c in (phone, email) if c)

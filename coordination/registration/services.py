@@ -74,7 +74,9 @@ def registration_state(event: Event, now: datetime | None = None) -> str:
         return "closed"
     if event.registration_opens_at and now < event.registration_opens_at:
         return "not_yet_open"
-    closes = event.registration_closes_at or event.starts_at
+    # Without a closing time, registration runs until the event ends: someone who scans the
+    # poster at the door after the opening can still sign up.
+    closes = event.registration_closes_at or event.ends_at
     return "closed" if now >= closes else "open"
 
 

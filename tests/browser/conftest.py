@@ -26,7 +26,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOTS_DIR") or Path(tempfile.gettempdir(), "rakor-screenshots")
 )
-PHONE = {"width": 390, "height": 844}
+PHONE = {"width": 393, "height": 852}
 DESKTOP = {"width": 1280, "height": 900}
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

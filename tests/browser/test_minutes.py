@@ -10,7 +10,7 @@ from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.registration.models import Registration
 
-from .conftest import DESKTOP, expect, log_in
+from .conftest import DESKTOP, SCREENSHOTS, expect, log_in
 
 
 def check_in_three(app) -> list[str]:
@@ -64,6 +64,11 @@ def test_organiser_writes_finalises_and_downloads_the_minutes(page_for, live_app
     assert decisions.count() == rows
 
     page.get_by_role("button", name="Finalkan notulen").click()
+    # One tap only asks, and says what finalising freezes; the lock comes on the yes.
+    expect(page.locator("h1")).to_have_text("Finalkan notulen?")
+    expect(page.locator("main")).to_contain_text("Siti Rahayu sebagai notulis")
+    page.screenshot(path=str(SCREENSHOTS / "minutes-finalise-question-desktop.png"))
+    page.click("#confirm-yes")
     expect(page.locator("h1")).to_contain_text("final")
     expect(page.locator(".minutes-preview")).to_contain_text("Undangan rapat lanjutan")
 

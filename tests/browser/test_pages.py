@@ -1,5 +1,6 @@
 """Real-browser tests: Debian's Chromium, headless, driven by Playwright's Python API."""
 
+import os
 import shutil
 
 import pytest
@@ -60,50 +61,188 @@ def test_invalid_event_keeps_what_was_typed_in_the_browser(page_for):
     expect(page.locator("#title")).to_have_value("Rakor Tanpa Tempat")
 
 
-PAGES = [
-    ("public-event", f"/e/{FOLLOW_UP_SLUG}", False),
-    ("personal", "PERSONAL", False),
-    ("login", "/login", False),
-    ("events", "/", True),
-    ("event", f"/events/{DEMO_SLUG}", True),
-    ("event-form", "/events/new", True),
-    ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new", True),
-    ("participants", f"/events/{DEMO_SLUG}/participants", True),
-    ("outbox", f"/events/{DEMO_SLUG}/outbox", True),
-    ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi", True),
-    ("attendance", f"/events/{DEMO_SLUG}/attendance", True),
-    ("door-access", f"/events/{DEMO_SLUG}/door-access", True),
-    ("minutes", f"/events/{DEMO_SLUG}/minutes", True),
+@pytest.fixture(scope="module")
+def pages_data(live_app) -> dict:
+    return _pages_data(live_app)
+
+
+def _pages_data(app) -> dict:
+    """What the page tour needs beyond the demo: an invitation, a door link, arrivals, a
+    second check-in list and the demo meeting's minutes finalised."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from coordination.auth.models import User
+    from coordination.door import access
+    from coordination.door import services as door
+    from coordination.door.services import DoorActor
+    from coordination.events.models import Event
+    from coordination.minutes import services as minutes
+    from coordination.registration.models import Invitation, Registration
+
+    with app.app_context():
+        meeting = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        follow_up = db.session.scalar(sa.select(Event).where(Event.slug == FOLLOW_UP_SLUG))
+        organiser = db.session.scalar(sa.select(User).where(User.email == ORGANISER.email))
+        people = db.session.scalars(
+            sa.select(Registration)
+            .where(Registration.event_id == meeting.id)
+            .order_by(Registration.id)
+            .limit(5)
+        ).all()
+        meeting.quorum_rule = "registered"  # the dashboard shows "N hadir, kuorum M"
+        main = door.default_list(meeting)
+        for person in people:
+            if door.present_on(main, person) is None:
+                door.admit(meeting, main, person, DoorActor("Pintu Utara"))
+        if len(door.lists_of(meeting)) < 2:
+            door.add_list(meeting, "Sesi siang", None, None)
+        invitation = Invitation(
+            event_id=follow_up.id,
+            full_name="Bapak Sutrisno Wibowo",
+            organisation="KUD Sumber Rejeki Desa Tegalsiwalan",
+            position="Ketua Pengawas",
+            phone="+6281234560001",
+        )
+        db.session.add(invitation)
+        link, _pin = access.create_link(follow_up, "Pintu Selatan")
+        record = minutes.minutes_of(meeting)
+        if not record.is_final:
+            record.chair_name = "Joko Rohani Sanjaya"
+            record.taker_name = "Siti Rahayu"
+            record.signed_place = "Probolinggo"
+            record.signed_on = date(2018, 11, 23)
+            minutes.finalise(record, organiser, record.version)
+        db.session.commit()
+        return {
+            "person": people[0].id,
+            "personal": people[0].link_token,
+            "invitation": invitation.token,
+            "door_link": link.token,
+        }
+
+
+# Every page an organiser, a participant or the door sees, once per viewport and language.
+# (screenshot name or None, path; {…} is filled from _pages_data)
+PUBLIC_PAGES = [
+    ("login", "/login"),
+    ("public-event", f"/e/{FOLLOW_UP_SLUG}"),
+    ("personal", "/r/{personal}"),
+    ("personal-edit", "/r/{personal}/edit"),
+    ("invitation", "/i/{invitation}"),
+    ("door-pin", "/d/{door_link}"),
+]
+ORGANISER_PAGES = [
+    ("events", "/"),
+    ("event", f"/events/{DEMO_SLUG}"),
+    ("event-form", "/events/new"),
+    ("event-edit", f"/events/{DEMO_SLUG}/edit"),
+    ("agenda-form", f"/events/{DEMO_SLUG}/agenda/new"),
+    ("participants", f"/events/{DEMO_SLUG}/participants"),
+    ("participant-form", f"/events/{DEMO_SLUG}/participants/new"),
+    ("participant-edit", f"/events/{DEMO_SLUG}/participants/{{person}}"),
+    ("invitations", f"/events/{FOLLOW_UP_SLUG}/invitations"),
+    ("questions", f"/events/{DEMO_SLUG}/questions"),
+    ("outbox", f"/events/{DEMO_SLUG}/outbox"),
+    ("poster", f"/events/{FOLLOW_UP_SLUG}/poster"),
+    ("badge-style", f"/events/{DEMO_SLUG}/badge-style"),
+    ("door-access", f"/events/{FOLLOW_UP_SLUG}/door-access"),
+    ("checkin-lists", f"/events/{DEMO_SLUG}/checkin-lists"),
+    ("attendance", f"/events/{DEMO_SLUG}/attendance"),
+    ("attendance-projector", f"/events/{DEMO_SLUG}/attendance?projector=1"),
+    ("attendance-log", f"/events/{DEMO_SLUG}/attendance/log"),
+    ("attendance-paper", f"/events/{DEMO_SLUG}/attendance/paper"),
+    ("export", f"/events/{DEMO_SLUG}/export"),
+    ("minutes", f"/events/{FOLLOW_UP_SLUG}/minutes"),
+    ("minutes-final", f"/events/{DEMO_SLUG}/minutes"),
+    ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi"),
+    ("walk-in", f"/events/{DEMO_SLUG}/door/walk-in"),
 ]
 
 
-@pytest.mark.parametrize("viewport_name,viewport", [("phone", PHONE), ("desktop", DESKTOP)])
-def test_pages_pass_axe_without_serious_violations_and_are_screenshotted(
-    page_for, live_app, viewport_name, viewport
-):
-    import sqlalchemy as sa
-
-    from coordination.registration.models import Registration
-
-    with live_app.app_context():
-        token = db.session.scalar(sa.select(Registration.link_token).limit(1))
-    page = page_for(viewport)
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_page_fits_a_phone_and_passes_axe_in_both_languages(page_for, pages_data, language):
+    """At 393 px nothing pans sideways, and axe finds nothing, on phone and desktop."""
+    data = pages_data
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
-    logged_in = False
-    for name, path, needs_login in PAGES:
-        if needs_login and not logged_in:
-            log_in(page)
-            logged_in = True
-        page.goto(f"/r/{token}" if path == "PERSONAL" else path)
-        expect(page.locator("h1")).to_be_visible()
-        assert "/login" not in page.url or path == "/login", path
-        results = Axe().run(page)
-        for violation in results.response["violations"]:
-            if violation["impact"] in ("serious", "critical"):
-                problems.append(f"{path}: {violation['id']} {violation['help']}")
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{viewport_name}.png"), full_page=False)
-    assert problems == []
+    for viewport_name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        page = page_for(viewport)
+        page.goto("/login")
+        page.click(f"button[name=language][value={language}]")
+        for group, pages in (("public", PUBLIC_PAGES), ("organiser", ORGANISER_PAGES)):
+            if group == "organiser":
+                log_in(page)
+                if language == "en":
+                    page.click("button[name=language][value=en]")
+            for name, path in pages:
+                url = path.format(**data)
+                page.goto(url)
+                expect(page.locator("h1")).to_be_visible()
+                assert "/login" not in page.url or url == "/login", url
+                expect(page.locator("html")).to_have_attribute("lang", language)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > viewport["width"]:
+                    problems.append(f"{url}: {width} px wide on a {viewport['width']} px screen")
+                for violation in Axe().run(page).response["violations"]:
+                    problems.append(f"{url} {viewport_name}: {violation['id']} {violation['help']}")
+                for_readme = bool(os.environ.get("SCREENSHOTS_DIR"))
+                if language == "id" or not for_readme:
+                    # README's pictures: Indonesian, one screen each. The suite's own: both
+                    # languages, and a phone's whole page, as it is read by scrolling.
+                    suffix = "" if language == "id" else "-en"
+                    page.screenshot(
+                        path=str(SCREENSHOTS / f"{name}-{viewport_name}{suffix}.png"),
+                        full_page=viewport_name == "phone" and not for_readme,
+                    )
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_forms_say_what_is_wrong_next_to_the_right_field_on_a_phone(page_for, pages_data):
+    """The mistakes a first-time user makes, each screenshotted where it is shown."""
+    page = page_for(PHONE)
+    page.goto(f"/e/{FOLLOW_UP_SLUG}")
+    page.fill("#full_name", "Ahmad Hidayat")
+    page.click("#register button[type=submit]")
+    error = page.locator("#phone-error")
+    expect(error).to_contain_text("Isi nomor HP atau alamat e-mail")
+    # The contact error stays inside the mobile-and-e-mail box, above the e-mail's own label.
+    expect(page.locator("fieldset.contact-pair #phone-error")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "registration-errors-phone.png"))
+
+    page.goto(f"/e/{FOLLOW_UP_SLUG}")
+    page.fill("#full_name", "Ahmad Hidayat")
+    page.fill("#phone", "0812 7777 8888")
+    page.click("#register button[type=submit]")
+    expect(page.locator(".status")).to_be_visible()
+    page.goto(f"/e/{FOLLOW_UP_SLUG}")  # the personal link is lost: register again
+    page.fill("#full_name", "Ahmad Hidayat")
+    page.fill("#phone", "0812 7777 8888")
+    page.click("#register button[type=submit]")
+    expect(page.locator(".contact")).to_contain_text("Sekretariat Dekopinda")
+    page.screenshot(path=str(SCREENSHOTS / "lost-link-phone.png"))
+
+    log_in(page)
+    page.click("button[name=language][value=id]")  # the tour may have left the account in English
+    page.goto(f"/events/{FOLLOW_UP_SLUG}/invitations")
+    page.set_input_files(
+        "#file",
+        files=[
+            {
+                "name": "undangan.csv",
+                "mimeType": "text/csv",
+                "buffer": b"nama;instansi;jabatan;hp;email\n;KUD Paiton;;0812-12;budi@paiton\n",
+            }
+        ],
+    )
+    page.click("main form button[type=submit]")
+    errors = page.locator(".row-errors")
+    expect(errors).to_contain_text("Baris 2: nomor HP tidak valid: “0812-12”")
+    expect(errors).to_contain_text("Baris 2: e-mail tidak valid: “budi@paiton”")
+    errors.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "invitation-errors-phone.png"))
 
 
 def test_no_request_leaves_the_app(page_for, live_server):
