@@ -21,6 +21,7 @@ _HASHED_URL = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.[A-Za-z0-9]+)?$")
 # A year, for names that change with their content; a few minutes for plain names.
 IMMUTABLE_MAX_AGE = 365 * 24 * 60 * 60
 PLAIN_MAX_AGE = 5 * 60
+NOT_COMPRESSED = ("wasm",)
 
 
 # Each app (the tests make hundreds) hashes only files that changed since the last one did.
@@ -92,7 +93,10 @@ def init_app(app: Flask) -> None:
 
 def compress(root: str | Path) -> int:
     """Write .gz and .br copies beside every compressible file that lacks a fresh one."""
-    compressor = Compressor(quiet=True)
+    # Not the barcode decoder's .wasm: the door page keeps it for offline use, and a copy kept
+    # from a compressed answer never let the door say it was ready (the browser test hung).
+    skip = (*Compressor.SKIP_COMPRESS_EXTENSIONS, *NOT_COMPRESSED)
+    compressor = Compressor(extensions=skip, quiet=True)
     written = 0
     for path in sorted(Path(root).rglob("*")):
         if not path.is_file() or not compressor.should_compress(str(path)):

@@ -61,3 +61,10 @@ def test_the_first_request_warms_the_pdf_engine_before_anyone_asks_for_a_pdf(tmp
     warming[0].join(timeout=120)
     stylesheets = len(list((engine.STATIC / "pdf").glob("*.css")))
     assert engine.stylesheet.cache_info().currsize == stylesheets
+
+
+def test_the_barcode_decoder_is_never_served_compressed(tmp_path):
+    """A .wasm kept from a compressed answer left the door page never ready for offline."""
+    (tmp_path / "zxing_reader.wasm").write_bytes(b"\0asm" + b"\0" * 4000)
+    assert compress(tmp_path) == 0
+    assert not list(tmp_path.glob("*.gz")) and not list(tmp_path.glob("*.br"))
