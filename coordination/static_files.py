@@ -9,6 +9,7 @@ still served, with a short max-age, for what a script or stylesheet names by its
 """
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -64,6 +65,20 @@ class VersionedStatic(WhiteNoise):
             immutable_file_test=lambda _path, url: bool(_HASHED_URL.search(url)),
             add_headers_function=_add_headers,
         )
+
+    def get_static_file(self, path, url, stat_cache=None):
+        """Compressed copies older than their file are left out: after an update without
+        `flask compress-static`, a phone gets today's stylesheet, not yesterday's gzip."""
+        stats = {}
+        for candidate in (path, path + ".gz", path + ".br"):
+            try:
+                stats[candidate] = (stat_cache or {}).get(candidate) or os.stat(candidate)
+            except OSError:
+                continue
+        if path in stats:
+            newest = stats[path].st_mtime
+            stats = {name: st for name, st in stats.items() if st.st_mtime >= newest}
+        return super().get_static_file(path, url, stat_cache=stats)
 
     def add_file_to_dictionary(self, url, path, stat_cache=None):
         super().add_file_to_dictionary(url, path, stat_cache=stat_cache)

@@ -1,5 +1,6 @@
 """Static files reach a slow phone compressed and once per version; the first PDF is warm."""
 
+import os
 import re
 import threading
 
@@ -68,3 +69,22 @@ def test_the_barcode_decoder_is_never_served_compressed(tmp_path):
     (tmp_path / "zxing_reader.wasm").write_bytes(b"\0asm" + b"\0" * 4000)
     assert compress(tmp_path) == 0
     assert not list(tmp_path.glob("*.gz")) and not list(tmp_path.glob("*.br"))
+
+
+def test_a_compressed_copy_older_than_its_file_is_not_served(tmp_path):
+    """After an update without `flask compress-static`, the phone gets the new stylesheet."""
+    css = tmp_path / "site.css"
+    css.write_text("body { color: #111; }\n" * 400)
+    compress(tmp_path)
+    css.write_text("body { color: #222; }\n" * 400)
+    later = css.stat().st_mtime + 10
+    os.utime(css, (later, later))
+
+    def not_found(environ, start_response):
+        start_response("404 Not Found", [])
+        return [b""]
+
+    static = VersionedStatic(not_found, root=str(tmp_path), prefix="static", max_age=60)
+    response = Client(static).get("/static/site.css", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in response.headers
+    assert b"#222" in response.get_data()
