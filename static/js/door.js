@@ -263,7 +263,9 @@
     if (here || known) {
       // The phone's own record counts as much as the server's: the earlier one is told.
       const mine = here && (!known || new Date(here.at) <= known);
-      const title = mine
+      const title = mine && here.online
+        ? fill(words.already, {time: clock(new Date(here.at)), door: cfg.doorName || ""})
+        : mine
         ? fill(words.already_offline, {time: clock(new Date(here.at))})
         : fill(words.already, {time: clock(known), door: person.d || ""});
       return {queue: false, answer: {tone: "warn", code: "already_checked_in", title,
@@ -277,6 +279,17 @@
     return {queue: true, name, remembered,
             answer: {tone: "ok", code: "checked_in", title: fill(words.welcome, {name: person.n}),
                      detail, extra: words.offline_saved}};
+  }
+
+  // A person this phone let in online is as much this phone's as one let in offline: if the
+  // network then drops, the phone's copy may not have heard of that check-in yet, and a repeat
+  // must still be amber.
+  async function keepAdmitted(code, name) {
+    if (!snapshot || !secure) return;
+    const {lookup} = await derive(code, snapshot.saltBytes);
+    const entry = {at: Date.now(), name, online: true};
+    localIn.set(lookup, entry);
+    await admitted.add(lookup, entry).catch(() => null);
   }
 
   /* ---------- scanning ---------- */
@@ -314,6 +327,7 @@
           const answer = await response.json();
           show(answer, startedAt);
           remember(answer);
+          if (answer.code === "checked_in") keepAdmitted(code, answer.name || "");
           flush();
           return;
         }

@@ -273,3 +273,24 @@ def test_an_offline_walk_in_is_registered_when_the_network_is_back(phone, live_a
         checkin = db.session.scalar(sa.select(Checkin).where(Checkin.registration_id == person.id))
         assert (person.organisation, person.phone) == ("KSP Sejahtera", "+6281355550101")
         assert checkin.source == "walk_in" and checkin.offline
+
+
+def test_someone_this_phone_let_in_online_is_amber_when_the_network_then_drops(
+    phone, live_app, hall
+):
+    """The phone's copy, made before, has not heard of that check-in: the phone's own
+    record must say it all the same (a new-user trial saw a green 'Selamat datang')."""
+    (_person_id, code, name) = hall[7]
+    context = phone(profile="online-then-offline")
+    page = open_door(context, live_app, "Pintu Timur")
+    verdict = page.locator("#door-verdict")
+    type_code(page, code)
+    expect(verdict).to_have_attribute("data-code", "checked_in")
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#door")).to_have_attribute("data-snapshot", "ready")
+    type_code(page, code)
+    expect(verdict).to_have_attribute("data-code", "already_checked_in")
+    expect(verdict).to_have_class("verdict verdict-warn")
+    expect(verdict).to_contain_text("Pintu Timur")
+    expect(page.locator("#door")).to_have_attribute("data-queued", "0")
