@@ -43,6 +43,13 @@ def make_event(creator_id: int, **overrides) -> str:
     return event.slug
 
 
+def make_event_under_way(creator_id: int, **overrides) -> str:
+    """An event that began an hour ago and ends in three: its door is open now."""
+    now = datetime.now(UTC)
+    when = {"starts_at": now - timedelta(hours=1), "ends_at": now + timedelta(hours=3)}
+    return make_event(creator_id, **{"capacity": 100, **when, **overrides})
+
+
 def make_participants(event_slug: str, count_: int, status: str = "confirmed", **extra) -> list:
     """Registrations added straight to the table (no capacity rule): plain values back."""
     import sqlalchemy as sa

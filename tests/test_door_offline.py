@@ -24,15 +24,7 @@ ms = lambda when: when.timestamp() * 1000  # noqa: E731 - the door's clock, as i
 
 @pytest.fixture
 def event_slug(make, organiser):
-    now = utcnow()
-    return make(
-        factories.make_event,
-        organiser["id"],
-        slug=SLUG,
-        capacity=100,
-        starts_at=now - timedelta(hours=1),
-        ends_at=now + timedelta(hours=3),
-    )
+    return make(factories.make_event_under_way, organiser["id"], slug=SLUG)
 
 
 @pytest.fixture
