@@ -70,3 +70,30 @@ def test_admin_disables_an_account(client, make, as_user, organiser):
         "/login", data={"email": organiser["email"], "password": organiser["password"]}
     )
     assert response.status_code == 200
+
+
+def test_switching_an_account_off_ends_its_tokens_and_door_links(client, make, as_user, ctx):
+    """Someone who left must not keep a working API token or door link they made."""
+    from coordination.api.services import create_token, token_for_secret
+    from coordination.door import access
+    from coordination.events.models import Event
+
+    organiser = make(factories.make_user, "organiser")
+    colleague = make(factories.make_user, "organiser")
+    slug = make(factories.make_event, organiser["id"])
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    _token, secret = create_token(event, "door", "Scanner", created_by_id=organiser["id"])
+    link, _pin = access.create_link(event, "Pintu Timur", created_by_id=organiser["id"])
+    _other, other_secret = create_token(event, "door", "Lain", created_by_id=colleague["id"])
+    db.session.commit()
+
+    as_user(make(factories.make_user, "admin"))
+    response = client.post(
+        f"/admin/users/{organiser['id']}", data={"name": "Siti", "role": "organiser"}
+    )
+    assert response.status_code == 302
+
+    db.session.expire_all()
+    assert token_for_secret(secret) is None
+    assert db.session.get(type(link), link.id).revoked_at is not None
+    assert token_for_secret(other_secret) is not None  # a colleague's token is not touched

@@ -12,6 +12,7 @@ from coordination.errors import DomainError
 from coordination.extensions import db
 
 from .forms import EditUserForm, NewUserForm
+from .services import update_account
 
 bp = Blueprint("accounts", __name__, url_prefix="/admin/users")
 
@@ -55,7 +56,7 @@ def edit(user_id: int):
         form.name.data, form.role.data, form.active.data = user.name, user.role, user.is_active
     elif form.validate_on_submit():
         try:
-            services.update_user(
+            update_account(
                 user, form.name.data, form.role.data, form.active.data, form.password.data
             )
         except DomainError as error:
