@@ -3,6 +3,7 @@
 import json
 import os
 import socket
+import threading
 import uuid
 
 import pytest
@@ -73,6 +74,32 @@ def test_a_registration_stands_when_the_mail_server_is_down(tmp_path, app, make,
         assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
         message = db.session.scalar(sa.select(OutboxMessage))
         assert message.status == "failed" and message.attempts == 1 and message.error
+
+
+def test_a_mail_server_that_accepts_and_says_nothing_fails_the_attempt(tmp_path, app):
+    """Without Redis nothing else would stop the attempt: the claim would stay "sending"."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections are accepted by the kernel, never answered
+        mute = background_app(
+            tmp_path,
+            SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+            MAIL_SERVER_CONFIGURED=True,
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=silent.getsockname()[1],
+            MAIL_SUPPRESS_SEND=False,
+            SMTP_TIMEOUT=0.5,
+        )
+        with mute.app_context():
+            mail.send("budi@example.org", "Halo", "body")
+            db.session.commit()
+            waiting = threading.Thread(target=tasks.wait_for_threads)
+            waiting.start()
+            waiting.join(timeout=15)
+            assert not waiting.is_alive(), "the attempt still hangs on the silent server"
+            message = db.session.scalar(sa.select(OutboxMessage))
+            db.session.refresh(message)
+            assert message.status == "failed" and "timed out" in message.error
 
 
 def test_with_redis_a_worker_delivers_and_a_retry_never_sends_twice(tmp_path, runner):

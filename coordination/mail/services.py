@@ -1,16 +1,17 @@
 """Queue a plain-text message with the transaction that caused it; a task delivers it."""
 
 import logging
+import smtplib
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
+from flask_mail import Connection, Message
 
 from coordination import tasks
-from coordination.extensions import db, mailer, utcnow
+from coordination.extensions import db, utcnow
 
 from .models import OutboxMessage
 
@@ -23,6 +24,10 @@ RETRY_FAILED_AFTER = timedelta(minutes=5)
 # RQ stops an attempt after this long (a mail server that hangs): shorter than the lease
 # (MAIL_LEASE_SECONDS), so an attempt still running is never taken for a dead one.
 ATTEMPT_TIMEOUT = 60
+# Each SMTP read or write gives up after this long. RQ's timeout (above) needs Redis; without
+# it the attempt runs in a thread of the app, and a server that accepts and then says nothing
+# would hold that thread, and the message's "sending" claim, forever.
+SMTP_TIMEOUT = 30
 
 
 def outbox_dir() -> Path:
@@ -80,7 +85,8 @@ def deliver(message_id: int) -> None:
     message.msgId = f"<rakor-outbox-{copy.id}.{copy.created_at:%Y%m%d%H%M%S}@{domain}>"
     try:
         if copy.transport == "smtp":
-            mailer.send(message)
+            with TimedConnection(current_app.extensions["mail"]) as connection:
+                connection.send(message)
         else:
             _write_file(copy, message.as_bytes())
     except Exception as error:
@@ -89,6 +95,21 @@ def deliver(message_id: int) -> None:
         raise
     copy.status, copy.sent_at, copy.error = "sent", utcnow(), ""
     db.session.flush()
+
+
+class TimedConnection(Connection):
+    """Flask-Mail's connection, opened with a socket timeout (Flask-Mail sets none)."""
+
+    def configure_host(self) -> smtplib.SMTP:
+        timeout = current_app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT)
+        kind = smtplib.SMTP_SSL if self.mail.use_ssl else smtplib.SMTP
+        host = kind(self.mail.server, self.mail.port, timeout=timeout)
+        host.set_debuglevel(int(self.mail.debug))
+        if self.mail.use_tls:
+            host.starttls()
+        if self.mail.username and self.mail.password:
+            host.login(self.mail.username, self.mail.password)
+        return host
 
 
 def _write_file(copy: OutboxMessage, content: bytes) -> None:
