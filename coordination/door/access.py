@@ -8,7 +8,7 @@ PINs so guessing is pointless.
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -25,11 +25,15 @@ PIN_LENGTH = 6
 DOOR_OPENS_BEFORE = timedelta(hours=12)
 
 
+def door_window(event) -> tuple[datetime, datetime]:
+    """When people come to this event's door. Outside it, a door page is more likely the
+    wrong event (last month's, or a copy) than an early arrival."""
+    return event.starts_at - DOOR_OPENS_BEFORE, event.ends_at + GRACE_AFTER_EVENT
+
+
 def door_is_due(event, now=None) -> bool:
-    """Whether now is about when people come to this event's door. Outside it, a door
-    page is more likely the wrong event (last month's, or a copy) than an early arrival."""
-    now = now or utcnow()
-    return event.starts_at - DOOR_OPENS_BEFORE <= now <= event.ends_at + GRACE_AFTER_EVENT
+    opens, closes = door_window(event)
+    return opens <= (now or utcnow()) <= closes
 
 
 def create_link(event: Event, name: str, created_by_id: int | None = None) -> tuple[DoorLink, str]:

@@ -246,7 +246,10 @@ def page(event: Event, caller: Caller, role: str):
         recent=recent,
         representative_form=RepresentativeForm(),
         verdict=None if shell else session.pop(SESSION_VERDICT, None),
+        # The kept shell may open on any later day: the phone decides from door_window then.
         not_due=not shell and not access.door_is_due(event),
+        door_window=access.door_window(event),
+        shell=shell,
         hold_unknown=event.offline_unknown_rule == OfflineUnknownRule.HOLD,
         plain_http_in_hall=_plain_http_in_hall(),
     )

@@ -241,7 +241,7 @@
   }
 
   // Decided on the phone: {queue, answer, name}.
-  async function decideOffline(code) {
+  async function decideOffline(code, scanNonce) {
     if (!snapshot || !secure) {
       return {queue: true, answer: pendingAnswer(words.no_snapshot)};
     }
@@ -271,7 +271,7 @@
       return {queue: false, answer: {tone: "warn", code: "already_checked_in", title,
                                      detail: name || (here && here.name) || "", extra: words.offline_mark}};
     }
-    const entry = {at: Date.now(), name};
+    const entry = {at: Date.now(), name, nonce: scanNonce};
     localIn.set(lookup, entry);
     const remembered = admitted.add(lookup, entry);
     if (!person) return {queue: true, answer: pendingAnswer(words.offline_mark), name: "", remembered};
@@ -337,7 +337,7 @@
         if (e.name === "AbortError") silentUntil = performance.now() + SILENT_FOR_MS;
       }
     }
-    const decided = await decideOffline(code);
+    const decided = await decideOffline(code, scanData.nonce);
     show(decided.answer, startedAt);
     if (decided.queue) {
       const item = Object.assign(scanData, {offline: true, shown: decided.name || code.slice(0, 4) + "…"});
@@ -534,6 +534,23 @@
     const waiting = (await queue.all().catch(() => null)) || [];
     waiting.filter((item) => String(item.list) === String(cfg.list))
       .sort((a, b) => a.at - b.at).forEach(pendingLine);
+    // The kept shell has no names: until the server's list arrives, show whom this phone
+    // itself let in, so the door still sees who just came after an offline reload.
+    if (recent && !recent.querySelector("li:not(.pending)")) {
+      const queued = new Set(waiting.map((item) => item.nonce));
+      mine.filter((entry) => entry.key.startsWith(prefix) && entry.name && !queued.has(entry.nonce))
+        .sort((a, b) => b.at - a.at).slice(0, 8).reverse().forEach(ownLine);
+    }
+  }
+
+  // A line for someone this phone let in, as it remembers them: time · name · door.
+  function ownLine(entry) {
+    const line = document.createElement("li");
+    line.className = "own";
+    line.textContent = [clock(new Date(entry.at)), entry.name, cfg.doorName,
+                        entry.online ? "" : words.offline_short].filter(Boolean).join(" · ");
+    recent.prepend(line);
+    keepEight();
   }
 
   const doorReady = Promise.all([restore(), keptCopy()]).catch(() => null);
@@ -620,6 +637,14 @@
   }
 
   /* ---------- start ---------- */
+
+  // The kept shell cannot know the day it is opened: the phone's clock says whether the event
+  // is now (access.door_window), as the server would have.
+  const notDue = document.getElementById("door-not-due");
+  if (notDue && notDue.dataset.opens) {
+    const now = Date.now();
+    notDue.hidden = now >= Number(notDue.dataset.opens) && now <= Number(notDue.dataset.closes);
+  }
 
   // Over plain http:// on a hall address, nothing can be kept for offline: say so at once.
   const insecure = document.getElementById("door-insecure");

@@ -294,3 +294,40 @@ def test_someone_this_phone_let_in_online_is_amber_when_the_network_then_drops(
     expect(verdict).to_have_class("verdict verdict-warn")
     expect(verdict).to_contain_text("Pintu Timur")
     expect(page.locator("#door")).to_have_attribute("data-queued", "0")
+    # The reopened page has no names from the server, but the door still sees who just came.
+    expect(page.locator("#door-recent li").first).to_contain_text(name)
+    expect(page.locator("#door-not-due")).to_be_hidden()
+
+
+def test_the_wrong_day_warning_stays_when_the_door_reopens_offline(phone, live_app, hall):
+    """A door page kept from yesterday's rakor, opened offline today, must still say so."""
+    with live_app.app_context():
+        demo = db.session.scalar(sa.select(Event).where(Event.slug == DEMO_SLUG))
+        later = utcnow() + timedelta(days=3)
+        event = create_event(
+            EventData(
+                title="Rakor Bulan Depan",
+                slug="rakor-nanti",
+                organising_body=demo.organising_body,
+                venue_name=demo.venue_name,
+                starts_at=later,
+                ends_at=later + timedelta(hours=3),
+                capacity=50,
+            ),
+            db.session.get(User, demo.created_by_id),
+        )
+        link, pin = access.create_link(event, "Pintu Barat")
+        db.session.commit()
+        token = link.token
+    context = phone(profile="wrong-day")
+    page = context.new_page()
+    page.goto(f"/d/{token}")
+    page.fill("#pin", pin)
+    page.locator("#pin").press("Enter")
+    page.goto("/events/rakor-nanti/door?camera=0")
+    expect(page.locator("#door")).to_have_attribute("data-offline-ready", "1")
+    expect(page.locator("#door-not-due")).to_be_visible()
+    context.set_offline(True)
+    page.reload()
+    expect(page.locator("#door")).to_have_attribute("data-snapshot", "ready")
+    expect(page.locator("#door-not-due")).to_be_visible()
