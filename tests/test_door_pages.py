@@ -449,3 +449,14 @@ def test_a_door_page_far_from_the_events_time_warns_it_may_be_the_wrong_event(
     # door's hours for the phone's clock to decide (tests/browser/test_door_offline.py).
     shell = client.get(f"/events/{copy}/door?shell=1").text
     assert re.search(r'id="door-not-due" hidden\s+data-opens="\d+" data-closes="\d+"', shell)
+
+
+def test_the_this_computer_only_warning_waits_for_a_link_to_warn_about(
+    as_user, organiser, event_slug
+):
+    """Before any link exists there is no "these links" to warn about (new-user trial)."""
+    client = as_user(organiser)
+    warning = "Ponsel belum bisa membuka tautan ini"
+    assert warning not in client.get(f"/events/{SLUG}/door-access").text
+    page = client.post(f"/events/{SLUG}/door-access", data={"name": "Pintu Utara"}).text
+    assert 'id="door-link-url">http://localhost/d/' in page and warning in page
