@@ -22,7 +22,9 @@ _HASHED_URL = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(\.[A-Za-z0-9]+)?$")
 # A year, for names that change with their content; a few minutes for plain names.
 IMMUTABLE_MAX_AGE = 365 * 24 * 60 * 60
 PLAIN_MAX_AGE = 5 * 60
-NOT_COMPRESSED = ("wasm",)
+# The PDFs' fonts are read from disk by WeasyPrint and never sent to a browser: a brotli copy of
+# the 4 MB Chinese font would cost `make run` seconds for nothing.
+NOT_COMPRESSED = ("wasm", "ttf", "otf")
 
 
 # Each app (the tests make hundreds) hashes only files that changed since the last one did.
