@@ -193,17 +193,24 @@ def _chars(textpage, height: float) -> list[Char]:
             chars.append(Char("\n", (0, 0, 0, 0), None, ""))
             continue
         raw.FPDFText_GetCharBox(textpage, index, left, right, bottom, top)
-        box = (left.value * MM, (height - top.value) * MM, right.value * MM, (height - bottom.value) * MM)
+        box = (
+            left.value * MM,
+            (height - top.value) * MM,
+            right.value * MM,
+            (height - bottom.value) * MM,
+        )
         if 0xD800 <= code < 0xDC00:  # the first half of an emoji: wait for the second
             pending_high = (code, box)
             continue
-        text = chr(code)
+        # pdfium reads a hyphen that ends a line as U+0002
+        text = "-" if code == 2 else chr(code)
         if pending_high and 0xDC00 <= code < 0xE000:
             text = chr(0x10000 + ((pending_high[0] - 0xD800) << 10) + (code - 0xDC00))
             box = _union([pending_high[1], box])
         pending_high = None
         raw.FPDFText_GetFontInfo(textpage, index, name, len(name), ctypes.byref(flags))
-        chars.append(Char(text, box, _clip(textpage, index, height), name.value.decode(errors="replace")))
+        font = name.value.decode(errors="replace")
+        chars.append(Char(text, box, _clip(textpage, index, height), font))
     return chars
 
 
@@ -236,7 +243,8 @@ def _words(chars: list[Char]) -> list[Word]:
     for char in [*chars, Char(" ", (0, 0, 0, 0), None, "")]:
         if char.text.isspace():
             if current:
-                words.append(Word("".join(c.text for c in current), _union([c.box for c in current])))
+                text = "".join(c.text for c in current)
+                words.append(Word(text, _union([c.box for c in current])))
             current = []
         else:
             current.append(char)

@@ -9,7 +9,7 @@ from coordination.extensions import db
 from coordination.registration import services as registration
 from coordination.registration.models import Registration, RegistrationStatus
 
-from .services import LAYOUTS, Badge, badge_of, logo_data_uri, sheets
+from .services import LAYOUTS, Badge, badge_of, head_of, logo_data_uri, sheets
 
 # Sheets per part (on average) when a set renders in parts: shared out, with progress.
 SHEETS_PER_PART = 25
@@ -40,12 +40,13 @@ def badges_document(
         (r.full_name, r.organisation, r.position, r.role, r.checkin_code) for r in registrations
     ]
     key = document_key(
-        "badges-v1", layout, str(get_locale()), [event.title, event.badge_colour, logo], printed
+        "badges-v2", layout, str(get_locale()), [event.title, event.badge_colour, logo], printed
     )
 
     def render(progress: Progress | None) -> bytes:
         per_sheet = LAYOUTS[layout]
-        cut = sheets([badge_of(r) for r in registrations], layout)
+        head = head_of(event.title, layout, bool(logo))
+        cut = sheets([badge_of(r, layout, head) for r in registrations], layout)
         # What full sheets share (heads, cut lines; the ribbon where all are participants) is
         # one stamp drawn under them; a partly filled last sheet prints it all itself.
         stamped_as = [_stamp_for(sheet, per_sheet) for sheet in cut]
@@ -63,6 +64,7 @@ def badges_document(
             stamp_of=[STAMPS.index(name) if name else None for name in stamped_as],
             event=event,
             layout=layout,
+            head=head,
             logo=logo,
             per_sheet=per_sheet,
         )

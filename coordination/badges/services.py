@@ -9,6 +9,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from PIL import Image
 
+from coordination.documents.metrics import lines_needed
 from coordination.door.models import RetiredCode
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -40,12 +41,79 @@ SVG_REFUSED = re.compile(rb"<\s*(?:image|foreignObject|!ENTITY|!DOCTYPE)|<\?xml-
 
 
 @dataclass(frozen=True)
+class Fit:
+    """How a layout fits its texts: the width they wrap in (mm), and for each the largest and
+    the smallest size (pt). A name shrinks until it fits on one line, down to its smallest
+    size, then wraps; an organisation shrinks to fit two lines, a position three, then wrap.
+    Nothing is ever cut: the QR code gives way (A6) or the text flows under it (A7)."""
+
+    width: float
+    name: tuple[float, float]
+    organisation: tuple[float, float]
+    position: tuple[float, float]
+    event: tuple[float, float]  # the event's name in the head
+    badge_height: float  # mm
+    qr: tuple[float, float] = (50, 30)  # largest and smallest QR code (mm)
+
+
+# A4 sheets keep 5 mm all round for the printer: badges of 100 x 143.5 (A6) and 100 x 71.75 mm
+# (A7); a badge printer's page is a whole A6 (105 x 148 mm).
+FITS = {
+    "a6": Fit(88, (22, 14), (11, 9), (10, 8), (9, 7), 143.5),
+    "single": Fit(93, (22, 14), (11, 9), (10, 8), (9, 7), 148),
+    "a7": Fit(94, (14, 10), (9, 7), (8, 7), (7.5, 6), 71.75, (36, 36)),
+}
+PT = 25.4 / 72
+LOGO_WIDTH = 22  # mm the logo takes beside the event's name (20 mm and its margin)
+RIBBON = {"a6": 13, "single": 13, "a7": 5.5}  # mm from the badge's bottom to above the ribbon
+
+
+@dataclass(frozen=True)
 class Badge:
     full_name: str
     organisation: str
     position: str
     role: str
     qr: str  # data: URI
+    name_pt: float = 22
+    organisation_pt: float = 11
+    position_pt: float = 10
+    qr_mm: float = 50
+
+
+@dataclass(frozen=True)
+class Head:
+    """The event's name over every badge of a sheet: the same size on all of them."""
+
+    event_pt: float
+    height: float  # mm
+
+
+def _largest(text: str, sizes: tuple[float, float], width: float, lines: int, bold=False):
+    """The largest size, in half points, at which `text` takes at most `lines` lines."""
+    size = sizes[0]
+    while size > sizes[1] and lines_needed(text, width, size, bold) > lines:
+        size -= 0.5
+    return size
+
+
+def head_of(title: str, layout: str, logo: bool) -> Head:
+    fit = FITS[layout]
+    width = fit.width - (LOGO_WIDTH if logo and layout != "a7" else 0)
+    size = _largest(title, fit.event, width, 2, bold=True)
+    lines = lines_needed(title, width, size, bold=True)
+    height = lines * size * 1.2 * PT + 1
+    if logo and layout != "a7":
+        height = max(height, 13)
+    return Head(size, round(height, 1))
+
+
+def _column(text: str, fit: Fit, sizes: tuple[float, float], lines: int, bold=False, width=None):
+    """A text's size and the height it takes (mm, with its line height)."""
+    width = width or fit.width
+    size = _largest(text, sizes, width, lines, bold)
+    taken = lines_needed(text, width, size, bold) * size * PT * (1.1 if bold else 1.2)
+    return size, taken if text else 0
 
 
 @lru_cache(maxsize=20_000)
@@ -54,14 +122,34 @@ def _qr(code: str) -> str:
     return qr_data_uri(code)
 
 
-def badge_of(registration: Registration) -> Badge:
-    """What goes on a badge: never the mobile number or e-mail."""
+def badge_of(registration: Registration, layout: str = "a6", head: Head | None = None) -> Badge:
+    """What goes on a badge, and how big: never the mobile number or e-mail."""
+    fit = FITS[layout]
+    head = head or Head(fit.event[0], 14)
+    # On A7 the text starts beside the QR code (the room left of it) and flows on under it.
+    width = fit.width - fit.qr[0] - 2 if layout == "a7" else fit.width
+    name_pt, name_mm = _column(registration.full_name, fit, fit.name, 1, True, width)
+    organisation_pt, organisation_mm = _column(
+        registration.organisation, fit, fit.organisation, 2, width=width
+    )
+    position_pt, position_mm = _column(registration.position, fit, fit.position, 3, width=width)
+    qr_mm = fit.qr[0]
+    if layout != "a7":
+        # Text from the top (padding, head, 4 mm, and 2 mm before the organisation), the QR
+        # code above the ribbon with 3 mm to spare: the code shrinks before text would meet it.
+        text_bottom = 6 + head.height + 4 + name_mm + 2 + organisation_mm + position_mm
+        room = fit.badge_height - RIBBON[layout] - 3 - text_bottom
+        qr_mm = max(fit.qr[1], min(fit.qr[0], round(room, 1)))
     return Badge(
         full_name=registration.full_name,
         organisation=registration.organisation,
         position=registration.position,
         role=registration.role,
         qr=_qr(registration.checkin_code),
+        name_pt=name_pt,
+        organisation_pt=organisation_pt,
+        position_pt=position_pt,
+        qr_mm=qr_mm,
     )
 
 

@@ -37,3 +37,50 @@ def fits_on_one_line(text: str, width_mm: float, size_pt: float) -> bool:
             return False
         units += widths[code]
     return units / per_em * size_pt * POINT_MM * MARGIN <= width_mm
+
+
+# The fonts of static/pdf/fonts.css, in the order fonts.conf falls back through them.
+FALLBACKS = [
+    STATIC / "fonts" / "noto" / "NotoNaskhArabic-Regular.ttf",
+    STATIC / "fonts" / "noto" / "NotoSansSC-Regular.otf",
+    STATIC / "fonts" / "noto-emoji" / "NotoEmoji-Regular.ttf",
+]
+BOLD = STATIC / "fonts" / "liberation" / "LiberationSans-Bold.ttf"
+
+
+@cache
+def _em_widths(path) -> dict[int, float]:
+    """Advance width of every character of one font, in ems."""
+    font = TTFont(path, lazy=True)
+    metrics, per_em = font["hmtx"].metrics, font["head"].unitsPerEm
+    return {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
+    """About how wide `text` prints, a little wider rather than narrower: each character from
+    the first of our fonts that has it (an unknown one counts as one em)."""
+    fonts = [_em_widths(BOLD if bold else REGULAR), *(_em_widths(path) for path in FALLBACKS)]
+    ems = 0.0
+    for char in text:
+        code = ord(char)
+        ems += next((widths[code] for widths in fonts if code in widths), 1.0)
+    return ems * size_pt * POINT_MM * MARGIN
+
+
+def lines_needed(text: str, width_mm: float, size_pt: float, bold: bool = False) -> int:
+    """How many lines `text` takes in `width_mm`, broken between words (and inside a word too
+    long for a line, as overflow-wrap: anywhere does)."""
+    space = text_width_mm(" ", size_pt, bold)
+    lines, used = 1, 0.0
+    for word in text.split():
+        width = text_width_mm(word, size_pt, bold)
+        if used and used + space + width <= width_mm:
+            used += space + width
+            continue
+        if used:
+            lines += 1
+        while width > width_mm:  # a word longer than a line breaks anywhere
+            lines += 1
+            width -= width_mm
+        used = width
+    return lines
