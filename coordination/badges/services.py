@@ -9,7 +9,7 @@ from io import BytesIO
 import sqlalchemy as sa
 from PIL import Image
 
-from coordination.documents.metrics import lines_needed
+from coordination.documents.metrics import largest_size, lines_needed
 from coordination.door.models import RetiredCode
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -89,18 +89,10 @@ class Head:
     height: float  # mm
 
 
-def _largest(text: str, sizes: tuple[float, float], width: float, lines: int, bold=False):
-    """The largest size, in half points, at which `text` takes at most `lines` lines."""
-    size = sizes[0]
-    while size > sizes[1] and lines_needed(text, width, size, bold) > lines:
-        size -= 0.5
-    return size
-
-
 def head_of(title: str, layout: str, logo: bool) -> Head:
     fit = FITS[layout]
     width = fit.width - (LOGO_WIDTH if logo and layout != "a7" else 0)
-    size = _largest(title, fit.event, width, 2, bold=True)
+    size = largest_size(title, fit.event, width, 2, bold=True)
     lines = lines_needed(title, width, size, bold=True)
     height = lines * size * 1.2 * PT + 1
     if logo and layout != "a7":
@@ -111,7 +103,7 @@ def head_of(title: str, layout: str, logo: bool) -> Head:
 def _column(text: str, fit: Fit, sizes: tuple[float, float], lines: int, bold=False, width=None):
     """A text's size and the height it takes (mm, with its line height)."""
     width = width or fit.width
-    size = _largest(text, sizes, width, lines, bold)
+    size = largest_size(text, sizes, width, lines, bold)
     taken = lines_needed(text, width, size, bold) * size * PT * (1.1 if bold else 1.2)
     return size, taken if text else 0
 

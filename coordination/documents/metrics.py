@@ -84,3 +84,14 @@ def lines_needed(text: str, width_mm: float, size_pt: float, bold: bool = False)
             width -= width_mm
         used = width
     return lines
+
+
+def largest_size(
+    text: str, sizes: tuple[float, float], width_mm: float, lines: int, bold: bool = False
+) -> float:
+    """The largest size from sizes[0] down to sizes[1] (in half points) at which `text` takes at
+    most `lines` lines of `width_mm`; the smallest if none: then it wraps, never cut."""
+    size = sizes[0]
+    while size > sizes[1] and lines_needed(text, width_mm, size, bold) > lines:
+        size -= 0.5
+    return size
