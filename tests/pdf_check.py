@@ -62,6 +62,7 @@ class Page:
     text: str
     chars: list[Char] = field(repr=False)
     words: list[Word] = field(repr=False)
+    images: list[Box] = field(repr=False, default_factory=list)
 
     def find(self, text: str) -> list[Box] | None:
         """The boxes of the characters of `text` (spaces and line breaks aside), or None."""
@@ -81,8 +82,11 @@ class Page:
             return None
         return [char.box for char in chars[start : start + len(wanted)]]
 
-    def hidden(self, margins: float | tuple[float, float, float, float] = 0) -> list[str]:
-        """Each character that is not seen whole: outside the printable area or clipped."""
+    def hidden(
+        self, margins: float | tuple[float, float, float, float] = 0, images: bool = False
+    ) -> list[str]:
+        """Each character that is not seen whole: outside the printable area or clipped (and,
+        with `images`, one under or over a picture, such as a QR code)."""
         top, right, bottom, left = _margins(margins)
         area = (left, top, self.width - right, self.height - bottom)
         problems = []
@@ -93,6 +97,8 @@ class Page:
                 problems.append(f"{char.text!r} at {_mm(char.box)} outside {_mm(area)}")
             elif char.clip is not None and not _inside(char.box, char.clip):
                 problems.append(f"{char.text!r} at {_mm(char.box)} cut off by {_mm(char.clip)}")
+            elif images and (under := next((i for i in self.images if _meet(char.box, i)), None)):
+                problems.append(f"{char.text!r} at {_mm(char.box)} meets a picture {_mm(under)}")
         return problems
 
 
@@ -114,6 +120,7 @@ def read(pdf: bytes) -> list[Page]:
                     text=textpage.get_text_range(),
                     chars=chars,
                     words=_words(chars),
+                    images=_images(page, height),
                 )
             )
     finally:
@@ -139,11 +146,13 @@ def assert_printed(
     pdf: bytes,
     expected: Iterable[str] | Mapping[int, Iterable[str]],
     margins: float | tuple[float, float, float, float] = 0,
+    clear_of_images: bool = False,
 ) -> list[Page]:
     """Every word of `expected` is printed in full, inside the margins, with real glyphs.
 
     `expected` is texts that may be on any page, or {page number: texts} for given pages.
-    Every character of every page concerned must be seen whole (see Page.hidden).
+    Every character of every page concerned must be seen whole (see Page.hidden), and with
+    `clear_of_images` touch no picture (a QR code; not for a stamp meant to cover a name).
     Returns the pages, for further checks."""
     pages = read(pdf)
     wanted = expected if isinstance(expected, Mapping) else {None: expected}
@@ -160,7 +169,8 @@ def assert_printed(
                     problems.append(f"{word!r} (of {text!r}) is not on {on}")
     concerned = pages if None in wanted else [pages[n - 1] for n in wanted if 0 < n <= len(pages)]
     for page in concerned:
-        problems += [f"page {page.number}: {problem}" for problem in page.hidden(margins)]
+        hidden = page.hidden(margins, clear_of_images)
+        problems += [f"page {page.number}: {problem}" for problem in hidden]
     problems += missing_glyphs(pdf)
     assert not problems, "PDF check failed:\n  " + "\n  ".join(problems[:40])
     return pages
@@ -236,6 +246,15 @@ def _clip(textpage, index: int, height: float) -> Box | None:
         box = (min(xs), min(ys), max(xs), max(ys))
         area = box if area is None else _intersection(area, box)
     return area
+
+
+def _images(page, height: float) -> list[Box]:
+    """Where the page's pictures are, also inside forms (a stamp drawn under the page)."""
+    boxes = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        boxes.append((left * MM, (height - top) * MM, right * MM, (height - bottom) * MM))
+    return boxes
 
 
 def _words(chars: list[Char]) -> list[Word]:
@@ -362,6 +381,14 @@ def _inside(box: Box, area: Box) -> bool:
         and box[1] >= area[1] - TOLERANCE
         and box[2] <= area[2] + TOLERANCE
         and box[3] <= area[3] + TOLERANCE
+    )
+
+
+def _meet(a: Box, b: Box) -> bool:
+    """Two boxes overlap by more than the rounding."""
+    return (
+        min(a[2], b[2]) - max(a[0], b[0]) > TOLERANCE
+        and min(a[3], b[3]) - max(a[1], b[1]) > TOLERANCE
     )
 
 

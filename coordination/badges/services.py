@@ -65,6 +65,9 @@ FITS = {
 }
 PT = 25.4 / 72
 LOGO_WIDTH = 22  # mm the logo takes beside the event's name (20 mm and its margin)
+# Points every smallest size gives up when the usual ones leave no room (the longest texts
+# in Chinese): a name then goes down to 10 pt (8 on A7), other texts to 6 pt at the least.
+TIGHTER = 4
 RIBBON = {"a6": 13, "single": 13, "a7": 5.5}  # mm from the badge's bottom to above the ribbon
 
 
@@ -118,31 +121,46 @@ def badge_of(registration: Registration, layout: str = "a6", head: Head | None =
     """What goes on a badge, and how big: never the mobile number or e-mail."""
     fit = FITS[layout]
     head = head or Head(fit.event[0], 14)
-    # On A7 the text starts beside the QR code (the room left of it) and flows on under it.
-    width = fit.width - fit.qr[0] - 2 if layout == "a7" else fit.width
-    name_pt, name_mm = _column(registration.full_name, fit, fit.name, 1, True, width)
-    organisation_pt, organisation_mm = _column(
-        registration.organisation, fit, fit.organisation, 2, width=width
-    )
-    position_pt, position_mm = _column(registration.position, fit, fit.position, 3, width=width)
-    qr_mm = fit.qr[0]
-    if layout != "a7":
-        # Text from the top (padding, head, 4 mm, and 2 mm before the organisation), the QR
-        # code above the ribbon with 3 mm to spare: the code shrinks before text would meet it.
-        text_bottom = 6 + head.height + 4 + name_mm + 2 + organisation_mm + position_mm
-        room = fit.badge_height - RIBBON[layout] - 3 - text_bottom
-        qr_mm = max(fit.qr[1], min(fit.qr[0], round(room, 1)))
+    # Text from the top (padding, head, the person's padding); on A6 the QR code sits above the
+    # ribbon with 3 mm to spare and shrinks before text would meet it; on A7 the text flows on
+    # under the code, down to the ribbon.
+    top = 6 + head.height + 4 if layout != "a7" else 3 + head.height + 1
+    bottom = fit.badge_height - RIBBON[layout] - 3
+    sizes, text_mm = _sizes(registration, fit, layout, tight=False)
+    if bottom - top - text_mm < (fit.qr[1] if layout != "a7" else 0):
+        sizes, text_mm = _sizes(registration, fit, layout, tight=True)  # the longest, in Chinese
+    room = bottom - top - text_mm
+    qr_mm = fit.qr[0] if layout == "a7" else max(fit.qr[1], min(fit.qr[0], round(room, 1)))
     return Badge(
         full_name=registration.full_name,
         organisation=registration.organisation,
         position=registration.position,
         role=registration.role,
         qr=_qr(registration.checkin_code),
-        name_pt=name_pt,
-        organisation_pt=organisation_pt,
-        position_pt=position_pt,
+        name_pt=sizes[0],
+        organisation_pt=sizes[1],
+        position_pt=sizes[2],
         qr_mm=qr_mm,
     )
+
+
+def _sizes(registration: Registration, fit: Fit, layout: str, tight: bool):
+    """The name's, organisation's and position's sizes (pt), and the height they take (mm).
+    `tight` lowers every smallest size, for when the usual ones would leave no room."""
+    # On A7 the text starts beside the QR code (the room left of it), then flows on under it.
+    width = fit.width - fit.qr[0] - 2 if layout == "a7" else fit.width
+    lower = TIGHTER if tight else 0
+    name = (fit.name[0], fit.name[1] - lower)
+    name_pt, name_mm = _column(registration.full_name, fit, name, 1, True, width)
+    organisation = (fit.organisation[0], max(6, fit.organisation[1] - lower))
+    organisation_pt, organisation_mm = _column(
+        registration.organisation, fit, organisation, 2, width=width
+    )
+    # A position never prints bigger than the organisation above it.
+    position = (min(fit.position[0], organisation_pt), max(6, fit.position[1] - lower))
+    position_pt, position_mm = _column(registration.position, fit, position, 3, width=width)
+    gap = (2 if layout != "a7" else 1) if registration.organisation else 0
+    return (name_pt, organisation_pt, position_pt), name_mm + gap + organisation_mm + position_mm
 
 
 def sheets(badges: list[Badge], layout: str) -> list[list[Badge]]:
