@@ -36,6 +36,12 @@ MM = 25.4 / 72
 # Rounding in the PDF and in glyph boxes: a character may overstep its clip by this much (mm).
 TOLERANCE = 0.15
 ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Scripts whose letters change shape with their neighbours: a drawn glyph need not be the one
+# the font's character map names.
+SHAPED = re.compile(
+    r"[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+    r"\ufb1d-\ufdff\ufe70-\ufeff\u200c\u200d\ufe00-\ufe0f]"
+)
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom (mm, from the top-left)
 
@@ -298,6 +304,8 @@ def _missing_in(font) -> list[str]:
     if isinstance(to_gid, pikepdf.Stream):
         data = to_gid.read_bytes()
         mapping = [int.from_bytes(data[i : i + 2], "big") for i in range(0, len(data), 2)]
+    character_map = _character_map(descendant)
+    glyph_owner = {gid: code for code, gid in character_map.items()}
     missing = []
     for cid, text in _to_unicode(font["/ToUnicode"].read_bytes()).items():
         if mapping is not None:
@@ -306,10 +314,44 @@ def _missing_in(font) -> list[str]:
             gid = gid_of_cid(cid)
         if text.isspace() or text in ("\u200b", "\u200c", "\u200d", "\ufe0f"):
             continue
+        codes = " ".join(f"U+{ord(c):04X}" for c in text)
         if gid is None or gid == 0 or gid >= glyph_count:
-            codes = " ".join(f"U+{ord(c):04X}" for c in text)
             missing.append(f"{text!r} ({codes}) has no glyph in {name}")
+        elif (
+            len(text) == 1
+            and not SHAPED.search(text)
+            and _another_glyph(ord(text), gid, character_map, glyph_owner)
+        ):
+            # Another glyph than the font's own for this character: the PDF font was made of
+            # two font files (WeasyPrint merges the files of one family), a garbled character.
+            missing.append(f"{text!r} ({codes}) is drawn with another glyph in {name}")
     return missing
+
+
+def _another_glyph(code: int, gid: int, character_map: dict, glyph_owner: dict) -> bool:
+    """The glyph drawn for `code` is the font's glyph of another character."""
+    if code in character_map:
+        return character_map[code] != gid
+    return gid in glyph_owner and glyph_owner[gid] != code
+
+
+def _character_map(descendant) -> dict[int, int]:
+    """The embedded font's own character map (code point to glyph number), if it kept one."""
+    descriptor = descendant["/FontDescriptor"]
+    stream = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+    if stream is None:
+        return {}
+    data = stream.read_bytes()
+    if "/FontFile2" not in descriptor and data[:4] != b"OTTO":
+        return {}
+    try:
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if "cmap" not in font:
+            return {}
+        order = {glyph: number for number, glyph in enumerate(font.getGlyphOrder())}
+        return {code: order[glyph] for code, glyph in (font.getBestCmap() or {}).items()}
+    except Exception:  # a font program fontTools cannot read: nothing to compare with
+        return {}
 
 
 def _glyphs(descendant):

@@ -41,6 +41,7 @@ def fits_on_one_line(text: str, width_mm: float, size_pt: float) -> bool:
 
 # The fonts of static/pdf/fonts.css, in the order fonts.conf falls back through them.
 FALLBACKS = [
+    STATIC / "fonts" / "noto" / "NotoSans-Regular.ttf",
     STATIC / "fonts" / "noto" / "NotoNaskhArabic-Regular.ttf",
     STATIC / "fonts" / "noto" / "NotoSansSC-Regular.otf",
     STATIC / "fonts" / "noto-emoji" / "NotoEmoji-Regular.ttf",
