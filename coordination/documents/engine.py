@@ -5,10 +5,10 @@ fetcher maps onto the static folder. file://, http(s):// to anywhere else, and p
 out of the static folder are refused and logged, so a participant named
 <img src="file:///etc/passwd"> prints as text and fetches nothing.
 
-Fonts come from the repository only: before WeasyPrint starts, FONTCONFIG_FILE names
-static/fonts/fonts.conf, which lists no system font folder, so a glyph our fonts lack prints as
-a missing glyph (which the tests catch) rather than from whatever font a server happens to have.
-Every stylesheet imports static/pdf/fonts.css for the fonts themselves.
+Fonts come from the repository only: the one font configuration of the process is loaded with
+FONTCONFIG_FILE naming static/fonts/fonts.conf, which lists no system font folder, so a glyph our
+fonts lack prints as a missing glyph (which the tests catch) rather than from whatever font a
+server happens to have. Every stylesheet imports static/pdf/fonts.css for the fonts themselves.
 
 This module imports nothing of the app, so a render process (parallel.py) starts with
 WeasyPrint alone.
@@ -17,19 +17,16 @@ WeasyPrint alone.
 import logging
 import mimetypes
 import os
+import threading
 from functools import cache
 from pathlib import Path
 
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
 STATIC = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
 FONTS_CONF = STATIC / "fonts" / "fonts.conf"
-# For the whole process, before fontconfig first reads its configuration (WeasyPrint's import
-# does); every FontConfiguration reads it again, and render processes inherit it.
-os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
-
-from weasyprint import CSS, HTML  # noqa: E402
-from weasyprint.text.fonts import FontConfiguration  # noqa: E402
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
-
 STATIC_BASE = "https://rakor.invalid/"
 log = logging.getLogger(__name__)
 
@@ -55,9 +52,25 @@ class StaticOnlyFetcher(URLFetcher):
         raise ValueError(f"refused: {url}")
 
 
+_environment = threading.Lock()
+
+
 @cache
 def font_config() -> FontConfiguration:
-    return FontConfiguration()
+    """The process's one font configuration: the repository's fonts and nothing else.
+
+    Fontconfig reads FONTCONFIG_FILE when the configuration is made; it is set only meanwhile,
+    so no other program this process starts (Chromium in the browser tests) inherits it."""
+    with _environment:
+        before = os.environ.get("FONTCONFIG_FILE")
+        os.environ["FONTCONFIG_FILE"] = str(FONTS_CONF)
+        try:
+            return FontConfiguration()
+        finally:
+            if before is None:
+                del os.environ["FONTCONFIG_FILE"]
+            else:
+                os.environ["FONTCONFIG_FILE"] = before
 
 
 @cache
