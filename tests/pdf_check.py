@@ -15,7 +15,15 @@ assert_printed() fails, naming what and where, unless
   cannot print: one number for all sides, or CSS's order top, right, bottom, left, in mm) and
   not cut off by a box that hides what overflows it (a text layer keeps clipped text);
 - no glyph of the whole document is missing (.notdef, the empty box): every character drawn has a
-  glyph in the font embedded for it.
+  glyph in the font embedded for it, and it is that character's own glyph (not another's, as
+  when two font files were merged into one PDF font);
+- with clear_of_images=True, no character touches a picture (a QR code, a logo); leave it off
+  where a stamp or signature is meant to cover text.
+
+Also: read(pdf) gives each Page (number, width, height in mm, text, chars, words with boxes,
+images); Page.find(text) the boxes of a text's characters or None; Page.hidden(margins) what
+is not seen whole; missing_glyphs(pdf), assert_inside(pdf, margins) and
+assert_no_missing_glyphs(pdf) each check one thing.
 
 Boxes are in millimetres from the top-left corner of the page: (left, top, right, bottom).
 """

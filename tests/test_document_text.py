@@ -155,17 +155,17 @@ def test_the_sign_sheet_prints_every_word_whole_inside_a_5_mm_margin(event):
     pdf_check.assert_printed(pdf, [*printed_texts(), VENUE], margins=5)
 
 
-def test_certificates_print_every_name_with_real_glyphs(app, event):
+def test_certificates_and_the_record_print_every_name_with_real_glyphs(app, event):
     save_signer(event, "Drs. H. Sutrisno, M.Si. 陳", "Ketua Dekopinda Kabupaten Probolinggo")
     main = door.default_list(event)
     for registration in confirmed_of(event):
         door.admit(event, main, registration, DoorActor("Pintu Utara"))
     db.session.commit()
-    pdf = certificates_pdf(event)
-    pages = pdf_check.read(pdf)
-    for text in printed_texts()[::3]:  # the names
-        assert all(any(p.find(word) for p in pages) for word in text.split()), text
-    pdf_check.assert_no_missing_glyphs(pdf)
+    for pdf in certificates_pdf(event), attendance_pdf(event, kind="record"):
+        pages = pdf_check.read(pdf)
+        for text in printed_texts()[::3]:  # the names
+            assert all(any(p.find(word) for p in pages) for word in text.split()), text
+        pdf_check.assert_no_missing_glyphs(pdf)
 
 
 @pytest.mark.xfail(
