@@ -11,6 +11,7 @@ from coordination.door.models import Checkin, CheckinList, QuorumRule, came_coun
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.minutes.summary import attendance_summary
+from coordination.paperwork.attendance_list import attendance_lines
 from coordination.registration.models import Registration
 
 from . import factories
@@ -105,6 +106,9 @@ def test_inside_the_window_hadir_daring_records_the_participant_on_the_online_li
         assert checkin_list.is_online and checkin.source == "online"
         assert checkin.door_name == "Daring"
         assert came_count(event.id) == 1  # who came: the hall and online alike
+        # The daftar hadir record lists them, named Daring where a door's name stands.
+        (line,) = attendance_lines(event, kind="record")
+        assert line.name == person["name"] and line.door == "Daring"
 
     # Pressed again, or scanned at the door later: still one attendance.
     again = client.post(f"/r/{token}/online", follow_redirects=True).text
@@ -243,3 +247,27 @@ def test_the_organiser_sets_the_meeting_link_and_materials_and_only_https_is_tak
             {"title": "https://example.org/b.pdf", "url": "https://example.org/b.pdf"},
         ]
     assert "Paparan Bupati | https://example.org/a.pdf" in client.get(f"/events/{SLUG}/edit").text
+
+
+def test_a_door_phones_offline_copy_knows_who_is_present_online(
+    app, client, make, organiser, people, as_user
+):
+    from base64 import b64decode
+
+    from coordination.door import offline
+
+    hybrid_event(make, organiser, starts_in=-timedelta(minutes=5))
+    online_person, hall_person = people(2)
+    with app.app_context():
+        token = token_of(online_person)
+    client.post(f"/r/{token}/online")
+    as_user(organiser)
+    copy = client.get(f"/events/{SLUG}/door/offline.json").get_json()
+    salt = b64decode(copy["salt"])
+
+    def entry(person):
+        sealed = copy["entries"][offline.lookup_of(person["code"], salt)]
+        return offline.open_sealed(person["code"], salt, sealed)
+
+    assert entry(online_person)["t"] is not None and entry(online_person)["d"] == "Daring"
+    assert entry(hall_person)["t"] is None

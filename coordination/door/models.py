@@ -235,6 +235,19 @@ def who_came(event_id) -> sa.Select:
     )
 
 
+def present_on_list(checkin_list) -> sa.ColumnElement[bool]:
+    """The check-ins that make someone present on this list: on the main list, those of the
+    online list too (one per person, see who_came); on any other list, its own."""
+    if not (checkin_list.is_default or getattr(checkin_list, "is_online", False)):
+        return Checkin.list_id == checkin_list.id
+    return Checkin.list_id.in_(
+        sa.select(CheckinList.id).where(
+            CheckinList.event_id == checkin_list.event_id,
+            sa.or_(CheckinList.is_default.is_(True), CheckinList.is_online.is_(True)),
+        )
+    )
+
+
 def came_count(event_id: int) -> int:
     """How many came (who_came)."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(who_came(event_id).subquery()))
