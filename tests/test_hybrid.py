@@ -271,3 +271,70 @@ def test_a_door_phones_offline_copy_knows_who_is_present_online(
 
     assert entry(online_person)["t"] is not None and entry(online_person)["d"] == "Daring"
     assert entry(hall_person)["t"] is None
+
+
+def test_yesterdays_check_ins_still_count_once_after_the_upgrade(ctx):
+    """0026 marks the main list's check-ins as the person's attendance; who_came is unchanged."""
+    from flask_migrate import downgrade, upgrade
+
+    db.drop_all()
+    upgrade(revision="0024_event_contact")
+    start = datetime(2026, 11, 23, 6, 0)
+    with db.engine.begin() as connection:
+        run = connection.execute
+        run(
+            sa.text(
+                "INSERT INTO events (id, slug, title, organising_body, description, venue_name,"
+                " venue_address, timezone, starts_at, ends_at, capacity, created_at, updated_at)"
+                " VALUES (1, 'rakor', 'Rakor', 'Dekopinda', '', 'Aula', '', 'Asia/Jakarta',"
+                " :start, :end, 50, :start, :start)"
+            ),
+            {"start": start, "end": start + timedelta(hours=3)},
+        )
+        for id_ in (1, 2):
+            run(
+                sa.text(
+                    "INSERT INTO registrations (id, event_id, full_name, organisation, position,"
+                    " phone, status, link_token, checkin_code, created_at, status_changed_at)"
+                    " VALUES (:id, 1, :name, '', '', :phone, 'confirmed', :token, :code,"
+                    " :start, :start)"
+                ),
+                {
+                    "id": id_,
+                    "name": f"Peserta {id_}",
+                    "phone": f"+628120000000{id_}",
+                    "token": f"token{id_}",
+                    "code": f"CODE{id_}",
+                    "start": start,
+                },
+            )
+        run(
+            sa.text(
+                "INSERT INTO checkin_lists (id, event_id, name, is_default) VALUES (1, 1, '', true)"
+            )
+        )
+        run(
+            sa.text(
+                "INSERT INTO checkin_lists (id, event_id, name, is_default)"
+                " VALUES (2, 1, 'Sesi', false)"
+            )
+        )
+        for list_id, person in ((1, 1), (2, 1), (2, 2)):
+            run(
+                sa.text(
+                    "INSERT INTO checkins (list_id, registration_id, checked_in_at, recorded_at,"
+                    " door_name, source, offline) VALUES (:list, :person, :at, :at, 'Utara',"
+                    " 'scan', false)"
+                ),
+                {"list": list_id, "person": person, "at": start},
+            )
+    upgrade()
+    event = db.session.get(Event, 1)
+    assert event.meeting_mode == "offline" and event.materials == []
+    assert came_count(1) == 1  # Peserta 1 on the main list; the session list does not count
+    marked = db.session.scalars(sa.select(Checkin.list_id).where(Checkin.whole_event)).all()
+    assert marked == [1]
+    db.session.rollback()
+    downgrade(revision="base")
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
