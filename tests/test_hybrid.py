@@ -93,6 +93,9 @@ def test_inside_the_window_hadir_daring_records_the_participant_on_the_online_li
         token = token_of(person)
     page = client.get(f"/r/{token}").text
     assert f'href="{ZOOM}"' in page
+    # Only on the personal page: never on the public page or an unknown link.
+    assert ZOOM not in client.get(f"/e/{SLUG}").text
+    assert "paparan.pdf" not in client.get(f"/e/{SLUG}").text
     assert "Paparan Dinas Koperasi" in page and "https://drive.example.org/rencana.pdf" in page
     assert "Hadir daring" in page
 
