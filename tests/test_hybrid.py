@@ -194,6 +194,14 @@ def test_the_quorum_counts_online_participants_as_the_organiser_decided(
     assert data["quorum"]["have"] == (3 if counts_online else 2)
     page = client.get(f"/events/{SLUG}/attendance").text
     assert 'data-field="present_online">1<' in page
+    minutes = client.get(f"/events/{SLUG}/minutes").text
+    assert 'id="present-online">1<' in minutes
+    if counts_online:  # the minutes PDF says it too (rendered once: it takes a second)
+        import pypdfium2
+
+        pdf = pypdfium2.PdfDocument(client.get(f"/events/{SLUG}/minutes.pdf").data)
+        first = " ".join(pdf[0].get_textpage().get_text_range().split())
+        assert "hadir di ruangan 2, daring 1" in first
     with app.app_context():
         summary = attendance_summary(the_event())
         assert (summary.present, summary.present_online) == (3, 1)
