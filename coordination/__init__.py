@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from coordination import cli, i18n, ids, json, security, static_files, tasks, urls
+from coordination import cli, i18n, ids, json, security, static_files, tasks, urls, whatsapp
 from coordination.api.errors import from_http_exception
 from coordination.api.models import TokenRole
 from coordination.auth.models import Role
@@ -74,6 +74,7 @@ def create_app(config: object | None = None) -> Flask:
     limiter.init_app(app)
     cache.init_app(app)
     i18n.init_app(app)
+    whatsapp.init_app(app)
     security.init_app(app)
     tasks.init_app(app)
     warm.init_app(app)

@@ -274,6 +274,15 @@ def load_demo(today: date | None = None) -> Event:
             capacity=80,
             registration_opens_at=_at(today, 0),
             registration_closes_at=_at(follow_day - timedelta(days=1), 17),
+            # Hybrid: the kecamatan offices join online (an example address, no real meeting).
+            meeting_mode="hybrid",
+            online_url="https://meet.example.org/rakor-lanjutan-koperasi",
+            materials=[
+                {
+                    "title": "Paparan kemajuan program koperasi",
+                    "url": "https://berkas.example.org/paparan-kemajuan.pdf",
+                }
+            ],
         ),
         organiser,
     )

@@ -34,6 +34,7 @@ class Attendance:
     registered: int
     present: int
     present_offline: int
+    present_online: int
     invited: int
     invited_present: int
     organisations_invited: int
@@ -57,20 +58,30 @@ def half_plus_one(count: int) -> int:
 
 
 def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
+    """The counts of one list; the main list's include those present online (who_came), and
+    its quorum counts them as the event's rule says (Event.quorum_counts_online)."""
+    if checkin_list.is_default:
+        on_list = Checkin.whole_event.is_(True)
+    else:
+        on_list = Checkin.list_id == checkin_list.id
     people = db.session.execute(
         sa.select(
-            Registration.id, Registration.organisation, Checkin.checked_in_at, Checkin.offline
+            Registration.id,
+            Registration.organisation,
+            Checkin.checked_in_at,
+            Checkin.offline,
+            Checkin.source,
         )
-        .outerjoin(
-            Checkin,
-            sa.and_(Checkin.registration_id == Registration.id, Checkin.list_id == checkin_list.id),
-        )
+        .outerjoin(Checkin, sa.and_(Checkin.registration_id == Registration.id, on_list))
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.CONFIRMED,
         )
     ).all()
-    present_ids = {person_id for person_id, _, came, _ in people if came is not None}
+    present_ids = {person_id for person_id, _, came, *_ in people if came is not None}
+    online_ids = {person_id for person_id, *_, source in people if source == "online"}
+    # Who counts towards the quorum: everyone present, or only those in the hall.
+    counted_ids = present_ids if event.quorum_counts_online else present_ids - online_ids
     invitations = db.session.execute(
         sa.select(Invitation.organisation, Invitation.registration_id).where(
             Invitation.event_id == event.id
@@ -78,11 +89,15 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
     ).all()
 
     organisations: dict[str, list] = {}
-    for _id, organisation, came, _offline in people:
+    counted_orgs = set()
+    for person_id, organisation, came, *_ in people:
         label = " ".join(organisation.split()) or "—"
-        row = organisations.setdefault(_organisation_key(organisation), [label, 0, 0])
+        key = _organisation_key(organisation)
+        row = organisations.setdefault(key, [label, 0, 0])
         row[2] += 1
         row[1] += came is not None
+        if person_id in counted_ids:
+            counted_orgs.add(key)
     invited_orgs = {_organisation_key(org) for org, _ in invitations if org.strip()}
     present_orgs = {key for key, row in organisations.items() if row[1] > 0}
     invited_present = sum(1 for _, reg_id in invitations if reg_id in present_ids)
@@ -90,22 +105,23 @@ def attendance(event: Event, checkin_list: CheckinList) -> Attendance:
     quorum = _quorum(
         event.quorum_rule,
         invited_orgs=invited_orgs,
-        present_orgs=present_orgs,
+        present_orgs=counted_orgs,
         invited=len(invitations),
-        invited_present=invited_present,
+        invited_present=sum(1 for _, reg_id in invitations if reg_id in counted_ids),
         registered=len(people),
-        present=len(present_ids),
+        present=len(counted_ids),
     )
     return Attendance(
         registered=len(people),
         present=len(present_ids),
-        present_offline=sum(1 for *_, came, offline in people if came is not None and offline),
+        present_offline=sum(1 for _, _, came, offline, _ in people if came is not None and offline),
+        present_online=len(online_ids),
         invited=len(invitations),
         invited_present=invited_present,
         organisations_invited=len(invited_orgs),
         organisations_invited_present=len(invited_orgs & present_orgs),
         quorum=quorum,
-        arrivals=arrivals([came for _, _, came, _ in people if came is not None], event.timezone),
+        arrivals=arrivals([came for _, _, came, *_ in people if came is not None], event.timezone),
         by_organisation=sorted(
             (tuple(row) for row in organisations.values()),
             key=lambda row: (-row[1], natural_key(row[0])),

@@ -1,7 +1,7 @@
 """Door forms and the words every verdict is shown in."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -72,8 +72,19 @@ class PaperSheetForm(FlaskForm):
     signed_at = time_field(_l("Time the sheet stands for"), required=False)
 
 
+class WhatsappForm(FlaskForm):
+    """A volunteer's mobile number, to send them their door link by WhatsApp."""
+
+    phone = StringField(
+        _l("Volunteer's mobile number"),
+        validators=[DataRequired(), Length(max=40)],
+        render_kw={"inputmode": "tel", "autocomplete": "off"},
+    )
+
+
 class QuorumForm(FlaskForm):
     rule = SelectField(_l("Quorum rule"), choices=QUORUM_RULES)
+    counts_online = BooleanField(_l("Participants present online count towards the quorum"))
 
 
 class OfflineRuleForm(FlaskForm):

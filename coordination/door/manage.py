@@ -5,8 +5,10 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from coordination import whatsapp
 from coordination.badges.qr import qr_svg
 from coordination.errors import DomainError
+from coordination.events import online
 from coordination.events.forms import ConfirmForm, ConfirmStepForm, aware_in_zone, local_in_zone
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
@@ -22,6 +24,7 @@ from .forms import (
     OfflineRuleForm,
     PaperSheetForm,
     QuorumForm,
+    WhatsappForm,
 )
 from .messages import LINK_ERRORS, LIST_ERRORS
 from .models import Checkin, CheckinList, QuorumRule, ReviewKind
@@ -60,6 +63,7 @@ def door_access(event: Event):
         door_team=door_team,
         only_this_computer=only_this_computer(),
         offline_form=OfflineRuleForm(rule=event.offline_unknown_rule),
+        whatsapp_form=WhatsappForm(formdata=None),
     )
 
 
@@ -73,6 +77,29 @@ def set_offline_rule(event: Event):
         access.set_offline_rule(event, form.rule.data)
         flash(_("Offline rule saved."), "success")
     return redirect(url_for("door_admin.door_access", slug=event.slug))
+
+
+@bp.post("/door-access/<int:link_id>/whatsapp")
+@login_required
+@event_view()
+def whatsapp_link(event: Event, link_id: int):
+    """Send a door link to the number the organiser typed, as a WhatsApp chat (no PIN)."""
+    form = WhatsappForm()
+    try:
+        link = access.link_of(event, link_id)
+    except DomainError:
+        return render_template("errors/error.html", status=404), 404
+    back = url_for("door_admin.door_access", slug=event.slug)
+    if not link.usable():
+        flash(LINK_ERRORS["link_ended"], "error")
+        return redirect(back)
+    address = public_url("door.open_link", token=link.token)
+    text = whatsapp.door_link_text(event, link.name, address)
+    chat = whatsapp.link(form.phone.data, text) if form.validate_on_submit() else None
+    if chat is None:
+        flash(_("That is not a mobile number WhatsApp can reach, e.g. 0812-3456-7890."), "error")
+        return redirect(back)
+    return redirect(chat, code=303)
 
 
 @bp.post("/door-access/<int:link_id>/revoke")
@@ -165,7 +192,8 @@ def dashboard(event: Event):
         checkin_list=checkin_list,
         lists=services.lists_of(event),
         summary=attendance.attendance(event, checkin_list),
-        quorum_form=QuorumForm(rule=event.quorum_rule),
+        quorum_form=QuorumForm(rule=event.quorum_rule, counts_online=event.quorum_counts_online),
+        attends_online=online.is_online(event),
         to_review=services.count_reviews(event),
         projector=request.args.get("projector") == "1",
     )
@@ -188,6 +216,8 @@ def set_quorum(event: Event):
     form = QuorumForm()
     if form.validate_on_submit() and form.rule.data in set(QuorumRule):
         event.quorum_rule = form.rule.data
+        if online.is_online(event):  # the box is on the form only then
+            event.quorum_counts_online = form.counts_online.data
         flash(_("Quorum rule saved."), "success")
     return redirect(url_for("door_admin.dashboard", slug=event.slug))
 

@@ -19,6 +19,7 @@ class CheckinSource(LabelledEnum):
     MANUAL = "manual", _l("by name")  # found by name at the door
     WALK_IN = "walk_in", _l("walk-in")  # registered on the spot
     PAPER = "paper", _l("paper sheet")  # marked from a signed paper sign sheet
+    ONLINE = "online", _l("online")  # "Hadir daring" on the personal page (events.online)
 
 
 class QuorumRule(enum.StrEnum):
@@ -79,6 +80,8 @@ class CheckinList(db.Model):
     )
     name: so.Mapped[str] = so.mapped_column(sa.String(80))
     is_default: so.Mapped[bool] = so.mapped_column(default=False)
+    # The event's online list: who pressed "Hadir daring"; counts with the main list.
+    is_online: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
@@ -91,7 +94,20 @@ class CheckinList(db.Model):
             sqlite_where=sa.text("is_default"),
             postgresql_where=sa.text("is_default"),
         ),
+        # One online list per event.
+        sa.Index(
+            "uq_checkin_lists_online",
+            "event_id",
+            unique=True,
+            sqlite_where=sa.text("is_online"),
+            postgresql_where=sa.text("is_online"),
+        ),
     )
+
+    @property
+    def whole_event(self) -> bool:
+        """A check-in here is the person's attendance of the event (see who_came)."""
+        return bool(self.is_default or self.is_online)
 
 
 # A door link locks after this many wrong PINs in a row, so guessing a six-digit PIN is pointless.
@@ -180,28 +196,54 @@ class Checkin(db.Model):
     # Chosen by the door phone for each scan, so a scan sent twice is recognised.
     nonce: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     representative_name: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    # On the event's main or online list: someone is there once, in the hall or online,
+    # whichever came first (the partial unique index below; see who_came).
+    whole_event: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     registration: so.Mapped[Registration] = so.relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("list_id", "registration_id"),
         sa.UniqueConstraint("list_id", "nonce"),
-        sa.CheckConstraint("source in ('scan', 'manual', 'walk_in', 'paper')", name="source"),
+        sa.CheckConstraint(
+            "source in ('scan', 'manual', 'walk_in', 'paper', 'online')", name="source"
+        ),
+        sa.Index(
+            "uq_checkins_whole_event",
+            "registration_id",
+            unique=True,
+            sqlite_where=sa.text("whole_event"),
+            postgresql_where=sa.text("whole_event"),
+        ),
     )
 
 
 def who_came(event_id) -> sa.Select:
-    """Who came: each confirmed registration of the event checked in on its main list, with
-    that check-in. The one definition every page, document, count and API answer uses
-    (session lists have their own check-ins and do not count here)."""
+    """Who came: each confirmed registration of the event checked in on its main list or
+    online (at most one of them: Checkin.whole_event), with that check-in. The one definition
+    every page, document, count and API answer uses (session lists have their own check-ins
+    and do not count here)."""
     return (
         sa.select(Checkin)
         .join(CheckinList, CheckinList.id == Checkin.list_id)
         .join(Registration, Registration.id == Checkin.registration_id)
         .where(
             CheckinList.event_id == event_id,
-            CheckinList.is_default.is_(True),
+            Checkin.whole_event.is_(True),
             Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+
+
+def present_on_list(checkin_list) -> sa.ColumnElement[bool]:
+    """The check-ins that make someone present on this list: on the main list, those of the
+    online list too (one per person, see who_came); on any other list, its own."""
+    if not (checkin_list.is_default or getattr(checkin_list, "is_online", False)):
+        return Checkin.list_id == checkin_list.id
+    return Checkin.list_id.in_(
+        sa.select(CheckinList.id).where(
+            CheckinList.event_id == checkin_list.event_id,
+            sa.or_(CheckinList.is_default.is_(True), CheckinList.is_online.is_(True)),
         )
     )
 

@@ -25,7 +25,7 @@ from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
 
-from .models import Checkin, CheckinList, CheckinLogEntry, RetiredCode
+from .models import Checkin, CheckinList, CheckinLogEntry, RetiredCode, present_on_list
 
 SALT_BYTES = 16
 # A change written while a copy is being made may carry a time a little before the copy's
@@ -83,7 +83,7 @@ def _changed_since(event: Event, checkin_list: CheckinList, since: datetime):
     """Registrations whose entry in a copy made at `since` may be out of date."""
     since = since - OVERLAP
     checked_in = sa.select(Checkin.registration_id).where(
-        Checkin.list_id == checkin_list.id, Checkin.recorded_at >= since
+        present_on_list(checkin_list), Checkin.recorded_at >= since
     )
     undone = sa.select(CheckinLogEntry.registration_id).where(
         CheckinLogEntry.list_id == checkin_list.id, CheckinLogEntry.at >= since
@@ -122,7 +122,7 @@ def snapshot(
     ).where(Registration.event_id == event.id)
     present_query = sa.select(
         Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name
-    ).where(Checkin.list_id == checkin_list.id)
+    ).where(present_on_list(checkin_list))
     if since is not None:
         changed = _changed_since(event, checkin_list, since)
         people_query = people_query.where(changed)

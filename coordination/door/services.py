@@ -59,11 +59,12 @@ def normalise_code(raw: str) -> str:
 
 
 def lists_of(event: Event) -> list[CheckinList]:
+    """The lists a door may check people into (the online list is the participants' own)."""
     default_list(event)
     return list(
         db.session.scalars(
             sa.select(CheckinList)
-            .where(CheckinList.event_id == event.id)
+            .where(CheckinList.event_id == event.id, CheckinList.is_online.is_(False))
             .order_by(CheckinList.is_default.desc(), CheckinList.opens_at, CheckinList.id)
         )
     )
@@ -88,11 +89,26 @@ def default_list(event: Event) -> CheckinList:
     return found
 
 
+def online_list(event: Event) -> CheckinList:
+    """The list of those who pressed "Hadir daring" (events.online); made on first need."""
+    query = sa.select(CheckinList).where(
+        CheckinList.event_id == event.id, CheckinList.is_online.is_(True)
+    )
+    found = db.session.scalar(query)
+    if found is None:
+        insert = _dialect_insert()(CheckinList).values(
+            event_id=event.id, name="Daring", is_default=False, is_online=True
+        )
+        db.session.execute(insert.on_conflict_do_nothing())
+        found = db.session.scalar(query)
+    return found
+
+
 def list_of(event: Event, list_id: int | None) -> CheckinList:
     if not list_id:
         return default_list(event)
     found = db.session.get(CheckinList, list_id)
-    if found is None or found.event_id != event.id:
+    if found is None or found.event_id != event.id or found.is_online:
         raise DomainError("unknown_list")
     return found
 
@@ -162,6 +178,7 @@ _LIST = sa.select(
     _lists.c.event_id,
     _lists.c.name,
     _lists.c.is_default,
+    _lists.c.is_online,
     _lists.c.opens_at,
     _lists.c.closes_at,
 )
@@ -178,6 +195,7 @@ class ListAtDoor(NamedTuple):
     event_id: int
     name: str
     is_default: bool
+    is_online: bool
     opens_at: datetime | None
     closes_at: datetime | None
 
@@ -362,6 +380,9 @@ def admit(
     """
     if person.event_id != event.id or checkin_list.event_id != event.id:
         raise DomainError("wrong_event")
+    if bool(checkin_list.is_online) != (source == CheckinSource.ONLINE):
+        # The online list is the participant's own "Hadir daring", never a door's.
+        raise DomainError("unknown_list")
     if person.status == RegistrationStatus.CANCELLED:
         raise DomainError("cancelled", registration=person)
     if person.status == RegistrationStatus.WAITING:
@@ -389,6 +410,7 @@ def admit(
         door_name=actor.name[:120],
         nonce=nonce or None,
         representative_name=representative_name,
+        whole_event=bool(checkin_list.is_default or checkin_list.is_online),
     )
     new_id = (connection or db.session).execute(_INSERT_UNLESS_PRESENT, values).scalar()
     if new_id is None:
@@ -410,7 +432,7 @@ def admit(
                 representative_name=representative_name,
             )
         existing = present_on(checkin_list, person)
-        if offline and existing is not None:
+        if offline and existing is not None and existing.list_id == checkin_list.id:
             return _second_offline_admission(event, person, existing, values, connection)
         raise DomainError("already_checked_in", registration=person, checkin=existing)
     # The door needs the answer, not a reload: a detached copy of what was written.
@@ -584,7 +606,7 @@ def count_reviews(event: Event) -> int:
 
 _CHECKIN_COLUMNS = (
     "list_id, registration_id, checked_in_at, recorded_at, source, offline, door_link_id, "
-    "user_id, door_name, nonce, representative_name"
+    "user_id, door_name, nonce, representative_name, whole_event"
 )
 # The same words on PostgreSQL and SQLite (3.35+). Written as text because SQLAlchemy does
 # not cache the compiled form of its on_conflict_do_nothing() insert, and compiling it on
@@ -599,6 +621,7 @@ _INSERT_UNLESS_PRESENT = (
         sa.bindparam("checked_in_at", type_=UTCDateTime),
         sa.bindparam("recorded_at", type_=UTCDateTime),
         sa.bindparam("offline", type_=sa.Boolean),
+        sa.bindparam("whole_event", type_=sa.Boolean),
     )
     .columns(id=sa.Integer)
 )
@@ -644,10 +667,14 @@ def latest_checkins(checkin_list: CheckinList, count: int) -> list[Checkin]:
 
 
 def present_on(checkin_list: CheckinList, person: Registration) -> Checkin | None:
+    """The person's check-in on this list; on the main or online list, the one of either
+    (someone is at the event once, in the hall or online)."""
+    if checkin_list.is_default or checkin_list.is_online:
+        on_list = Checkin.whole_event.is_(True)
+    else:
+        on_list = Checkin.list_id == checkin_list.id
     return db.session.scalar(
-        sa.select(Checkin).where(
-            Checkin.list_id == checkin_list.id, Checkin.registration_id == person.id
-        )
+        sa.select(Checkin).where(on_list, Checkin.registration_id == person.id)
     )
 
 

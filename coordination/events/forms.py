@@ -27,11 +27,13 @@ from wtforms.validators import (
 )
 
 from coordination.config import TIME_ZONES
+from coordination.errors import DomainError
 from coordination.forms import FlaskForm, Form, enum_choices
 from coordination.i18n import local_time
 
+from . import online
 from .messages import ERROR_MESSAGES
-from .models import EventRole
+from .models import EventRole, MeetingMode
 from .services import SLUG_MAX, AgendaItemData, EventData, SpeakerData
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -105,6 +107,29 @@ class EventForm(FlaskForm):
         ),
     )
     reservations_release_at = time_field(_l("Unclaimed invitee seats are released"), False)
+    meeting_mode = SelectField(
+        _l("How participants attend"), choices=enum_choices(MeetingMode), default="offline"
+    )
+    online_url = StringField(
+        _l("Online meeting link"),
+        validators=[Optional(), Length(max=online.URL_MAX)],
+        description=_l("Zoom, Google Meet, YouTube…: an https:// address."),
+        render_kw={"inputmode": "url"},
+    )
+    online_opens_minutes = IntegerField(
+        _l("Participants see the link and materials this many minutes before the start"),
+        default=30,
+        validators=[Optional(), NumberRange(min=0, max=online.OPENS_MINUTES_MAX)],
+    )
+    materials = TextAreaField(
+        _l("Materials (paparan)"),
+        validators=[Optional(), Length(max=online.MATERIALS_TEXT_MAX)],
+        description=_l(
+            "One a line: Title | https://… (at most 10). Confirmed participants see them "
+            "with the meeting link."
+        ),
+        render_kw={"rows": 3},
+    )
 
     _times = (
         "starts_at",
@@ -119,6 +144,19 @@ class EventForm(FlaskForm):
         if field.data and self.starts_at.data and field.data <= self.starts_at.data:
             raise ValidationError(ERROR_MESSAGES["ends_before_start"][1])
 
+    def validate_materials(self, field) -> None:
+        """Caught here too, so it shows beside the other mistakes of the same submission."""
+        try:
+            online.parse_materials(field.data)
+        except DomainError as error:
+            raise ValidationError(ERROR_MESSAGES[error.code][1]) from None
+
+    def validate_online_url(self, field) -> None:
+        try:
+            online.clean_url(field.data)
+        except DomainError as error:
+            raise ValidationError(ERROR_MESSAGES[error.code][1]) from None
+
     def to_data(self) -> EventData:
         tz = self.timezone.data
         values = {name: getattr(self, name).data for name in EventData.__dataclass_fields__}
@@ -129,11 +167,16 @@ class EventForm(FlaskForm):
         values["venue_address"] = values["venue_address"] or ""
         values["reserved_seats"] = values["reserved_seats"] or 0
         values["contact"] = values["contact"] or ""
+        values["online_url"] = values["online_url"] or ""
+        if values["online_opens_minutes"] is None:
+            values["online_opens_minutes"] = 30
+        values["materials"] = online.parse_materials(values["materials"])
         return EventData(**values)
 
     def fill_from(self, event) -> None:
         for name in EventData.__dataclass_fields__:
             getattr(self, name).data = getattr(event, name)
+        self.materials.data = online.materials_text(event.materials)
         for name in self._times:
             getattr(self, name).data = local_in_zone(getattr(event, name), event.timezone)
 

@@ -27,6 +27,30 @@ ERROR_MESSAGES = {
         "reserved_seats",
         _l("No more seats can be kept for invitees than the event has."),
     ),
+    "invalid_meeting_mode": ("meeting_mode", _l("Choose one of the listed ways to attend.")),
+    "invalid_url": (
+        "online_url",
+        _l("Give the meeting link as a full https:// address, e.g. https://meet.google.com/…"),
+    ),
+    "invalid_opens_minutes": (
+        "online_opens_minutes",
+        _l("Give a number of minutes from 0 to 1440 (one day)."),
+    ),
+    "too_many_materials": ("materials", _l("At most 10 materials, one a line.")),
+    "invalid_material": (
+        "materials",
+        _l('Write each material as "Title | https://…" or only its https:// link, one a line.'),
+    ),
+}
+
+# What "Hadir daring" says when it is refused (the personal page flashes it).
+ONLINE_ERRORS = {
+    "not_online": _l("This meeting is held in the hall only."),
+    "online_closed": _l(
+        "Online attendance is open from %(opens)s until the meeting ends (%(closes)s)."
+    ),
+    "cancelled": _l("This registration was cancelled."),
+    "waitlisted": _l("On the waiting list: no confirmed seat."),
 }
 
 # What the team rules say when they refuse (the event page flashes it).

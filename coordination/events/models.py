@@ -16,6 +16,14 @@ class EventRole(LabelledEnum):
     DOOR = "door", _l("Door staff")
 
 
+class MeetingMode(LabelledEnum):
+    """Where people attend: in the hall, online, or both (rapat hybrid)."""
+
+    OFFLINE = "offline", _l("In person (luring)")
+    ONLINE = "online", _l("Online (daring)")
+    HYBRID = "hybrid", _l("Hybrid: in person and online")
+
+
 class Event(db.Model):
     __tablename__ = "events"
 
@@ -61,6 +69,17 @@ class Event(db.Model):
     # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
     signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
     signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    # Hybrid meetings (coordination.events.online): where people attend, the meeting link
+    # (Zoom, Meet, YouTube) and the materials (paparan: [{"title": ..., "url": ...}]), shown to
+    # confirmed participants from online_opens_minutes before the start until the end.
+    meeting_mode: so.Mapped[str] = so.mapped_column(
+        sa.String(8), default=MeetingMode.OFFLINE, server_default="offline"
+    )
+    online_url: so.Mapped[str] = so.mapped_column(sa.String(500), default="", server_default="")
+    materials: so.Mapped[list] = so.mapped_column(sa.JSON, default=list, server_default="[]")
+    online_opens_minutes: so.Mapped[int] = so.mapped_column(default=30, server_default="30")
+    # Whether online participants count towards the quorum (the organiser's rule).
+    quorum_counts_online: so.Mapped[bool] = so.mapped_column(default=True, server_default=sa.true())
     # When `flask purge-personal-data` removed the participants' mobiles and e-mails.
     personal_data_purged_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     created_by_id: so.Mapped[int | None] = so.mapped_column(
@@ -87,6 +106,7 @@ class Event(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("meeting_mode in ('offline', 'online', 'hybrid')", name="meeting_mode"),
         sa.CheckConstraint(
             "reserved_seats >= 0 AND reserved_seats <= capacity", name="reserved_seats_range"
         ),

@@ -17,6 +17,7 @@ from coordination.extensions import db, utcnow
 from coordination.registration import seats
 from coordination.registration.models import Registration
 
+from . import online
 from .models import AgendaItem, Event, EventMember, EventRole, Speaker
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -43,6 +44,11 @@ class EventData:
     waitlist_enabled: bool = True
     reserved_seats: int = 0  # kursi undangan, see registration.seats
     reservations_release_at: datetime | None = None
+    # Hybrid meetings (events.online): where people attend, the link, the materials.
+    meeting_mode: str = "offline"
+    online_url: str = ""
+    online_opens_minutes: int = 30
+    materials: list[dict] = field(default_factory=list)
 
 
 # Everything an organiser sets, except the slug: what an edit changes and a copy keeps.
@@ -116,6 +122,9 @@ def check_event_data(data: EventData, event_id: int | None = None) -> None:
         raise DomainError("registration_closes_before_opens")
     if closes and closes > data.ends_at:
         raise DomainError("registration_closes_after_event")
+    online.check_hybrid(
+        data.meeting_mode, data.online_url, data.online_opens_minutes, data.materials
+    )
     if data.slug and not SLUG_PATTERN.match(data.slug):
         raise DomainError("invalid_slug")
     if data.slug and _slug_taken(data.slug, event_id):
@@ -125,6 +134,8 @@ def check_event_data(data: EventData, event_id: int | None = None) -> None:
 def _apply(event: Event, data: EventData) -> None:
     for name in DETAIL_FIELDS:
         value = getattr(data, name)
+        if isinstance(value, list):
+            value = [dict(item) for item in value]  # a copy: events never share materials
         setattr(event, name, value.strip() if isinstance(value, str) else value)
 
 
@@ -155,7 +166,8 @@ def duplicate_event(event: Event, by: User) -> Event:
     """A copy with the same details, agenda and organisers, and no participants."""
     copy = Event(slug=free_slug(event.slug), created_by_id=by.id)
     for name in DETAIL_FIELDS:
-        setattr(copy, name, getattr(event, name))
+        value = getattr(event, name)
+        setattr(copy, name, [dict(item) for item in value] if isinstance(value, list) else value)
     for item in event.agenda:
         copy.agenda.append(
             AgendaItem(

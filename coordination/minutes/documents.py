@@ -85,6 +85,7 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
         ],
         astuple(summary.quorum) if summary.quorum else None,
         (summary.invited, summary.registered, summary.present, summary.represented),
+        summary.present_online,
         attachment.key,  # the attendance list's own key: every line that shaped it
     )
 

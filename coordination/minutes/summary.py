@@ -21,6 +21,7 @@ class AttendanceSummary:
     represented: int
     absent: int
     quorum: Quorum | None
+    present_online: int = 0  # of those present (minutes finalised before hybrid had none)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))
@@ -61,4 +62,5 @@ def attendance_summary(event: Event) -> AttendanceSummary:
         represented=represented or 0,
         absent=counts.registered - counts.present,
         quorum=counts.quorum,
+        present_online=counts.present_online,
     )

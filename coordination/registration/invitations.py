@@ -10,6 +10,7 @@ import openpyxl
 import sqlalchemy as sa
 from werkzeug.exceptions import NotFound
 
+from coordination import whatsapp
 from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -334,6 +335,15 @@ def invitation_of(event: Event, invitation_id: int) -> Invitation:
 
 def mark_sent(invitation: Invitation) -> None:
     invitation.last_sent_at = utcnow()
+
+
+def whatsapp_link(event: Event, invitation: Invitation) -> str | None:
+    """The invitation as a WhatsApp chat; pressing it marks the invitation sent by WhatsApp."""
+    return whatsapp.link(invitation.phone, whatsapp.invitation_text(event, invitation))
+
+
+def mark_sent_by_whatsapp(invitation: Invitation) -> None:
+    invitation.whatsapp_sent_at = utcnow()
 
 
 def withdraw(invitation: Invitation) -> list[Registration]:

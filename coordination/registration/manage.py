@@ -15,6 +15,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import login_required
 
+from coordination import whatsapp
 from coordination.badges.qr import qr_svg
 from coordination.door import services as door
 from coordination.errors import DomainError
@@ -106,6 +107,11 @@ def edit(event: Event, registration_id: int | None = None):
         else None,
         # For someone who gave no e-mail and asks for it: the organiser can read it out.
         personal_link=public_url("registration.personal", token=registration.link_token)
+        if registration
+        else None,
+        whatsapp_link=whatsapp.link(
+            registration.phone, whatsapp.personal_link_text(event, registration)
+        )
         if registration
         else None,
     )
@@ -373,6 +379,22 @@ def withdraw_invitation(event: Event, invitation_id: int):
         flash(_("The invitation of %(name)s was taken back.", name=name), "success")
         notify.report_promoted(promoted)
     return redirect(back)
+
+
+@bp.post("/invitations/<int:invitation_id>/whatsapp")
+@login_required
+@event_view()
+def whatsapp_invitation(event: Event, invitation_id: int):
+    """Open the invitation as a WhatsApp chat, and mark it sent (one tap on the list)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    invitation = invitations.invitation_of(event, invitation_id)
+    chat = invitations.whatsapp_link(event, invitation)
+    if chat is None:
+        flash(_("%(name)s has no mobile number for WhatsApp.", name=invitation.full_name), "error")
+        return redirect(url_for(".invitations_page", slug=event.slug))
+    invitations.mark_sent_by_whatsapp(invitation)
+    return redirect(chat, code=303)
 
 
 @bp.post("/invitations/<int:invitation_id>/resend")

@@ -193,6 +193,8 @@ class Invitation(PersonDetails, db.Model):
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # When the organiser last pressed its WhatsApp button (the invitation list marks it sent).
+    whatsapp_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     __table_args__ = (
         sa.CheckConstraint("status in ('invited', 'registered', 'declined')", name="status"),

@@ -1,13 +1,13 @@
 """The e-mails a participant receives, in the language of the request that caused them."""
 
 from datetime import timedelta
-from urllib.parse import quote
 
 from flask import current_app, flash, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from coordination import whatsapp
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 from coordination.mail import services as mail
@@ -55,15 +55,9 @@ def promoted(registration: Registration) -> None:
     _send(registration, _l("You have a seat"), "mail/promoted.txt")
 
 
-def whatsapp_link(registration: Registration, event: Event) -> str:
+def whatsapp_link(registration: Registration, event: Event) -> str | None:
     """A WhatsApp chat with someone who moved up, the message written for the organiser."""
-    text = _(
-        "Good news: a seat is free for you at %(event)s. Your registration and QR code: %(link)s",
-        event=event.title,
-        link=public_url("registration.personal", token=registration.link_token),
-    )
-    number = (registration.phone or "").lstrip("+")
-    return f"https://wa.me/{number}?text={quote(text)}"
+    return whatsapp.link(registration.phone, whatsapp.promotion_text(event, registration))
 
 
 def report_promoted(people: list[Registration]) -> None:

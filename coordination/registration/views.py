@@ -15,10 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 
 from coordination.badges.qr import qr_svg
+from coordination.door.models import CheckinSource
 from coordination.errors import DomainError
-from coordination.events.forms import ConfirmStepForm
+from coordination.events import online
+from coordination.events.forms import ConfirmForm, ConfirmStepForm
+from coordination.events.messages import ONLINE_ERRORS
 from coordination.events.models import Event
 from coordination.extensions import db, limiter
+from coordination.i18n import format_event_time
 
 from . import invitations, notify, seats, services
 from .forms import (
@@ -148,14 +152,69 @@ def event_page(slug: str):
 def personal(token: str):
     """The participant's own page: status, QR code, details."""
     registration = services.by_link_token(token)
+    event = db.session.get(Event, registration.event_id)
+    show_links = online.links_visible(event, registration)
     return render_template(
         "registration/personal.html",
         registration=registration,
         answers=answers_of(registration),
-        event=db.session.get(Event, registration.event_id),
+        event=event,
         position=services.waiting_position(registration),
         new=request.args.get("new") == "1",
+        show_links=show_links,
+        attends_online=online.is_online(event),
+        online_window=online.window(event),
+        attended=online.checkin_of(registration) if show_links else None,
     )
+
+
+@bp.post("/r/<token>/online")
+@limiter.limit("10 per minute", key_func=lambda: "online:" + request.view_args["token"])
+def attend_online(token: str):
+    """ "Hadir daring": the participant checks themselves in online, inside the window."""
+    registration = services.by_link_token(token)
+    event = db.session.get(Event, registration.event_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        checkin = online.check_in_online(event, registration)
+    except DomainError as error:
+        flash(*_online_refusal(event, error))
+        return redirect(url_for(".personal", token=token))
+    flash(
+        _(
+            "You are recorded as present online at %(time)s.",
+            time=format_event_time(checkin.checked_in_at, event.timezone, "clock"),
+        ),
+        "success",
+    )
+    return redirect(url_for(".personal", token=token))
+
+
+def _online_refusal(event, error: DomainError) -> tuple[str, str]:
+    """What the personal page says when "Hadir daring" is refused, and its tone."""
+    if error.code == "already_checked_in" and error.details.get("checkin") is not None:
+        earlier = error.details["checkin"]
+        where = (
+            _("online")
+            if earlier.source == CheckinSource.ONLINE
+            else _("in the hall, %(door)s", door=earlier.door_name)
+        )
+        at = format_event_time(earlier.checked_in_at, event.timezone, "clock")
+        return _(
+            "You are already recorded as present: %(time)s, %(where)s.", time=at, where=where
+        ), "info"
+    if error.code == "online_closed":
+        window = error.details["window"]
+        return (
+            str(ONLINE_ERRORS["online_closed"])
+            % {
+                "opens": format_event_time(window.opens_at, event.timezone, "short"),
+                "closes": format_event_time(window.closes_at, event.timezone, "short"),
+            },
+            "error",
+        )
+    return str(ONLINE_ERRORS.get(error.code, ONLINE_ERRORS["not_online"])), "error"
 
 
 def _personal_token() -> str:

@@ -63,7 +63,7 @@
       const response = await fetch(root.dataset.url, {credentials: "same-origin"});
       if (!response.ok) return;
       const data = await response.json();
-      ["present", "present_offline", "registered", "invited", "invited_present"].forEach((k) => setField(k, data[k]));
+      ["present", "present_offline", "present_online", "registered", "invited", "invited_present"].forEach((k) => setField(k, data[k]));
       document.getElementById("invited-tile").hidden = !data.invited;
       drawQuorum(data.quorum);
       drawArrivals(data.arrivals);
