@@ -7,7 +7,7 @@ PYTHON  ?= python3
 TRANSLATIONS := coordination/translations
 export FLASK_APP := app
 
-.PHONY: run test install install-dev translations messages lint format clean bench screenshots
+.PHONY: run test install install-dev translations messages lint format clean bench screenshots css
 
 # The runtime needs requirements.txt only; tests, benchmarks and linting add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
@@ -65,6 +65,11 @@ screenshots: install-dev translations
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete
+
+# Pico CSS cut down to what the templates use (static/vendor/pico/pico.rakor.css, committed);
+# a test fails while it is stale.
+css: install
+	$(BIN)/python tools/subset_pico.py
 
 lint: install-dev
 	$(BIN)/ruff check .

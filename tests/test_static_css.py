@@ -1,0 +1,36 @@
+"""The Pico subset the pages link is what tools/subset_pico.py makes from today's templates."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("subset_pico", ROOT / "tools/subset_pico.py")
+subset_pico = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(subset_pico)
+
+
+def test_the_committed_pico_subset_is_what_make_css_makes_from_the_templates():
+    """A template that starts using more of Pico needs `make css`, or its styles are missing."""
+    assert subset_pico.OUTPUT.read_text(encoding="utf-8") == subset_pico.build(), (
+        "static/vendor/pico/pico.rakor.css is stale: run `make css` and commit it"
+    )
+
+
+def test_a_pico_class_a_template_starts_using_comes_into_the_subset():
+    """Rules follow the markup: an unused component is left out until a page uses it."""
+    pico = subset_pico.SOURCE.read_text(encoding="utf-8")
+    page = ['<main class="container"><form><input type="email" aria-invalid="true"></form></main>']
+    without = subset_pico.subset(pico, page)
+    assert ".container{" in without and "[aria-invalid=true]" in without
+    assert "dialog" not in without and "data-tooltip" not in without
+    assert "prefers-color-scheme:dark" not in without and "[data-theme=dark]{" not in without
+    assert "dialog{" in subset_pico.subset(
+        pico, [*page, "<dialog open><article></article></dialog>"]
+    )
+
+
+def test_the_subset_keeps_pico_licence_and_the_pages_link_it():
+    css = subset_pico.OUTPUT.read_text(encoding="utf-8")
+    assert "MIT" in css and (subset_pico.OUTPUT.parent / "LICENSE.md").exists()
+    assert "vendor/pico/pico.rakor.css" in (ROOT / "templates/base.html").read_text()
+    assert len(css.encode()) < 0.6 * subset_pico.SOURCE.stat().st_size
