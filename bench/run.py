@@ -17,6 +17,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import phone_pages
 from bench.install import runtime_venv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ with app.app_context():
     print(total, distinct)
 """
 DOOR_PAGE_FILES = [
-    "vendor/pico/pico.min.css",
+    "vendor/pico/pico.rakor.css",
     "css/app.css",
     "js/door.js",
     "vendor/barcode-detector/ponyfill.js",
@@ -791,6 +792,7 @@ def main() -> None:
     results = runtime_venv()
     results += door_page_weight()
     results += door_offline_figures(10 if args.quick else 25)
+    results += phone_pages.figures(runs=3 if args.quick else 5)
     results += door_checkins(
         300 if args.quick else 1000,
         doors=8,
