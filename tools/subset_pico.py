@@ -6,10 +6,11 @@ slow processor, for every rule it matches against the page, so the pages link th
 
 What is kept, judged from our own sources (templates/, static/js/, coordination/):
 - a selector (each one of a rule's comma-separated list) survives when every tag, class, id and
-  attribute it names occurs in them: a tag as `<tag` (or in the minutes' allowed tags, or a
-  form widget's tag), a class, id or attribute name or value as a word. Pseudo-classes are not
-  judged; `:is()`/`:where()` match when any of their alternatives could. Generous on purpose: a
-  word that merely occurs somewhere keeps its rule;
+  attribute it names occurs in them: a tag as `<tag` (or in the minutes' allowed tags, a form
+  widget's tag, or one our scripts create), a class, id, attribute name or value as a word;
+  `type` and `role` values only as written in markup or a form. Pseudo-classes are not judged;
+  `:is()`/`:where()` match when any of their alternatives could. Generous on purpose: a word
+  that merely occurs somewhere keeps its rule;
 - custom properties (--pico-*) that a kept declaration, app.css, a template or a script uses,
   directly or through another property;
 - @keyframes that a kept declaration names.
@@ -52,6 +53,7 @@ class Used:
     def __init__(self, texts: list[str]):
         joined = "\n".join(texts)
         self.tags = {t.lower() for t in re.findall(r"<([A-Za-z][A-Za-z0-9]*)", joined)}
+        self.tags |= set(re.findall(r"createElement\(\s*[\"']([a-z0-9]+)[\"']", joined))
         self.tags |= WIDGET_TAGS | minutes_tags(joined)
         self.words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_-]*", joined))
         self.variables = set(re.findall(r"var\(\s*(--[A-Za-z0-9_-]+)", joined))
