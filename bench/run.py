@@ -792,7 +792,7 @@ def main() -> None:
     results = runtime_venv()
     results += door_page_weight()
     results += door_offline_figures(10 if args.quick else 25)
-    results += phone_pages.figures(runs=3 if args.quick else 5)
+    results += phone_pages.figures(runs=1 if args.quick else 5)
     results += door_checkins(
         300 if args.quick else 1000,
         doors=8,
