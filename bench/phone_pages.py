@@ -17,6 +17,7 @@ the start of the navigation to the end of the load event, so the harness adds no
 import json
 import os
 import statistics
+import sys
 import tempfile
 from pathlib import Path
 
@@ -140,6 +141,23 @@ def measure(base_url: str, pages: dict[str, str], pin: str, runs: int) -> dict:
             page.locator('#door[data-offline-ready="1"]').wait_for(state="attached")
             keep("door warm reload", _load(page, reload=True))
             context.close()
+            print(
+                "  phone pages run {}: registration cold {:.0f} ms, warm {:.0f} ms; door reload"
+                " {:.0f} ms; bare page cold {:.0f} ms, warm {:.0f} ms".format(
+                    len(out["door warm reload"]),
+                    *(
+                        out[key][-1]["ms"]
+                        for key in (
+                            "register cold",
+                            "register warm",
+                            "door warm reload",
+                            "baseline cold",
+                            "baseline warm",
+                        )
+                    ),
+                ),
+                file=sys.stderr,
+            )
         browser.close()
     return out
 
