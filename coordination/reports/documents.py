@@ -33,7 +33,7 @@ from .services import contents, listing
 # Cold, on the 2-core machine `make bench` runs on: a page of our own, a photo, a list line.
 SECONDS_FRONT = 0.4
 SECONDS_PER_PHOTO = 0.05
-SECONDS_PER_LINE = 0.002
+SECONDS_PER_LINE = 0.004
 
 
 def invitation_letter_sample(event: Event, fetcher: StaticOnlyFetcher | None = None):

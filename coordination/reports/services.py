@@ -64,7 +64,7 @@ def downscaled(upload: Upload, side: int) -> Stored:
             upright = ImageOps.exif_transpose(image)
             upright.thumbnail((side, side))
             out = BytesIO()
-            upright.convert("RGB").save(out, "JPEG", quality=82, optimize=True)
+            upright.convert("RGB").save(out, "JPEG", quality=82)
             return Stored("image/jpeg", out.getvalue(), *upright.size)
     except Image.DecompressionBombError as error:
         raise _refuse("too_many_pixels", upload, megapixels=MAX_PIXELS // 1_000_000) from error
