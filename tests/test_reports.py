@@ -224,3 +224,25 @@ def test_a_big_laporan_renders_in_the_background_with_its_progress_page(app, as_
     download = client.get(waiting.location.split("?")[0] + "/download")
     pages = pdf_pages(download.data)
     assert "LAPORAN KEGIATAN" in pages[0] and any("NOTULEN RAPAT" in page for page in pages)
+
+
+@pytest.mark.usefixtures("people")
+def test_the_sample_invitation_letter_is_filed_right_after_the_cover_once_it_exists(
+    app, as_user, organiser, monkeypatch
+):
+    """The hook for the surat undangan (branch kop): a Document it returns is filed first."""
+    from coordination.documents.cache import Document
+    from coordination.documents.engine import html_to_pdf
+    from coordination.reports import documents
+
+    letter = html_to_pdf("<p>SURAT UNDANGAN Nomor 005/UND/2030</p>", "laporan.css")
+    monkeypatch.setattr(
+        documents,
+        "invitation_letter_sample",
+        lambda event, fetcher=None: Document("letter-1", 0.1, lambda progress: letter),
+    )
+    client = as_user(organiser)
+    pages = pdf_pages(client.get(f"{PAGE}.pdf").data)
+    assert "Surat undangan (satu contoh) dan daftar undangan" in pages[0]
+    assert "SURAT UNDANGAN Nomor 005/UND/2030" in pages[1]
+    assert "Daftar undangan" in pages[2]

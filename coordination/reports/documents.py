@@ -122,8 +122,7 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
                 "reports/laporan.html",
                 "laporan.css",
                 fetcher=fetcher,
-                part="front",
-                invited=invited,
+                part="cover",
                 has_letter=letter is not None,
                 scanned=bool(scan_files),
                 photo_count=len(photos),
@@ -133,6 +132,16 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
         ]
         if letter is not None:
             parts.append(letter.content())
+        parts.append(
+            render_pdf(
+                "reports/laporan.html",
+                "laporan.css",
+                fetcher=fetcher,
+                part="invitees",
+                invited=invited,
+                **common,
+            )
+        )
         step()
         if scan_files and scan_files[0][1] == "application/pdf":
             parts.append(scan_files[0][2])
