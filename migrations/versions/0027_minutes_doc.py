@@ -3,14 +3,14 @@
 Existing minutes get empty NIPs (nothing printed); no event has uploads yet.
 
 Revision ID: 0027_minutes_doc
-Revises: 0024_event_contact
+Revises: 0026_hybrid
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_minutes_doc"
-down_revision = "0024_event_contact"
+down_revision = "0026_hybrid"
 branch_labels = None
 depends_on = None
 
