@@ -804,6 +804,9 @@ def main() -> None:
     results += badge_sheets(100 if args.quick else 800, repetitions)
     results += attendance_lists(100 if args.quick else 1000, repetitions)
     results += minutes_document(repetitions)
+    from bench import laporan
+
+    results += laporan.figures(200 if args.quick else 1000, repetitions)
     print(format_table(results))
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")

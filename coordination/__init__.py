@@ -93,6 +93,7 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.paperwork.views import bp as paperwork_bp
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
+    from coordination.reports.views import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
@@ -104,6 +105,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(door_admin_bp)
     app.register_blueprint(paperwork_bp)
     app.register_blueprint(minutes_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)

@@ -1,15 +1,23 @@
-"""The minutes PDF: the notulen in the official layout, the daftar hadir as its last pages."""
+"""The minutes PDF: the notulen in the official layout, the daftar hadir as its last pages.
+
+Minutes and list are one document: "Halaman X dari Y" runs through the whole file. The list
+cuts its own pages in advance, so it says how many it takes before anything is laid out; the
+minutes are laid out with as many blank pages after them (so their "dari Y" counts the list
+too), the blanks are dropped, and the list numbers its pages on from the minutes' last.
+"""
 
 from dataclasses import astuple
 from io import BytesIO
 
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from pypdf import PdfWriter
+from weasyprint import HTML
 
 from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
-from coordination.documents.pdf import StaticOnlyFetcher, render_pdf
+from coordination.documents.pdf import STATIC_BASE, StaticOnlyFetcher, font_config, stylesheet
 from coordination.events.models import Event
 from coordination.paperwork.documents import attendance_document
 
@@ -72,7 +80,7 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
     attachment = attendance_document(event, kind="record", sort="name", fetcher=fetcher)
     logo = logo_data_uri(event)
     key = document_key(
-        "minutes-v2",
+        "minutes-v3",
         str(get_locale()),
         minutes.id,
         minutes.version,
@@ -90,23 +98,47 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
     )
 
     def render(progress=None) -> bytes:
-        listed = attachment.content(progress)
-        body = render_pdf(
-            "minutes/minutes.html",
-            "minutes.css",
-            fetcher=fetcher,
-            event=event,
-            minutes=minutes,
-            summary=summary,
-            logo=logo,
-            page_label=page_label_css(),
-            draft_label=css_string(_("DRAFT — NOT FINAL")),
-        )
-        return append_pdf(body, listed, title=_("Minutes · %(title)s", title=event.title))
+        body = {}
 
-    listed_seconds = 0.0 if attachment.cached() is not None else attachment.seconds
+        def numbering(list_pages: int) -> tuple[int, int]:
+            """The minutes laid out before the list's pages: its first number and the total."""
+            body["pdf"], pages = render_body(
+                fetcher,
+                list_pages,
+                event=event,
+                minutes=minutes,
+                summary=summary,
+                logo=logo,
+                page_label=page_label_css(),
+                draft_label=css_string(_("DRAFT — NOT FINAL")),
+            )
+            return pages + 1, pages + list_pages
+
+        # Rendered for this file (numbered on from the minutes), kept only as part of it.
+        listed = attendance_document(
+            event,
+            kind="record",
+            sort="name",
+            fetcher=fetcher,
+            heading=_("Attachment: attendance list"),
+            numbering=numbering,
+        ).render(progress)
+        return append_pdf(body["pdf"], listed, title=_("Minutes · %(title)s", title=event.title))
+
+    listed_seconds = attachment.seconds  # numbered for this file: never the cached list
     body_seconds = BODY_SECONDS + SECONDS_PER_CHARACTER * text_length(minutes)
     return Document(key=key, seconds=listed_seconds + body_seconds, render=render)
+
+
+def render_body(fetcher: StaticOnlyFetcher | None, after: int, **context) -> tuple[bytes, int]:
+    """The minutes' own pages, numbered as the first pages of a file with `after` pages more;
+    and how many pages they are."""
+    html = render_template("minutes/minutes.html", filler_pages=after, **context)
+    document = HTML(
+        string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher()
+    ).render(stylesheets=[stylesheet("minutes.css")], font_config=font_config())
+    pages = len(document.pages) - after
+    return document.copy(document.pages[:pages]).write_pdf(), pages
 
 
 def append_pdf(first: bytes, second: bytes, title: str) -> bytes:

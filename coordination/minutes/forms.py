@@ -95,6 +95,13 @@ class ActionForm(Form):
             raise ValidationError(_l("Write the task, or tick Remove."))
 
 
+# A civil servant's number (18 digits, often typed in groups); optional.
+NIP = [
+    Length(max=30),
+    Regexp(r"^[0-9 .]*$", message=_l("Digits only, e.g. 19650817 199003 1 002.")),
+]
+NIP_HELP = _l("Optional: printed as “NIP …” under the name.")
+
 # The version the page was loaded at: a number the page itself wrote.
 VERSION = [InputRequired(), Regexp(r"^\d{1,9}$")]
 
@@ -136,8 +143,10 @@ class MinutesForm(FlaskForm):
     )
     chair_name = StringField(_l("Chair of the meeting (pimpinan rapat)"), [Length(max=120)])
     chair_position = StringField(_l("Position of the chair"), [Length(max=120)])
+    chair_nip = StringField(_l("NIP of the chair"), NIP, description=NIP_HELP)
     taker_name = StringField(_l("Minute-taker (notulis)"), [Length(max=120)])
     taker_position = StringField(_l("Position of the minute-taker"), [Length(max=120)])
+    taker_nip = StringField(_l("NIP of the minute-taker"), NIP, description=NIP_HELP)
     signed_place = StringField(
         _l("Signed at (place)"),
         validators=[Length(max=80)],
@@ -238,8 +247,10 @@ class MinutesForm(FlaskForm):
             next_meeting=self.next_meeting.data or "",
             chair_name=self.chair_name.data or "",
             chair_position=self.chair_position.data or "",
+            chair_nip=" ".join((self.chair_nip.data or "").split()),
             taker_name=self.taker_name.data or "",
             taker_position=self.taker_position.data or "",
+            taker_nip=" ".join((self.taker_nip.data or "").split()),
             signed_place=self.signed_place.data or "",
             signed_on=self.signed_on.data,
             sections=[

@@ -33,8 +33,11 @@ class Minutes(db.Model):
     next_meeting: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     chair_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     chair_position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    # NIP (a civil servant's number) under the signature, when the signer has one.
+    chair_nip: so.Mapped[str] = so.mapped_column(sa.String(30), default="")
     taker_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     taker_position: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    taker_nip: so.Mapped[str] = so.mapped_column(sa.String(30), default="")
     signed_place: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     signed_on: so.Mapped[date | None]
     finalised_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

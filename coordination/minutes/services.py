@@ -135,8 +135,10 @@ class MinutesText:
     next_meeting: str = ""
     chair_name: str = ""
     chair_position: str = ""
+    chair_nip: str = ""
     taker_name: str = ""
     taker_position: str = ""
+    taker_nip: str = ""
     signed_place: str = ""
     signed_on: date | None = None
     sections: list[SectionText] = field(default_factory=list)
@@ -156,8 +158,10 @@ PLAIN_FIELDS = (
     "next_meeting",
     "chair_name",
     "chair_position",
+    "chair_nip",
     "taker_name",
     "taker_position",
+    "taker_nip",
     "signed_place",
     "signed_on",
 )

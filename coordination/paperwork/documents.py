@@ -10,6 +10,7 @@ per tall row, not a box per cell. Big lists render in parts on every core.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate, groupby
@@ -297,8 +298,15 @@ def attendance_document(
     sort: str = "name",
     full_phone: bool = False,
     fetcher: StaticOnlyFetcher | None = None,
+    heading: str = "",
+    numbering: Callable[[int], tuple[int, int]] | None = None,
 ) -> Document:
-    """(a) the sign sheet for the door, or (b) the record of who came, when and where."""
+    """(a) the sign sheet for the door, or (b) the record of who came, when and where.
+
+    Attached to another document (the minutes), the list says so in `heading` ("Lampiran:
+    Daftar Hadir") and numbers its pages as pages of the whole file: `numbering(pages)` is
+    told how many pages the list takes and returns its first page's number and the file's
+    page count."""
     kind = kind if kind in LINES_PER_PAGE else "sheet"
     lines = attendance_lines(event, kind, sort, full_phone)
     per_page = LINES_PER_PAGE[kind]
@@ -311,6 +319,8 @@ def attendance_document(
         [event.title, event.organising_body, event.venue_name, event.venue_address, address],
         [event.starts_at, event.ends_at, event.timezone, logo],
         lines,  # dataclasses: their repr names every field
+        heading,
+        numbering is not None,  # numbered as part of a bigger file: rendered for it, not kept
     )
 
     def render(progress: Progress | None) -> bytes:
@@ -320,12 +330,14 @@ def attendance_document(
             # Room for walk-ins to sign at the bottom of the last page.
             left = 2 * per_page - sum(row.height for row in cut[-1])
             cut[-1] += [_row(kind, None, event)] * (left // 2)
+        first_page, page_total = numbering(len(cut)) if numbering else (1, len(cut))
         numbered, first = [], 1
         for n, page in enumerate(cut, start=1):
             heights = tuple(row.height for row in page)
             numbered.append(
                 {
                     "number": n,
+                    "shown": first_page + n - 1,  # its number in the whole file
                     "blocks": _blocks(kind, page, first),
                     "height": sum(heights),
                     "grid": grid(kind, heights),
@@ -345,6 +357,8 @@ def attendance_document(
             columns=COLUMNS[kind],
             layout_css=layout_css(kind),
             page_count=len(cut),
+            page_total=page_total,
+            heading=heading,
             total=len(lines),
             logo=logo,
             letterhead_address=address,

@@ -156,6 +156,7 @@ ORGANISER_PAGES = [
     ("export", f"/events/{DEMO_SLUG}/export"),
     ("minutes", f"/events/{FOLLOW_UP_SLUG}/minutes"),
     ("minutes-final", f"/events/{DEMO_SLUG}/minutes"),
+    ("laporan", f"/events/{DEMO_SLUG}/laporan"),
     ("door", f"/events/{DEMO_SLUG}/door?camera=0&q=koperasi"),
     ("walk-in", f"/events/{DEMO_SLUG}/door/walk-in"),
 ]

@@ -1,0 +1,1 @@
+"""Laporan kegiatan: the bundle a treasurer files for a meeting, in one PDF."""
