@@ -94,6 +94,8 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.registration.manage import bp as participants_bp
     from coordination.registration.views import bp as registration_bp
     from coordination.reports.views import bp as reports_bp
+    from coordination.selfcheckin.manage import bp as selfcheckin_admin_bp
+    from coordination.selfcheckin.views import bp as selfcheckin_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(events_bp)
@@ -109,6 +111,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(selfcheckin_bp)
+    app.register_blueprint(selfcheckin_admin_bp)
     register_error_pages(app, from_http_exception)
     cli.init_app(app)
     _labelled_enums(app)

@@ -20,6 +20,7 @@ class CheckinSource(LabelledEnum):
     WALK_IN = "walk_in", _l("walk-in")  # registered on the spot
     PAPER = "paper", _l("paper sheet")  # marked from a signed paper sign sheet
     ONLINE = "online", _l("online")  # "Hadir daring" on the personal page (events.online)
+    SELF = "self", _l("self check-in")  # the participant's own phone, from the hall QR
 
 
 class QuorumRule(enum.StrEnum):
@@ -84,6 +85,10 @@ class CheckinList(db.Model):
     is_online: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     opens_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     closes_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # "Check-in mandiri": participants check themselves in from the hall QR (selfcheckin).
+    self_checkin: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    # ...and someone not registered may register there and then, if a seat is free.
+    self_walk_in: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     __table_args__ = (
         # One default list per event.
@@ -206,7 +211,7 @@ class Checkin(db.Model):
         sa.UniqueConstraint("list_id", "registration_id"),
         sa.UniqueConstraint("list_id", "nonce"),
         sa.CheckConstraint(
-            "source in ('scan', 'manual', 'walk_in', 'paper', 'online')", name="source"
+            "source in ('scan', 'manual', 'walk_in', 'paper', 'online', 'self')", name="source"
         ),
         sa.Index(
             "uq_checkins_whole_event",

@@ -36,6 +36,9 @@ from coordination.registration import services as registration
 from coordination.registration.messages import ERROR_MESSAGES
 from coordination.registration.models import BadgeRole, RegistrationStatus
 from coordination.security import DOOR_UNTIL
+from coordination.selfcheckin import services as signatures
+from coordination.selfcheckin.forms import SignatureForm
+from coordination.selfcheckin.messages import ERRORS as SIGNATURE_ERRORS
 
 from . import access, offline, services
 from .forms import (
@@ -491,6 +494,32 @@ def walk_in(event: Event, caller: Caller):
     return render_template(
         "door/walk_in.html", event=event, form=form, checkin_list=checkin_list, full=full
     )
+
+
+@bp.route("/events/<slug>/door/sign/<int:checkin_id>", methods=["GET", "POST"])
+@door_view
+def sign(event: Event, checkin_id: int):
+    """The door phone handed to someone just let in: they sign with a finger."""
+    try:
+        checkin = services.checkin_of(event, checkin_id)
+    except DomainError:
+        abort(404)
+    person = checkin.registration
+    form = SignatureForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            signatures.save_signature(person, form.strokes.data, CheckinSource.SCAN)
+        except DomainError as failure:
+            error = SIGNATURE_ERRORS[failure.code]
+        else:
+            flash(_("Signature of %(name)s saved.", name=person.full_name), "success")
+            return redirect(url_for("door.page", slug=event.slug, list=checkin.list_id))
+    elif request.method == "POST":
+        error = SIGNATURE_ERRORS["signature_empty"]
+    return render_template(
+        "door/sign.html", event=event, checkin=checkin, person=person, form=form, error=error
+    ), (400 if error else 200)
 
 
 @bp.get("/events/<slug>/door/badge/<int:registration_id>.pdf")

@@ -66,6 +66,8 @@ class Event(db.Model):
     offline_unknown_rule: so.Mapped[str] = so.mapped_column(
         sa.String(8), default="admit", server_default="admit"
     )
+    # Ask each participant for a digital signature at check-in (coordination.selfcheckin).
+    signature_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
     signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
     signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")

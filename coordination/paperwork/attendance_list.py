@@ -20,6 +20,7 @@ from coordination.i18n import format_phone
 from coordination.names import name_key
 from coordination.registration.models import Registration, RegistrationStatus
 from coordination.registration.representation import attendee
+from coordination.selfcheckin.services import signatures_of
 
 LINES_PER_PAGE = {"sheet": 16, "record": 12}
 SORTS = ("name", "organisation", "arrival")
@@ -37,6 +38,8 @@ class Line:
     door: str = ""
     on_behalf_of: str = ""  # "mewakili": the line names whoever came, for whom they came
     offline: bool = False
+    source: str = ""  # how they were checked in (CheckinSource)
+    signature: str = ""  # their digital signature's path (selfcheckin), if they signed
 
 
 def mask_phone(phone: str | None) -> str:
@@ -73,6 +76,8 @@ def attendance_lines(
             checkin.door_name,
             checkin.representative_name,
             checkin.offline,
+            checkin.source,
+            Registration.id,
         )
         .outerjoin(checkin, checkin.registration_id == Registration.id)
         .where(
@@ -88,6 +93,7 @@ def attendance_lines(
     }.get(sort, ())
     rows = db.session.execute(query.order_by(*order, Registration.sort_name, Registration.id))
     show_phone = format_phone if full_phone else mask_phone
+    signed = signatures_of(event.id) if kind == "record" else {}
     lines = []
     for row in rows:
         who = attendee(row.full_name, row.represents_name, row.representative_name)
@@ -102,6 +108,8 @@ def attendance_lines(
                 door=row.door_name or "",
                 on_behalf_of=who.on_behalf_of,
                 offline=bool(row.offline),
+                source=row.source or "",
+                signature=signed.get(row.id, ""),
             )
         )
     if sort not in ("organisation", "arrival"):  # by the name shown, titles left out

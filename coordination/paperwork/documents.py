@@ -25,14 +25,19 @@ from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
 from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
+from coordination.door.models import CheckinSource
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_arrival
 from coordination.minutes.models import Minutes
+from coordination.selfcheckin.services import signature_data_uri
 
 from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
 
-ROW_MM = {"sheet": 14.0, "record": 10.5}
+# The record with digital signatures is laid out as a kind of its own (see attendance_document).
+SIGNED = "record_signed"
+ROWS_PER_PAGE = {**LINES_PER_PAGE, SIGNED: LINES_PER_PAGE["record"]}
+ROW_MM = {"sheet": 14.0, "record": 10.5, SIGNED: 10.5}
 PADDING_MM = 1.2
 FONT_PT = 9
 # A wrapped text's line (1.2 times the font), and the room it leaves to the rules of its row.
@@ -80,6 +85,18 @@ COLUMNS = {
         Column("door", _l("Door"), 24),
         Column("rep", _l("On behalf of"), 32),
     ),
+    # The record when people signed digitally at check-in: their signature in the last column.
+    SIGNED: _side_by_side(
+        NUMBER,
+        Column("name", _l("Name"), 50),
+        Column("org", _l("Organisation"), 48),
+        Column("pos", _l("Position"), 28),
+        Column("phone", _l("Mobile number"), 28),
+        Column("time", _l("Arrived"), 22),
+        Column("door", _l("Door"), 24),
+        Column("rep", _l("On behalf of"), 30),
+        Column("sign", _l("Signature"), 32),
+    ),
 }
 
 
@@ -97,6 +114,7 @@ class Row:
 
     cells: dict[str, Cell]
     height: int = 2  # in half rows
+    signature: str = ""  # the person's digital signature (its path), drawn as an image
 
 
 @dataclass
@@ -127,7 +145,7 @@ def wrapped_lines(kind: str, height: int) -> int:
 def height_needed(kind: str, lines: int) -> int:
     """How many half rows a cell needs to show `lines` lines: a row at least, a page at most."""
     height = 2
-    while wrapped_lines(kind, height) < lines and height < 2 * LINES_PER_PAGE[kind]:
+    while wrapped_lines(kind, height) < lines and height < 2 * ROWS_PER_PAGE[kind]:
         height += 1
     return height
 
@@ -178,7 +196,8 @@ def _row(kind: str, line: Line | None, event: Event) -> Row:
         for column in COLUMNS[kind]
         if column.key not in ("no", "sig")
     }
-    return Row(cells, height_needed(kind, max(cell.lines for cell in cells.values())))
+    height = height_needed(kind, max(cell.lines for cell in cells.values()))
+    return Row(cells, height, line.signature if line is not None else "")
 
 
 def _text(line: Line | None, key: str, event: Event) -> str:
@@ -186,6 +205,10 @@ def _text(line: Line | None, key: str, event: Event) -> str:
         return ""
     if key == "time":
         return format_arrival(line.arrived_at, event.starts_at, event.timezone)
+    if key == "sign":
+        return ""  # an image, not text (see _signatures)
+    if key == "door" and line.source == CheckinSource.SELF:
+        return str(CheckinSource.SELF.label)  # "Mandiri": the participant's own phone
     return {
         "name": line.name,
         "org": line.organisation,
@@ -195,6 +218,16 @@ def _text(line: Line | None, key: str, event: Event) -> str:
         "door": str(_l("%(door)s (offline)", door=line.door)) if line.offline else line.door,
         "rep": line.on_behalf_of,
     }[key]
+
+
+def _signatures(rows: list[Row]) -> list[tuple[int, str]]:
+    """(top in half rows, PNG data URI) of each row of a page with a digital signature."""
+    tops = accumulate((row.height for row in rows), initial=0)
+    return [
+        (top, signature_data_uri(row.signature))
+        for top, row in zip(tops, rows, strict=False)
+        if row.signature
+    ]
 
 
 def _sign_blocks(key: str, signs: list[tuple[int, int, str]], bottom: int) -> list[Block]:
@@ -253,7 +286,7 @@ def layout_css(kind: str) -> Markup:
             for side in (0, 1):
                 left = column.left + side * half
                 rules.append(f".c-sig-{side} {{ left: {left:g}mm; width: {half:g}mm; }}")
-    half, most = row / 2, 2 * LINES_PER_PAGE[kind]  # in half rows, as the classes count
+    half, most = row / 2, 2 * ROWS_PER_PAGE[kind]  # in half rows, as the classes count
     for half_rows in range(-1, most + 1):
         rules.append(f".t{half_rows} {{ top: {half_rows * half:g}mm; }}")
     rules.append(f".wrap {{ line-height: {WRAP_LINE_MM:g}mm; }}")
@@ -262,6 +295,13 @@ def layout_css(kind: str) -> Markup:
         rules.append(f".l{half_rows} {{ line-height: {half_rows * half:g}mm; }}")
         shown = wrapped_lines(kind, half_rows) * WRAP_LINE_MM
         rules.append(f".l{half_rows} .wrap {{ max-height: {shown:g}mm; }}")
+    if kind == SIGNED:
+        # A signature fills its row's height, less a margin, at the left of its column.
+        left = next(column.left for column in COLUMNS[kind] if column.key == "sign")
+        rules.append(
+            f".signature {{ position: absolute; left: {left + 1:g}mm; height: {row - 1:g}mm; "
+            "margin-top: 0.5mm; }"
+        )
     return Markup("\n".join(rules))
 
 
@@ -310,6 +350,12 @@ def attendance_document(
     kind = kind if kind in LINES_PER_PAGE else "sheet"
     lines = attendance_lines(event, kind, sort, full_phone)
     per_page = LINES_PER_PAGE[kind]
+    # Digital signatures (the event asked for them, or someone signed): a column for them;
+    # otherwise the record says the paper sheet holds the signatures.
+    signed = kind == "record" and (
+        event.signature_required or any(line.signature for line in lines)
+    )
+    layout = SIGNED if signed else kind
     logo = logo_data_uri(event)
     address = letterhead_address(event)
     key = document_key(
@@ -317,14 +363,14 @@ def attendance_document(
         kind,
         str(get_locale()),
         [event.title, event.organising_body, event.venue_name, event.venue_address, address],
-        [event.starts_at, event.ends_at, event.timezone, logo],
+        [event.starts_at, event.ends_at, event.timezone, logo, signed],
         lines,  # dataclasses: their repr names every field
         heading,
         numbering is not None,  # numbered as part of a bigger file: rendered for it, not kept
     )
 
     def render(progress: Progress | None) -> bytes:
-        rows = [_row(kind, line, event) for line in lines]
+        rows = [_row(layout, line, event) for line in lines]
         cut = pages(rows, 2 * per_page, lambda row: row.height)  # in half rows
         if kind == "sheet":
             # Room for walk-ins to sign at the bottom of the last page.
@@ -338,9 +384,10 @@ def attendance_document(
                 {
                     "number": n,
                     "shown": first_page + n - 1,  # its number in the whole file
-                    "blocks": _blocks(kind, page, first),
+                    "blocks": _blocks(layout, page, first),
                     "height": sum(heights),
-                    "grid": grid(kind, heights),
+                    "grid": grid(layout, heights),
+                    "signatures": _signatures(page),
                 }
             )
             first += len(page)
@@ -354,8 +401,9 @@ def attendance_document(
             stamps=[{"stamp": True}],
             event=event,
             kind=kind,
-            columns=COLUMNS[kind],
-            layout_css=layout_css(kind),
+            columns=COLUMNS[layout],
+            layout_css=layout_css(layout),
+            signed=signed,
             page_count=len(cut),
             page_total=page_total,
             heading=heading,

@@ -23,6 +23,7 @@ from coordination.events.messages import ONLINE_ERRORS
 from coordination.events.models import Event
 from coordination.extensions import db, limiter
 from coordination.i18n import format_event_time
+from coordination.selfcheckin import phone
 
 from . import invitations, notify, seats, services
 from .forms import (
@@ -154,7 +155,7 @@ def personal(token: str):
     registration = services.by_link_token(token)
     event = db.session.get(Event, registration.event_id)
     show_links = online.links_visible(event, registration)
-    return render_template(
+    page = render_template(
         "registration/personal.html",
         registration=registration,
         answers=answers_of(registration),
@@ -166,6 +167,10 @@ def personal(token: str):
         online_window=online.window(event),
         attended=online.checkin_of(registration) if show_links else None,
     )
+    if not registration.is_active:
+        return page
+    # This phone is now theirs for the hall QR: self check-in with one tap.
+    return phone.remember(make_response(page), registration.id)
 
 
 @bp.post("/r/<token>/online")

@@ -99,6 +99,7 @@
     verdictBox.querySelector(".verdict-title").textContent = answer.title;
     verdictBox.querySelector(".verdict-detail").textContent = answer.detail || "";
     verdictBox.querySelector(".verdict-extra").textContent = answer.extra || "";
+    const signing = signLink(answer);
     verdictBox.hidden = false;
     if (startedAt !== undefined) {
       root.dataset.lastLatencyMs = String(Math.round(performance.now() - startedAt));
@@ -108,7 +109,20 @@
       navigator.vibrate(answer.tone === "ok" ? 120 : [200, 100, 200]);
     }
     clearTimeout(hideTimer);
-    hideTimer = setTimeout(hide, answer.tone === "ok" ? 2500 : 4000);
+    if (!signing) hideTimer = setTimeout(hide, answer.tone === "ok" ? 2500 : 4000);
+  }
+
+  // The event asks for signatures: a green verdict offers the phone to the person to sign.
+  function signLink(answer) {
+    const template = root.dataset.signUrl;
+    if (!template || answer.code !== "checked_in" || !answer.checkin_id) return false;
+    const link = document.createElement("a");
+    link.href = template.replace(/\/0$/, "/" + answer.checkin_id);
+    link.textContent = root.dataset.signWord;
+    link.className = "door-sign-link";
+    link.addEventListener("click", (event) => event.stopPropagation());
+    verdictBox.querySelector(".verdict-extra").replaceChildren(link);
+    return true;
   }
 
   function hide() {

@@ -1,0 +1,1 @@
+"""Self check-in from the hall QR, and digital signatures at check-in."""
