@@ -99,6 +99,18 @@ MATRIX = {
     ("GET", "/events/<slug>/attendance"):                                    (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/attendance-list.pdf"):                           (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/attendance.json"):                               (302, 302, 404, 404, 302, 404, 200, 200),
+    ("GET", "/events/<slug>/hall-qr"):                                       (302, 302, 404, 404, 302, 404, 200, 200),
+    ("GET", "/events/<slug>/hall-qr.json"):                                  (302, 302, 404, 404, 302, 404, 200, 200),
+    ("POST", "/events/<slug>/signature-setting"):                            (302, 302, 404, 404, 302, 404, 302, 302),
+    ("POST", "/events/<slug>/checkin-lists/<int:list_id>/self-checkin"):     (302, 302, 404, 404, 302, 404, 302, 302),
+    ("GET", "/events/<slug>/door/sign/<int:checkin_id>"):                    (302, 302, 404, 200, 200, 404, 200, 200),
+    ("POST", "/events/<slug>/door/sign/<int:checkin_id>"):                   (302, 302, 404, 400, 400, 404, 400, 400),
+    # Self check-in: the spare list has it off; signing needs one's own fresh check-in.
+    ("GET", "/hadir/<int:list_id>"):                                         (404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/hadir/<int:list_id>"):                                        (404, 404, 404, 404, 404, 404, 404, 404),
+    ("GET", "/hadir/<int:list_id>/<token>"):                                 (404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/hadir/<int:list_id>/register"):                               (404, 404, 404, 404, 404, 404, 404, 404),
+    ("POST", "/hadir/<int:list_id>/signature"):                              (403, 403, 403, 403, 403, 403, 403, 403),
     ("GET", "/events/<slug>/attendance/log"):                                (302, 302, 404, 404, 302, 404, 200, 200),
     ("GET", "/events/<slug>/attendance/paper"):                              (302, 302, 404, 404, 302, 404, 200, 200),
     ("POST", "/events/<slug>/attendance/paper"):                             (302, 302, 404, 404, 302, 404, 200, 200),
@@ -240,6 +252,8 @@ JSON_BODY = {
 
 # Routes that remove or change one object get one of their own (see world()).
 OWN_OBJECT = {
+    ("GET", "/events/<slug>/door/sign/<int:checkin_id>"): {"checkin_id": "kept_checkin"},
+    ("POST", "/events/<slug>/door/sign/<int:checkin_id>"): {"checkin_id": "kept_checkin"},
     ("POST", "/events/<slug>/agenda/<int:item_id>/delete"): {"item_id": "spare_item"},
     ("POST", "/events/<slug>/questions/<int:question_id>/delete"): {"question_id": "spare_q"},
     (
@@ -319,7 +333,7 @@ def world() -> dict:
     link, pin = access.create_link(event, "Pintu Utara")
     spare_link, _pin = access.create_link(event, "Pintu Selatan")
     actor = DoorActor("Pintu Utara")
-    door.admit(event, main_list, present, actor)
+    kept_checkin = door.admit(event, main_list, present, actor)
     checkin = door.admit(event, main_list, undone, actor)
     api_checkin = door.admit(event, main_list, api_undone, actor)
     spare_token, _secret = api.create_token(event, "door", "Cadangan")
@@ -364,6 +378,8 @@ def world() -> dict:
             "member_id": spare_member.id,
             "checkin_id": checkin.id,
             "api_checkin": api_checkin.id,
+            "kept_checkin": kept_checkin.id,
+            "token": FAKE_SECRET,  # a hall QR's token (the secret links fill in their own)
             "api_person": api_person.id,
             "token_id": spare_token.id,
             "job_id": job.id,

@@ -8,6 +8,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 import sqlalchemy as sa
 
+from coordination.door import access
 from coordination.door import services as door
 from coordination.door.models import Checkin, CheckinSource
 from coordination.errors import DomainError
@@ -311,3 +312,52 @@ def test_signing_needs_ones_own_fresh_check_in(app, client, hall, people):
     assert answer.status_code == 403
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(Signature.id))) == 0
+
+
+def test_the_door_phone_hands_over_to_sign_after_a_green_verdict_and_the_organiser_sees_it(
+    app, as_user, organiser, hall, people
+):
+    with app.app_context():
+        services.set_signature_required(event_by_slug(), True)
+        db.session.commit()
+    client = as_user(organiser)
+    client.post(f"/events/{SLUG}/door", data={"code": people[0]["code"]})
+    page = client.get(f"/events/{SLUG}/door").get_data(as_text=True)
+    assert "Serahkan HP untuk tanda tangan" in page
+    assert 'id="code"' in page and 'id="door-verdict"' in page  # the door's ids stay
+    with app.app_context():
+        link, _pin = access.create_link(event_by_slug(), "Pintu Utara")
+        db.session.commit()
+        assert 'id="pin"' in app.test_client().get(f"/d/{link.token}").get_data(as_text=True)
+    with app.app_context():
+        checkin_id = db.session.scalar(sa.select(Checkin.id))
+    assert client.get(f"/events/{SLUG}/door/sign/{checkin_id}").status_code == 200
+    empty = client.post(f"/events/{SLUG}/door/sign/{checkin_id}", data={"strokes": "[]"})
+    assert empty.status_code == 400 and "Tanda tangani dulu" in empty.get_data(as_text=True)
+    saved = client.post(f"/events/{SLUG}/door/sign/{checkin_id}", data={"strokes": strokes()})
+    assert saved.status_code == 302
+    shown = client.get(f"/events/{SLUG}/participants/{people[0]['id']}").get_data(as_text=True)
+    assert 'id="participant-signature"' in shown and "(pindai)" in shown
+    # Someone who did not sign shows no signature.
+    other = client.get(f"/events/{SLUG}/participants/{people[1]['id']}").get_data(as_text=True)
+    assert 'id="participant-signature"' not in other
+
+
+def test_the_organiser_switches_self_checkin_and_signatures_on_the_lists_page(
+    app, as_user, organiser, event_slug
+):
+    client = as_user(organiser)
+    page = client.get(f"/events/{SLUG}/checkin-lists").get_data(as_text=True)
+    assert "Check-in mandiri" in page and "Tanda tangan digital" in page
+    with app.app_context():
+        list_id = door.default_list(event_by_slug()).id
+        db.session.commit()
+    client.post(f"/events/{SLUG}/checkin-lists/{list_id}/self-checkin", data={"self_checkin": "y"})
+    client.post(f"/events/{SLUG}/signature-setting", data={"signature_required": "y"})
+    with app.app_context():
+        event = event_by_slug()
+        assert event.signature_required
+        main = door.default_list(event)
+        assert main.self_checkin and not main.self_walk_in
+    page = client.get(f"/events/{SLUG}/checkin-lists").get_data(as_text=True)
+    assert f'id="hall-qr-{list_id}"' in page

@@ -24,6 +24,7 @@ from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage
 from coordination.permissions import event_view
+from coordination.selfcheckin.services import signature_of
 from coordination.urls import only_this_computer, public_url
 
 from . import invitations, notify, questions, seats, services
@@ -105,6 +106,7 @@ def edit(event: Event, registration_id: int | None = None):
         arrival=door.arrivals_of(event, [registration.id]).get(registration.id)
         if registration
         else None,
+        signature=signature_of(registration) if registration else None,
         # For someone who gave no e-mail and asks for it: the organiser can read it out.
         personal_link=public_url("registration.personal", token=registration.link_token)
         if registration

@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     flash,
     jsonify,
@@ -15,6 +16,7 @@ from flask_login import login_required
 
 from coordination.badges.qr import qr_svg
 from coordination.door import services as door
+from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import utcnow
 from coordination.permissions import event_view
@@ -31,9 +33,12 @@ bp = Blueprint("selfcheckin_admin", __name__, url_prefix="/events/<slug>")
 @event_view()
 def set_self_checkin(event: Event, list_id: int):
     """Switch self check-in (and registration on the spot) on or off for one list."""
+    try:
+        checkin_list = door.list_of(event, list_id)
+    except DomainError:
+        abort(404)
     form = SelfCheckinSettingsForm()
     if form.validate_on_submit():
-        checkin_list = door.list_of(event, list_id)
         services.set_self_checkin(checkin_list, form.self_checkin.data, form.self_walk_in.data)
         flash(_("Self check-in settings saved."), "success")
     return redirect(url_for("door_admin.checkin_lists", slug=event.slug))
