@@ -59,7 +59,8 @@ test: install-dev translations
 
 # Refresh README's screenshots in docs/screenshots (the suite writes its own to a temporary folder).
 screenshots: install-dev translations
-	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py tests/browser/test_api_docs.py
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py tests/browser/test_api_docs.py \
+		tests/browser/test_self_checkin.py
 
 # After changing user-visible text: refresh the catalogues, then translate the new entries.
 messages: install

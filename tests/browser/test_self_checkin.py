@@ -1,0 +1,88 @@
+"""Self check-in in a real Chromium: the hall QR on the projector, a phone checking in from it
+and its owner signing with a finger (pointer events), then the signature in the record PDF."""
+
+import sqlalchemy as sa
+
+from coordination.demo.services import FOLLOW_UP_SLUG
+from coordination.door import services as door
+from coordination.door.models import Checkin, CheckinSource
+from coordination.events.models import Event
+from coordination.extensions import db, utcnow
+from coordination.paperwork.documents import attendance_pdf
+from coordination.registration.services import ParticipantData, register
+from coordination.selfcheckin import services
+from coordination.selfcheckin.models import Signature
+
+from ..test_self_checkin import images_in_row
+from .conftest import DESKTOP, PHONE, SCREENSHOTS, expect, log_in
+
+SLUG = FOLLOW_UP_SLUG  # the demo's upcoming meeting: nobody has checked in yet
+
+
+def open_hall(app) -> tuple[int, int, str, str]:
+    """Self check-in and signatures on: (list id, person id, their name, personal link)."""
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        main = door.default_list(event)
+        services.set_self_checkin(main, True, walk_in=False)
+        services.set_signature_required(event, True)
+        person = register(
+            event,
+            ParticipantData("Hj. Siti Aminah", "KSP Sejahtera", "Bendahara", "0812 7777 0101"),
+            by_organiser=True,
+        )
+        db.session.commit()
+        return main.id, person.id, person.full_name, person.link_token
+
+
+def draw_signature(page) -> None:
+    """A name written with the pointer: strokes across the pad, pressed and released."""
+    box = page.locator("#signature-pad").bounding_box()
+    left, top, width, height = box["x"], box["y"], box["width"], box["height"]
+    for stroke in range(3):
+        page.mouse.move(left + width * (0.1 + 0.25 * stroke), top + height * 0.7)
+        page.mouse.down()
+        for step in range(1, 16):
+            x = left + width * (0.1 + 0.25 * stroke + 0.015 * step)
+            y = top + height * (0.7 - 0.4 * ((step % 5) / 5))
+            page.mouse.move(x, y, steps=2)
+        page.mouse.up()
+
+
+def test_a_phone_checks_in_from_the_hall_qr_and_its_signature_prints_in_the_record(
+    page_for, live_server
+):
+    app = live_server.app
+    list_id, person_id, name, link_token = open_hall(app)
+
+    projector = page_for(DESKTOP)
+    log_in(projector)
+    projector.goto(f"/events/{SLUG}/hall-qr?list={list_id}")
+    expect(projector.locator(".hall-title")).to_have_text("Pindai untuk hadir")
+    expect(projector.locator("#hall-code svg")).to_be_visible()
+    projector.screenshot(path=str(SCREENSHOTS / "hall-qr-desktop.png"))
+
+    phone = page_for(PHONE)
+    phone.goto(f"/r/{link_token}")  # the participant's personal link, opened on this phone
+    token = services.hall_token(app.secret_key, list_id, services.window_at(utcnow()))
+    phone.goto(f"/hadir/{list_id}/{token}")  # what the camera opens from the hall QR
+    phone.click(f"#self-person-{person_id}")
+    expect(phone.locator("#self-verdict")).to_have_class("verdict verdict-ok self-verdict")
+    expect(phone.locator(".verdict-title")).to_contain_text(name)
+    draw_signature(phone)
+    phone.locator("#signature-form").scroll_into_view_if_needed()
+    phone.screenshot(path=str(SCREENSHOTS / "self-checkin-sign-phone.png"))
+    phone.click("#signature-save")
+    expect(phone.locator("#self-verdict")).to_contain_text("tanda tangan Anda tersimpan")
+
+    with app.app_context():
+        checkin = db.session.scalar(sa.select(Checkin).where(Checkin.registration_id == person_id))
+        assert checkin.source == CheckinSource.SELF
+        signature = db.session.scalar(
+            sa.select(Signature).where(Signature.registration_id == person_id)
+        )
+        assert signature.points >= 6 and len(signature.path) < 2000
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+    with app.test_request_context():
+        content = attendance_pdf(event, kind="record")
+    assert images_in_row(content, name) == 1
