@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench import phone_pages
 from bench.install import runtime_venv
+from bench.self_checkin import self_checkins
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -807,6 +808,7 @@ def main() -> None:
     from bench import laporan
 
     results += laporan.figures(200 if args.quick else 1000, repetitions)
+    results += self_checkins(quick=args.quick)
     print(format_table(results))
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")
