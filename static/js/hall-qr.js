@@ -22,6 +22,8 @@
     if (code && code.window !== shown) {
       box.innerHTML = code.svg; // the server's own SVG
       shown = code.window;
+      hall.dataset.window = String(code.window);
+      hall.dataset.held = String(codes.length);
     }
     if (status) {
       const left = codes.length ? codes[codes.length - 1].window - current : 0;
