@@ -1,11 +1,13 @@
 """Self check-in in a real Chromium: the hall QR on the projector, a phone checking in from it
 and its owner signing with a finger (pointer events), then the signature in the record PDF."""
 
+import pytest
 import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
 
 from coordination.demo.services import FOLLOW_UP_SLUG
 from coordination.door import services as door
-from coordination.door.models import Checkin, CheckinSource
+from coordination.door.models import Checkin, CheckinList, CheckinSource
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
@@ -145,3 +147,49 @@ def test_the_door_phone_is_handed_over_to_sign_after_a_green_scan(page_for, live
             sa.select(Signature).where(Signature.registration_id == person_id)
         )
         assert signature is not None and signature.source == CheckinSource.SCAN
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_self_checkin_pages_fit_a_phone_and_pass_axe(page_for, live_server, language):
+    app = live_server.app
+    list_id, _person_id, _name, link_token = open_hall(app)
+    with app.app_context():
+        self_list = db.session.get(CheckinList, list_id)
+        services.set_self_checkin(self_list, True, walk_in=True)
+        db.session.commit()
+    problems = []
+
+    def check(page, viewport):
+        expect(page.locator("h1")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > viewport["width"]:
+            problems.append(f"{page.url}: {width} px wide on a {viewport['width']} px screen")
+        for violation in Axe().run(page).response["violations"]:
+            problems.append(f"{page.url}: {violation['id']} {violation['help']}")
+
+    phone = page_for(PHONE)
+    phone.goto("/login")
+    phone.click(f"button[name=language][value={language}]")
+    token = services.hall_token(app.secret_key, list_id, services.window_at(utcnow()) - 5)
+    phone.goto(f"/hadir/{list_id}/{token}")  # expired
+    check(phone, PHONE)
+    phone.goto(f"/r/{link_token}")
+    token = services.hall_token(app.secret_key, list_id, services.window_at(utcnow()))
+    phone.goto(f"/hadir/{list_id}/{token}")
+    phone.click(".self-spot summary")
+    check(phone, PHONE)
+    phone.fill("#phone", "0812 0000 9999")
+    phone.fill("#confirmation", "ZZZZ")
+    phone.click("#self-phone-form button[type=submit]")
+    expect(phone.locator("#self-error")).to_be_visible()
+    check(phone, PHONE)
+    for viewport in (PHONE, DESKTOP):
+        organiser = page_for(viewport)
+        organiser.goto("/login")
+        organiser.click(f"button[name=language][value={language}]")
+        log_in(organiser)
+        for path in (f"/events/{SLUG}/hall-qr?list={list_id}", f"/events/{SLUG}/checkin-lists"):
+            organiser.goto(path)
+            check(organiser, viewport)
+    assert not problems, "\n".join(problems)
