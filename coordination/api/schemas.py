@@ -307,7 +307,7 @@ class Checkin(BaseModel):
     organisation: str
     checked_in_at: datetime
     door: str = Field(description="The door or person that let them in.")
-    source: Literal["scan", "manual", "walk_in", "paper", "self"]
+    source: Literal["scan", "manual", "walk_in", "paper", "online", "self"]
     offline: bool
     representative_name: str | None
 
