@@ -6,14 +6,14 @@ Existing lists keep self check-in off, existing events ask for no signature; eve
 check-in keeps its source.
 
 Revision ID: 0025_self_checkin
-Revises: 0026_hybrid
+Revises: 0027_minutes_doc
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0025_self_checkin"
-down_revision = "0026_hybrid"
+down_revision = "0027_minutes_doc"
 branch_labels = None
 depends_on = None
 
