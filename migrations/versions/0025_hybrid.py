@@ -5,14 +5,14 @@ invitation was last sent by WhatsApp.
 Existing events are in-person meetings with no link; existing check-ins on a main list are
 marked as the person's attendance of the event (whole_event), as who_came counted them.
 
-Revision ID: 0026_hybrid
+Revision ID: 0025_hybrid
 Revises: 0024_event_contact
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0026_hybrid"
+revision = "0025_hybrid"
 down_revision = "0024_event_contact"
 branch_labels = None
 depends_on = None

@@ -5,15 +5,15 @@ and one signature per registration.
 Existing lists keep self check-in off, existing events ask for no signature; every existing
 check-in keeps its source.
 
-Revision ID: 0025_self_checkin
-Revises: 0027_minutes_doc
+Revision ID: 0027_self_checkin
+Revises: 0026_minutes_doc
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0025_self_checkin"
-down_revision = "0027_minutes_doc"
+revision = "0027_self_checkin"
+down_revision = "0026_minutes_doc"
 branch_labels = None
 depends_on = None
 

@@ -2,15 +2,15 @@
 
 Existing minutes get empty NIPs (nothing printed); no event has uploads yet.
 
-Revision ID: 0027_minutes_doc
-Revises: 0026_hybrid
+Revision ID: 0026_minutes_doc
+Revises: 0025_hybrid
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0027_minutes_doc"
-down_revision = "0026_hybrid"
+revision = "0026_minutes_doc"
+down_revision = "0025_hybrid"
 branch_labels = None
 depends_on = None
 
