@@ -22,3 +22,19 @@ def has_hidden_characters(value: str, multiline: bool = False) -> bool:
 def visible(value: str) -> str:
     """The text as a log may show it: every hidden character written as its escape."""
     return _HIDDEN_IN_LINES.sub(lambda m: m.group().encode("unicode_escape").decode(), value)
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (Excel, LibreOffice,
+# Google Sheets), and a CSV has no types to say "this is text".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Put before such a value in a CSV, it makes the cell text: a zero-width space is not a
+# formula start, is drawn as nothing (unlike the usual "'", which Excel shows when it opens a
+# CSV: '+44 20 …, '-Anggota), and is no white space, so trimming keeps it. Rakor's own list
+# import takes it off again.
+FORMULA_GUARD = "\u200b"
+_GUARDS = re.compile(FORMULA_GUARD + r"(?=[=+\-@\t\r])")
+
+
+def unguarded(value: str) -> str:
+    """A spreadsheet value as it was before an export guarded it against formulas."""
+    return _GUARDS.sub("", value)

@@ -138,7 +138,12 @@ def test_documents_come_as_pdf_csv_and_xlsx(client, make, organiser):
         ("attendance.pdf?kind=record", "application/pdf", b"%PDF"),
         ("badges.pdf?layout=a7", "application/pdf", b"%PDF"),
         ("minutes.pdf", "application/pdf", b"%PDF"),
-        ("participants.csv?columns=name&columns=phone", "text/csv", '\ufeff"Nama"'.encode()),
+        ("participants.csv?columns=name&columns=phone", "text/csv", '\ufeff"Nama";'.encode()),
+        (
+            "participants.csv?columns=name&columns=phone&separator=comma",
+            "text/csv",
+            '\ufeff"Nama",'.encode(),
+        ),
         (
             "participants.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -148,6 +153,8 @@ def test_documents_come_as_pdf_csv_and_xlsx(client, make, organiser):
         answer = client.get(f"{base}/{path}", headers=bearer(secret))
         assert answer.status_code == 200, path
         assert answer.mimetype == mimetype and answer.data.startswith(start), path
+    english = client.get(f"{base}/participants.csv", headers=bearer(secret, "en"))
+    assert english.data.startswith('\ufeff"Name","Organisation",'.encode())
 
 
 # --- Check-ins ------------------------------------------------------------

@@ -256,14 +256,14 @@ def test_export_has_the_chosen_columns_with_indonesian_headers_and_no_formulas(
     response = client.get(
         f"/events/{SLUG}/export.csv", query_string={"columns": ["name", "phone", "nonsense"]}
     )
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == ["Nama", "Nomor HP"] and len(rows) == 4
-    assert ["'=1+2", "0812-8888-7777"] in rows
+    assert ["\u200b=1+2", "0812-8888-7777"] in rows
     xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string={"columns": ["organisation"]})
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
     values = [row[0] for row in sheet.iter_rows(values_only=True)]
     assert values[0] == "Instansi / koperasi" and "@SUM(A1)" in values  # text, no stray '
-    assert safe_cell("-5") == "'-5" and safe_cell("Siti") == "Siti"
+    assert safe_cell("-5") == "\u200b-5" and safe_cell("Siti") == "Siti"
 
 
 def test_the_spreadsheet_holds_arrival_times_it_can_sort(app, make, as_user, organiser, event_slug):
@@ -293,6 +293,78 @@ def test_the_spreadsheet_holds_arrival_times_it_can_sort(app, make, as_user, org
     assert times[people[1]["name"]] is None
     text = client.get(f"/events/{SLUG}/export.csv", query_string=columns).data.decode("utf-8-sig")
     assert "15 Mar 2030, 09.05 WIB" in text
+
+
+def test_the_csv_splits_where_excel_of_the_users_language_splits(
+    app, make, as_user, organiser, event_slug
+):
+    """Indonesian Excel reads `;`, English Excel `,`; the export page offers either."""
+    make(factories.make_participants, event_slug, 2)
+    client = as_user(organiser)
+    columns = {"columns": ["name", "organisation"]}
+    page = client.get(f"/events/{SLUG}/export").get_data(as_text=True)
+    assert '<option value="semicolon" selected>' in page and "Titik koma (;)" in page
+    assert "<h2" not in page.split("</title>")[0]  # the title is the page's name only
+    indonesian = client.get(f"/events/{SLUG}/export.csv", query_string=columns).data
+    assert indonesian.startswith(b'\xef\xbb\xbf"Nama";"Instansi / koperasi"\r\n')
+    comma = client.get(
+        f"/events/{SLUG}/export.csv", query_string={**columns, "separator": "comma"}
+    ).data
+    assert comma.startswith(b'\xef\xbb\xbf"Nama","Instansi / koperasi"\r\n')
+    client.post("/language", data={"language": "en", "next": "/"})
+    english = client.get(f"/events/{SLUG}/export.csv", query_string=columns).data
+    assert english.startswith(b'\xef\xbb\xbf"Name","Organisation"\r\n')
+    page = client.get(f"/events/{SLUG}/export").get_data(as_text=True)
+    assert '<option value="comma" selected>' in page
+    semicolon = client.get(
+        f"/events/{SLUG}/export.csv", query_string={**columns, "separator": "semicolon"}
+    ).data
+    assert semicolon.startswith(b'\xef\xbb\xbf"Name";"Organisation"\r\n')
+
+
+def test_a_foreign_mobile_or_a_dash_position_shows_no_escape_in_the_csv(
+    app, make, as_user, organiser, event_slug
+):
+    """'+44 …' and '-Anggota' would be formulas: they are guarded by a zero-width space,
+    which a spreadsheet draws as nothing, and Rakor's own import takes off again."""
+    from coordination.registration.invitations import read_table
+
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        db.session.add(
+            Registration(
+                event_id=event.id,
+                full_name="Budi",
+                position="-Anggota",
+                phone="+442079460958",
+                organisation="KUD Makmur",
+            )
+        )
+        db.session.commit()
+    client = as_user(organiser)
+    columns = {"columns": ["name", "organisation", "position", "phone"], "separator": "comma"}
+    text = client.get(f"/events/{SLUG}/export.csv", query_string=columns).data.decode("utf-8-sig")
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row == ["Budi", "KUD Makmur", "\u200b-Anggota", "\u200b+44 20 7946 0958"]
+    assert "'" not in text
+    # Read back as an invitee list (headers as the import knows them): the values as typed.
+    back = "Nama,Instansi,Jabatan,No HP\n" + text.split("\n", 1)[1]
+    table = read_table("peserta.csv", back.encode())
+    assert table[0]["position"] == "-Anggota" and table[0]["mobile"] == "+44 20 7946 0958"
+
+
+def test_the_xlsx_has_widths_a_frozen_header_and_a_filter(
+    app, make, as_user, organiser, event_slug
+):
+    make(factories.make_participants, event_slug, 3)
+    client = as_user(organiser)
+    columns = {"columns": ["name", "phone", "checked_in_at"]}
+    xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string=columns)
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C4"
+    widths = [sheet.column_dimensions[letter].width for letter in "ABC"]
+    assert widths[0] >= 30 and all(width >= 15 for width in widths)
 
 
 def test_paperwork_is_for_the_events_organisers_only(make, as_user, event_slug):

@@ -117,6 +117,7 @@ def test_a_representative_is_on_the_record_as_who_came_on_behalf_of_the_invitee(
     # The export: one meaning per column, on each registration's own row.
     export = client.get(
         f"/events/{SLUG}/export.csv?columns=name&columns=representative&columns=on_behalf_of"
+        "&separator=comma"
     )
     rows = list(csv.reader(io.StringIO(export.data.decode("utf-8-sig"))))
     assert rows[0] == ["Nama", "Diwakili oleh", "Mewakili"]

@@ -6,10 +6,11 @@ progress and, once done, where to download the PDF.
 """
 
 from flask import Response, jsonify, url_for
+from flask_babel import get_locale
 
 from coordination.badges import documents as badge_documents
 from coordination.documents import jobs
-from coordination.documents.responses import now_or_later
+from coordination.documents.responses import file_response, now_or_later
 from coordination.events.models import Event
 from coordination.minutes import documents as minutes_documents
 from coordination.paperwork import documents as paperwork_documents
@@ -177,9 +178,14 @@ def document_download(event: Event, job_id: str):
     responses={200: CSV},
 )
 def participants_csv(event: Event, query: schemas.ExportQuery):
-    """UTF-8 with a byte-order mark, headers in the language of Accept-Language."""
-    content = exports.to_csv(event, exports.chosen(list(query.columns)))
-    return _document(content, CSV + "; charset=utf-8", f"peserta-{event.slug}.csv", attachment=True)
+    """UTF-8 with a byte-order mark, headers and separator in the language of Accept-Language."""
+    columns = exports.chosen(list(query.columns))
+    separator = exports.csv_separator(query.separator, str(get_locale()))
+    return file_response(
+        lambda out: exports.write_csv(event, columns, out, separator),
+        CSV + "; charset=utf-8",
+        f"peserta-{event.slug}.csv",
+    )
 
 
 @operation(
@@ -193,5 +199,7 @@ def participants_csv(event: Event, query: schemas.ExportQuery):
     responses={200: XLSX},
 )
 def participants_xlsx(event: Event, query: schemas.ExportQuery):
-    content = exports.to_xlsx(event, exports.chosen(list(query.columns)))
-    return _document(content, XLSX, f"peserta-{event.slug}.xlsx", attachment=True)
+    columns = exports.chosen(list(query.columns))
+    return file_response(
+        lambda out: exports.write_xlsx(event, columns, out), XLSX, f"peserta-{event.slug}.xlsx"
+    )

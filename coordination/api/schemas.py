@@ -388,6 +388,11 @@ class ExportQuery(Query):
     columns: list[ExportColumn] = Field(
         default_factory=list, description="Repeat for each column; a default set if none."
     )
+    separator: Literal["semicolon", "comma"] | None = Field(
+        default=None,
+        description="CSV list separator; by default that of the language: `;` for `id`, "
+        "`,` for `en`.",
+    )
 
 
 Error.model_rebuild()

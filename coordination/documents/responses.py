@@ -5,9 +5,11 @@ once. A bigger one goes to a background job (jobs.py) and the organiser is sent 
 page, which starts the download when the document is ready.
 """
 
+import tempfile
 from collections.abc import Callable
+from typing import BinaryIO
 
-from flask import Response, current_app, redirect, request, url_for
+from flask import Response, current_app, redirect, request, send_file, url_for
 
 from coordination.events.models import Event
 
@@ -25,6 +27,19 @@ def pdf_response(content: bytes, filename: str, attachment: bool = False) -> Res
         mimetype="application/pdf",
         headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
     )
+
+
+def file_response(write: Callable[[BinaryIO], None], mimetype: str, filename: str) -> Response:
+    """What `write` writes, through a temporary file sent in pieces: a big export never sits
+    in memory whole, and the file is gone once sent."""
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (send_file closes it once sent)
+    try:
+        write(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
 def now_or_later(

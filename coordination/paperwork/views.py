@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -10,11 +9,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required
 
 from coordination.documents import jobs
-from coordination.documents.responses import document_response, pdf_response
+from coordination.documents.responses import document_response, file_response, pdf_response
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.permissions import event_view
@@ -126,13 +126,14 @@ def certificates_pdf(event: Event, registration_id: int | None = None):
 @login_required
 @event_view()
 def export(event: Event, format: str):
+    """The participants as CSV (list separator by language, or as chosen) or XLSX."""
     columns = exports.chosen(request.args.getlist("columns"))
+    filename = f"peserta-{event.slug}.{format}"
     if format == "csv":
-        content, mimetype = exports.to_csv(event, columns), "text/csv; charset=utf-8"
-    else:
-        content, mimetype = exports.to_xlsx(event, columns), XLSX
-    return Response(
-        content,
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="peserta-{event.slug}.{format}"'},
-    )
+        separator = exports.csv_separator(request.args.get("separator"), str(get_locale()))
+        return file_response(
+            lambda out: exports.write_csv(event, columns, out, separator),
+            "text/csv; charset=utf-8",
+            filename,
+        )
+    return file_response(lambda out: exports.write_xlsx(event, columns, out), XLSX, filename)

@@ -15,7 +15,7 @@ from coordination.auth.services import normalise_email
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db, utcnow
-from coordination.text import has_hidden_characters
+from coordination.text import has_hidden_characters, unguarded
 
 from . import seats
 from .models import Invitation, InvitationStatus, Registration
@@ -156,7 +156,7 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
         record = {column: "" for column in COLUMNS}
         for column, value in zip(header, values, strict=False):
             if column:
-                record[column] = value.strip()
+                record[column] = unguarded(value).strip()
         table.append(record)
     return table
 
