@@ -6,7 +6,7 @@ from datetime import timedelta
 
 
 @contextmanager
-def event_with_people(count: int, starts_in: timedelta):
+def event_with_people(count: int, starts_in: timedelta, capacity: int | None = None):
     """Yields (event, people) inside a request context of a new app on its own SQLite file."""
     from coordination import create_app
     from coordination.auth.services import create_user
@@ -28,7 +28,7 @@ def event_with_people(count: int, starts_in: timedelta):
                 venue_name="Aula",
                 starts_at=now + starts_in,
                 ends_at=now + starts_in + timedelta(hours=3),
-                capacity=count,
+                capacity=capacity or count,
             ),
             user,
         )

@@ -367,6 +367,32 @@ def test_the_xlsx_has_widths_a_frozen_header_and_a_filter(
     assert widths[0] >= 30 and all(width >= 15 for width in widths)
 
 
+def test_an_xlsx_text_after_a_time_is_text_in_the_general_format(
+    app, make, as_user, organiser, event_slug
+):
+    people = make(factories.make_participants, event_slug, 1)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        person = db.session.get(Registration, people[0]["id"])
+        person.represents_name = "=HYPERLINK(1)"
+        door.admit(event, door.default_list(event), person, DoorActor("Pintu Utara"))
+        db.session.commit()
+    client = as_user(organiser)
+    columns = {"columns": ["checked_in_at", "door", "on_behalf_of", "email"]}
+    xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string=columns)
+    arrived, door_name, behalf, email = next(
+        load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(min_row=2)
+    )
+    assert arrived.is_date and arrived.number_format == "dd/mm/yyyy hh:mm"
+    assert (door_name.value, door_name.data_type, door_name.number_format) == (
+        "Pintu Utara",
+        "s",
+        "General",
+    )
+    assert (behalf.value, behalf.data_type) == ("=HYPERLINK(1)", "s")
+    assert email.value is None or email.data_type == "s"
+
+
 def test_paperwork_is_for_the_events_organisers_only(make, as_user, event_slug):
     staff = make(factories.make_user, "organiser")
     client = as_user(staff)

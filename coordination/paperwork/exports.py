@@ -105,13 +105,34 @@ def chosen(columns: list[str]) -> list[str]:
     return picked or DEFAULT_COLUMNS
 
 
+# What the columns read, one plain row each instead of ORM objects: a row is both the
+# registration (`r`) and, when they came, its check-in (`c`).
+_REGISTRATION = (
+    "full_name",
+    "organisation",
+    "position",
+    "phone",
+    "email",
+    "status",
+    "role",
+    "created_at",
+    "represents_name",
+)
+_CHECKIN = ("id", "checked_in_at", "door_name", "representative_name")
+# Columns whose text follows from one of a few values: made once per export, not per row.
+_FEW_VALUES = {"status": "status", "role": "role"}
+
+
 def rows(event: Event, columns: list[str], times: bool = False) -> Iterator[list]:
     """The header, then one row per registration, in name order, fetched BATCH at a time;
     with `times`, time columns hold the event's local time itself (and their head names the
     zone), not text."""
     checkin = came(event.id)
     query = (
-        sa.select(Registration, checkin)
+        sa.select(
+            *(getattr(Registration, name) for name in _REGISTRATION),
+            *(getattr(checkin, name).label(f"checkin_{name}") for name in _CHECKIN),
+        )
         .outerjoin(checkin, checkin.registration_id == Registration.id)
         .where(Registration.event_id == event.id)
         .order_by(Registration.sort_name, Registration.id)
@@ -123,13 +144,33 @@ def rows(event: Event, columns: list[str], times: bool = False) -> Iterator[list
         f"{COLUMNS[name].label} ({zone})" if name in as_time else str(COLUMNS[name].label)
         for name in columns
     ]
-    for person, checkin in db.session.execute(query):
-        yield [
-            _local(event, COLUMNS[name].moment(person, checkin))
-            if name in as_time
-            else str(COLUMNS[name].value(event, person, checkin))
-            for name in columns
-        ]
+    known: dict[tuple[str, object], str] = {}
+    for row in db.session.execute(query):
+        person = row
+        arrival = _Arrival(row) if row.checkin_id is not None else None
+        values = []
+        for name in columns:
+            if name in as_time:
+                values.append(_local(event, COLUMNS[name].moment(person, arrival)))
+            elif name in _FEW_VALUES:
+                key = (name, getattr(row, _FEW_VALUES[name]))
+                if key not in known:
+                    known[key] = str(COLUMNS[name].value(event, person, arrival))
+                values.append(known[key])
+            else:
+                values.append(str(COLUMNS[name].value(event, person, arrival)))
+        yield values
+
+
+class _Arrival:
+    """The check-in part of a row, under the check-in's own names."""
+
+    __slots__ = ("checked_in_at", "door_name", "representative_name")
+
+    def __init__(self, row):
+        self.checked_in_at = row.checkin_checked_in_at
+        self.door_name = row.checkin_door_name
+        self.representative_name = row.checkin_representative_name
 
 
 def _local(event: Event, moment: datetime | None) -> datetime | None:
@@ -154,9 +195,7 @@ def write_xlsx(event: Event, columns: list[str], out: BinaryIO) -> None:
     sheet.freeze_panes = "A2"
     count = 0
     for row in rows(event, columns, times=True):
-        sheet.append(
-            [_time_cell(sheet, v) if isinstance(v, datetime) else _text_cell(sheet, v) for v in row]
-        )
+        sheet.append(_xlsx_row(sheet, row))
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count}"
     book.save(out)
@@ -174,17 +213,40 @@ def to_xlsx(event: Event, columns: list[str]) -> bytes:
     return out.getvalue()
 
 
+def _xlsx_row(sheet, values: list) -> list:
+    """A row's cells: times as spreadsheet times, texts as text, empty texts left out.
+
+    A plain string is the cheap way (openpyxl reuses one cell for them), and text as long as
+    it does not start with "=". openpyxl also reuses the last cell object it was given for the
+    plain values after it, so after a cell of our own every text gets a cell of its own too:
+    no text borrows a time's number format.
+    """
+    cells, own = [], False
+    for value in values:
+        if isinstance(value, datetime):
+            cells.append(_time_cell(sheet, value))
+            own = True
+        elif not value:
+            cells.append(None)
+        else:
+            text = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if own or text.startswith("="):
+                cells.append(_text_cell(sheet, text))
+                own = True
+            else:
+                cells.append(text)
+    return cells
+
+
 def _time_cell(sheet, value: datetime) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = "dd/mm/yyyy hh:mm"
     return cell
 
 
-def _text_cell(sheet, value: str | None):
-    """A cell typed as text: "=1+2" stays text with no stray quote, and a control character
-    (which the file format cannot hold) is left out rather than failing the whole export."""
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    """A cell typed as text: "=1+2" stays text with no stray quote. (A control character,
+    which the file format cannot hold, was left out before: better than failing the export.)"""
+    cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell
