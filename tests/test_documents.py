@@ -324,3 +324,68 @@ def test_any_app_process_answers_the_job_page_when_the_cache_is_redis(
     assert "Dokumen siap" in servers[1].get(page).text
     content = servers[1].get(page + "/download").data
     assert len(PdfReader(io.BytesIO(content)).pages) == 2
+
+
+# --- The background estimate ------------------------------------------------------------
+
+
+@pytest.fixture
+def measured_costs():
+    """The estimate as measured by make bench, nothing learnt from other tests' renders."""
+    from coordination.documents import estimate
+
+    estimate.forget()
+    yield estimate
+    estimate.forget()
+
+
+def test_a_64_page_sign_sheet_goes_to_the_background_with_its_progress_page(
+    app, make, as_user, organiser, event_slug, measured_costs, monkeypatch
+):
+    """It was estimated at 1.92 s and rendered in the request for 16.5 s."""
+    make(factories.make_participants, event_slug, 64 * 16)
+    submitted = []
+
+    def submit(event_id, kind, builder, options, filename, key, source="", locale=None):
+        submitted.append((kind, options["kind"]))
+        return jobs.Job("j" * 22, event_id, kind, "", options, filename, "id", key)
+
+    monkeypatch.setattr(jobs, "submit", submit)
+    monkeypatch.setattr(measured_costs, "is_warm", lambda: True)  # even with a warm engine
+    client = as_user(organiser)
+    response = client.get(f"/events/{SLUG}/attendance-list.pdf?kind=sheet")
+    assert submitted == [("attendance", "sheet")]
+    assert response.status_code == 302
+    assert f"/events/{SLUG}/documents/{'j' * 22}?auto=1" in response.headers["Location"]
+
+
+def test_the_estimate_counts_pages_by_kind_and_the_cold_start(measured_costs, monkeypatch):
+    estimate = measured_costs
+    monkeypatch.setattr(estimate, "is_warm", lambda: True)
+    sheet, record = (
+        estimate.seconds("attendance-sheet", 64),
+        estimate.seconds("attendance-record", 64),
+    )
+    assert sheet > 2 and sheet > record  # a page of the sign sheet costs more
+    assert estimate.seconds("attendance-sheet", 4) < 2  # a small list comes at once
+    monkeypatch.setattr(estimate, "is_warm", lambda: False)  # the first PDF after a start
+    cold = estimate.seconds("attendance-sheet", 4)
+    monkeypatch.setattr(estimate, "is_warm", lambda: True)
+    assert cold - estimate.seconds("attendance-sheet", 4) == pytest.approx(
+        estimate.COLD_START_SECONDS
+    )
+
+
+def test_a_slow_render_teaches_the_estimate_and_a_quick_one_never_lowers_it(
+    measured_costs, monkeypatch
+):
+    estimate = measured_costs
+    monkeypatch.setattr(estimate, "is_warm", lambda: True)
+    measured = estimate.seconds("badges", 200)
+    estimate.observe("badges", 100, elapsed=0.05, cold=False)  # quicker than measured
+    assert estimate.seconds("badges", 200) == measured
+    estimate.observe("badges", 100, elapsed=10.8, cold=False)  # a busy server: 0.1 s each
+    slow = estimate.seconds("badges", 200)
+    assert slow > 2 > measured  # 200 badges now go to the background
+    estimate.observe("badges", 5, elapsed=60, cold=False)  # too small to teach anything
+    assert estimate.seconds("badges", 200) == slow

@@ -2,7 +2,7 @@
 
 from flask_babel import get_locale
 
-from coordination.documents.cache import Document, document_key
+from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.events.models import Event
 from coordination.extensions import db
@@ -13,8 +13,6 @@ from .services import LAYOUTS, Badge, badge_of, head_of, logo_data_uri, sheets
 
 # Sheets per part (on average) when a set renders in parts: shared out, with progress.
 SHEETS_PER_PART = 25
-# A badge takes about this long, cold, rendered on two cores (make bench).
-SECONDS_PER_BADGE = 0.005
 
 
 STAMPS = ["heads", "ribbons"]
@@ -69,7 +67,7 @@ def badges_document(
             per_sheet=per_sheet,
         )
 
-    return Document(key, SECONDS_PER_BADGE * len(registrations), render)
+    return estimated(key, "badges", len(registrations), render)
 
 
 def badges_pdf(

@@ -12,6 +12,7 @@ from hashlib import sha256
 
 from coordination.extensions import cache
 
+from . import estimate
 from .parallel import Progress
 
 log = logging.getLogger(__name__)
@@ -45,11 +46,26 @@ class Document:
     """A PDF known by its key before anyone renders it, with a guess of what rendering costs."""
 
     key: str
-    seconds: float  # cold, on the 2-core machine `make bench` runs on
+    seconds: float  # estimate.py: in this process, its engine cold or warm
     render: Callable[[Progress | None], bytes]
+    kind: str = ""  # estimate.COSTS's: what a render teaches the estimate
+    units: int = 0
 
     def cached(self) -> bytes | None:
         return _cache_call(cache.get, self.key)
 
     def content(self, progress: Progress | None = None) -> bytes:
-        return cached_document(self.key, lambda: self.render(progress))
+        return cached_document(self.key, lambda: self._timed(progress))
+
+    def _timed(self, progress: Progress | None) -> bytes:
+        watch = estimate.Stopwatch()
+        content = self.render(progress)
+        watch.stop(self.kind, self.units)
+        return content
+
+
+def estimated(
+    key: str, kind: str, units: int, render: Callable[[Progress | None], bytes]
+) -> Document:
+    """A document of `kind` whose size is `units` (estimate.COSTS), its cost estimated."""
+    return Document(key, estimate.seconds(kind, units), render, kind, units)

@@ -84,6 +84,11 @@ def stylesheet(name: str) -> CSS:
     )
 
 
+def is_warm() -> bool:
+    """Whether this process has parsed a PDF stylesheet and its fonts already (warm.py)."""
+    return stylesheet.cache_info().currsize > 0
+
+
 def html_to_pdf(html: str, css: str, fetcher: StaticOnlyFetcher | None = None) -> bytes:
     """One HTML document with one of static/pdf/'s stylesheets, as PDF bytes."""
     document = HTML(string=html, base_url=STATIC_BASE, url_fetcher=fetcher or StaticOnlyFetcher())

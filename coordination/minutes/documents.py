@@ -16,7 +16,9 @@ from pypdf import PdfWriter
 from weasyprint import HTML
 
 from coordination.badges.services import logo_data_uri
-from coordination.documents.cache import Document, document_key
+from coordination.documents import estimate
+from coordination.documents.cache import Document, document_key, estimated
+from coordination.documents.engine import is_warm
 from coordination.documents.pdf import STATIC_BASE, StaticOnlyFetcher, font_config, stylesheet
 from coordination.events.models import Event
 from coordination.paperwork.documents import attendance_document
@@ -42,12 +44,6 @@ def page_label_css() -> str:
         elif piece:
             parts.append(css_string(piece))
     return " ".join(parts)
-
-
-# Laying out the minutes themselves (a few pages), and each character of their text (20
-# decisions of 3,000 characters add 1.7 s); the attached list is estimated on its own.
-BODY_SECONDS = 0.5
-SECONDS_PER_CHARACTER = 0.00003
 
 
 def minutes_pdf(event: Event, fetcher: StaticOnlyFetcher | None = None) -> bytes:
@@ -125,9 +121,11 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
         ).render(progress)
         return append_pdf(body["pdf"], listed, title=_("Minutes · %(title)s", title=event.title))
 
-    listed_seconds = attachment.seconds  # numbered for this file: never the cached list
-    body_seconds = BODY_SECONDS + SECONDS_PER_CHARACTER * text_length(minutes)
-    return Document(key=key, seconds=listed_seconds + body_seconds, render=render)
+    # The minutes themselves (estimate.COSTS), and the attached list as estimated on its own
+    # (numbered for this file: never the cached list), its engine's cold start counted once.
+    document = estimated(key, "minutes", text_length(minutes), render)
+    document.seconds += attachment.seconds - (0.0 if is_warm() else estimate.COLD_START_SECONDS)
+    return document
 
 
 def render_body(fetcher: StaticOnlyFetcher | None, after: int, **context) -> tuple[bytes, int]:

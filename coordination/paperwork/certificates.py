@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 
 from coordination.badges.services import logo_data_uri
-from coordination.documents.cache import Document, document_key
+from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.door.models import came
 from coordination.errors import DomainError
@@ -18,8 +18,6 @@ from coordination.registration.representation import attendee
 
 # Pages per part when many certificates render in parts: shared out, with progress.
 PAGES_PER_PART = 20
-# A certificate takes about this long, cold, rendered on two cores (make bench).
-SECONDS_PER_PAGE = 0.01
 
 
 @dataclass
@@ -85,7 +83,7 @@ def certificates_document(
             logo=logo,
         )
 
-    return Document(key, SECONDS_PER_PAGE * len(people), render)
+    return estimated(key, "certificates", len(people), render)
 
 
 def certificates_pdf(

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from coordination.badges.services import logo_data_uri
-from coordination.documents.cache import Document, document_key
+from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.door.models import CheckinSource
@@ -45,9 +45,8 @@ WRAP_LINE_MM = FONT_PT * 1.2 * 25.4 / 72
 WRAP_MARGIN_MM = 0.9
 # Pages per part (on average) when a list renders in parts: shared out, with progress.
 PAGES_PER_PART = 8
-# A page of the list takes about this long, cold, rendered on two cores (make bench).
-SECONDS_PER_PAGE = 0.03
-# ...and each digital signature on it adds about this (its image drawn, then embedded).
+# Each digital signature on a list adds about this to its estimate (its image drawn, then
+# embedded), beside what estimate.py counts per page.
 SECONDS_PER_SIGNATURE = 0.006
 
 
@@ -414,10 +413,10 @@ def attendance_document(
             letterhead_address=address,
         )
 
-    # Pages of one-row lines: a few long texts may add a page.
-    signatures = sum(1 for line in lines if line.signature)
-    estimate = SECONDS_PER_PAGE * len(pages(lines, per_page)) + SECONDS_PER_SIGNATURE * signatures
-    return Document(key, estimate, render)
+    # Pages of one-row lines (a few long texts may add a page), and the blank lines' page.
+    document = estimated(key, f"attendance-{kind}", len(pages(lines, per_page)), render)
+    document.seconds += SECONDS_PER_SIGNATURE * sum(1 for line in lines if line.signature)
+    return document
 
 
 def attendance_pdf(
