@@ -148,3 +148,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     # Hundreds of test apps: none starts a thread to warm the PDF engine it may never use.
     PDF_WARM_UP = False
+    # Renders of a loaded test machine teach the background estimate nothing: the tests
+    # that need a document in the request keep the estimate as measured.
+    DOCUMENT_ESTIMATE_LEARNS = False

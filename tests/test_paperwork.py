@@ -361,6 +361,7 @@ def test_the_xlsx_has_widths_a_frozen_header_and_a_filter(
     columns = {"columns": ["name", "phone", "checked_in_at"]}
     xlsx = client.get(f"/events/{SLUG}/export.xlsx", query_string=columns)
     sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    assert xlsx.headers["Cache-Control"] == "no-store"  # names and contacts stay off disk
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:C4"
     widths = [sheet.column_dimensions[letter].width for letter in "ABC"]

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
 
+from flask import current_app
+
 from coordination.extensions import cache
 
 from . import estimate
@@ -60,7 +62,8 @@ class Document:
     def _timed(self, progress: Progress | None) -> bytes:
         watch = estimate.Stopwatch()
         content = self.render(progress)
-        watch.stop(self.kind, self.units)
+        if current_app.config.get("DOCUMENT_ESTIMATE_LEARNS", True):
+            watch.stop(self.kind, self.units)
         return content
 
 

@@ -19,15 +19,17 @@ from dataclasses import dataclass
 
 from .engine import is_warm
 
-# Parsing every PDF stylesheet and its fonts, and a first page, in a fresh process (make bench).
-COLD_START_SECONDS = 1.2
+# Parsing every PDF stylesheet and its fonts, and a first page, in a fresh process: the
+# demo's minutes cost 1.5 s of CPU cold and 0.5 s warm (make bench).
+COLD_START_SECONDS = 1.0
 # Renders of fewer units than this teach nothing: their fixed cost is most of what they take.
 LEARN_FROM_UNITS = 20
 
 
 @dataclass(frozen=True)
 class Cost:
-    fixed: float  # seconds, whatever the size, warm
+    fixed: float  # seconds, whatever the size, warm (a big document's render process, whose
+    # start is paid beside this thread, is in the cost per unit)
     per_unit: float  # seconds for each unit, warm, on two cores (render processes included)
     unit: str  # what is counted
     learns: bool = True  # False where a render includes other documents' (the minutes' list)
@@ -40,16 +42,16 @@ class Cost:
 COSTS = {
     # 63 pages (1,000 people): 5 s of CPU; a page of the sign sheet costs twice a page of
     # the record (the signature column and its numbers, 16 rows of 14 mm).
-    "attendance-sheet": Cost(0.8, 0.065, "page"),
+    "attendance-sheet": Cost(0.3, 0.065, "page"),
     # 84 pages (1,000 arrivals): 4 s.
-    "attendance-record": Cost(0.8, 0.035, "page"),
+    "attendance-record": Cost(0.3, 0.035, "page"),
     # 800 badges on A6 sheets: 5 s.
-    "badges": Cost(0.8, 0.005, "badge"),
+    "badges": Cost(0.3, 0.005, "badge"),
     # 200 certificates: 3 s.
-    "certificates": Cost(0.5, 0.015, "certificate"),
+    "certificates": Cost(0.3, 0.015, "certificate"),
     # The minutes themselves (the attached list is estimated on its own): 20 decisions of
     # 3,000 characters add 1.7 s.
-    "minutes": Cost(0.5, 0.00003, "character", learns=False),
+    "minutes": Cost(0.4, 0.00003, "character", learns=False),
 }
 _learned: dict[str, float] = {}
 _lock = threading.Lock()

@@ -39,7 +39,9 @@ def file_response(write: Callable[[BinaryIO], None], mimetype: str, filename: st
     except BaseException:
         out.close()
         raise
-    return send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response = send_file(out, mimetype=mimetype, as_attachment=True, download_name=filename)
+    response.headers["Cache-Control"] = "no-store"  # names and contacts: no cache keeps them
+    return response
 
 
 def now_or_later(
