@@ -101,7 +101,8 @@ def safe_cell(value: str) -> str:
 
 
 def chosen(columns: list[str]) -> list[str]:
-    picked = [name for name in columns if name in COLUMNS]
+    """The known columns asked for, each once, in the order asked; the defaults if none."""
+    picked = [name for name in dict.fromkeys(columns) if name in COLUMNS]
     return picked or DEFAULT_COLUMNS
 
 
