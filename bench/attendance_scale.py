@@ -51,6 +51,7 @@ def add_checkins(event, count: int) -> None:
             "source": "scan",
             "offline": False,
             "door_name": "Pintu Utara",
+            "whole_event": True,  # on the main list: the check-in who_came counts
         }
         for n, registration_id in enumerate(ids)
     ]
