@@ -275,35 +275,47 @@ def template_xlsx(language: str = "id") -> bytes:
     return out.getvalue()
 
 
-def invitations_of(event: Event) -> list[Invitation]:
-    return list(
-        db.session.scalars(
-            sa.select(Invitation)
-            .where(Invitation.event_id == event.id)
-            .order_by(Invitation.sort_name, Invitation.id)
-        )
+# An invitation list of a province runs to thousands: it is read a page at a time.
+PER_PAGE = 100
+MAX_PAGE = 1_000_000
+
+
+def invitations_page(event: Event, page: int = 1, per_page: int = PER_PAGE):
+    """One page of the event's invitations in name order; a page past the last is empty."""
+    page = min(max(page, 1), MAX_PAGE)
+    return db.paginate(
+        sa.select(Invitation)
+        .where(Invitation.event_id == event.id)
+        .order_by(Invitation.sort_name, Invitation.id),
+        page=page,
+        per_page=per_page,
+        error_out=False,
     )
 
 
-def representatives_of(event: Event) -> dict[int, str]:
+def representatives_of(invitation_ids: list[int]) -> dict[int, str]:
     """Invitation id -> the name of whoever registered in the invitee's place."""
+    if not invitation_ids:
+        return {}
     return dict(
         db.session.execute(
             sa.select(Invitation.id, Registration.full_name)
             .join(Registration, Registration.id == Invitation.registration_id)
-            .where(Invitation.event_id == event.id, Registration.represents_name.is_not(None))
+            .where(Invitation.id.in_(invitation_ids), Registration.represents_name.is_not(None))
         ).all()
     )
 
 
-def answered_statuses(event: Event) -> dict[int, str]:
+def answered_statuses(invitation_ids: list[int]) -> dict[int, str]:
     """Invitation id -> the status of the registration that answered it: an invitee who
     registered may hold a seat, be waiting for one, or have cancelled."""
+    if not invitation_ids:
+        return {}
     return dict(
         db.session.execute(
             sa.select(Invitation.id, Registration.status)
             .join(Registration, Registration.id == Invitation.registration_id)
-            .where(Invitation.event_id == event.id)
+            .where(Invitation.id.in_(invitation_ids))
         ).all()
     )
 

@@ -317,15 +317,19 @@ def invitations_page(event: Event):
                     "info",
                 )
             return redirect(url_for(".invitations_page", slug=event.slug))
+    page = invitations.invitations_page(event, request.args.get("page", 1, type=int))
+    if page.pages and page.page > page.pages:  # an old link, or a typed ?page=99
+        return redirect(url_for(".invitations_page", slug=event.slug, page=page.pages))
+    shown = [invitation.id for invitation in page.items]
     return render_template(
         "participants/invitations.html",
         event=event,
         form=form,
         row_errors=row_errors,
         row_messages=ROW_ERRORS,
-        invitations=invitations.invitations_of(event),
-        representatives=invitations.representatives_of(event),
-        answered=invitations.answered_statuses(event),
+        page=page,
+        representatives=invitations.representatives_of(shown),
+        answered=invitations.answered_statuses(shown),
         summary=invitations.summary(event),
     )
 

@@ -97,6 +97,16 @@ class Registration(PersonDetails, db.Model):
         sa.UniqueConstraint("event_id", "phone"),
         sa.UniqueConstraint("event_id", "email"),
         sa.Index("ix_registrations_event_id_status", "event_id", "status"),
+        # The participant list's orders (registration.services.SORT_ORDERS), a page at a time.
+        sa.Index("ix_registrations_event_id_sort_name", "event_id", "sort_name", "id"),
+        sa.Index("ix_registrations_event_id_created_at", "event_id", "created_at", "id"),
+        sa.Index(
+            "ix_registrations_event_id_organisation",
+            "event_id",
+            sa.func.lower(sa.text("organisation")),
+            "sort_name",
+            "id",
+        ),
     )
 
     @property
@@ -189,7 +199,7 @@ class Invitation(PersonDetails, db.Model):
     token: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True, default=new_link_token)
     status: so.Mapped[str] = so.mapped_column(sa.String(16), default=InvitationStatus.INVITED)
     registration_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("registrations.id", ondelete="SET NULL")
+        sa.ForeignKey("registrations.id", ondelete="SET NULL"), index=True
     )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -200,4 +210,6 @@ class Invitation(PersonDetails, db.Model):
         sa.CheckConstraint("status in ('invited', 'registered', 'declined')", name="status"),
         sa.UniqueConstraint("event_id", "phone"),
         sa.UniqueConstraint("event_id", "email"),
+        # The invitation list, a page at a time in name order.
+        sa.Index("ix_invitations_event_id_sort_name", "event_id", "sort_name", "id"),
     )

@@ -337,11 +337,17 @@ def public_event_by_id(event_id: int) -> Event:
     return event
 
 
+# Each order ends with the id, so that a page is stable; each is an index's order
+# (Registration.__table_args__), read a page at a time instead of sorting the whole event.
 SORT_ORDERS = {
-    "name": (Registration.sort_name,),
-    "organisation": (sa.func.lower(Registration.organisation), Registration.sort_name),
-    "newest": (Registration.created_at.desc(),),
-    "oldest": (Registration.created_at,),
+    "name": (Registration.sort_name, Registration.id),
+    "organisation": (
+        sa.func.lower(Registration.organisation),
+        Registration.sort_name,
+        Registration.id,
+    ),
+    "newest": (Registration.created_at.desc(), Registration.id.desc()),
+    "oldest": (Registration.created_at, Registration.id),
 }
 
 
@@ -382,7 +388,7 @@ def participant_query(
             # 0812... and +62812... both find +62812...
             conditions.append(Registration.phone.like(f"%{digits.lstrip('0')}%"))
         query = query.where(sa.or_(*conditions))
-    return query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]), Registration.id)
+    return query.order_by(*SORT_ORDERS.get(sort, SORT_ORDERS["name"]))
 
 
 def _whole_phone(text: str) -> str | None:
