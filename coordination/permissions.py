@@ -126,13 +126,29 @@ def allows(held: str | None, needed: str) -> bool:
     return held == EventRole.ORGANISER if needed == EventRole.ORGANISER else True
 
 
+_EVENT_AT_DOOR = sa.select(Event.id, Event.slug, Event.timezone).where(
+    Event.slug == sa.bindparam("slug")
+)
+
+
 def event_for(
-    caller: Caller | None, slug: str, role: str = EventRole.ORGANISER, options=()
-) -> tuple[Event, str]:
-    """The event at `slug` and the caller's role there; raises NoAccess."""
+    caller: Caller | None,
+    slug: str,
+    role: str = EventRole.ORGANISER,
+    options=(),
+    connection: sa.Connection | None = None,
+) -> tuple[Event | EventAtDoor, str]:
+    """The event at `slug` and the caller's role there; raises NoAccess.
+
+    With a connection, the event is read on it as an EventAtDoor (id, slug, time zone): what
+    a check-in needs, without loading the whole Event."""
     if caller is None or len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
         raise NoAccess("not_found")
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug).options(*options))
+    if connection is not None:
+        row = connection.execute(_EVENT_AT_DOOR, {"slug": slug}).first()
+        event = None if row is None else EventAtDoor(*row)
+    else:
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug).options(*options))
     held = caller.role_at(event) if event is not None else None
     if held is None:
         raise NoAccess("not_found")

@@ -231,3 +231,25 @@ def test_an_invitation_shows_the_agenda_and_the_way_to_the_venue(client, invited
     public = client.get(f"/e/{invited}").text
     assert public.index('href="#register"') < public.index("Laporan kemajuan koperasi")
     assert "google.com/maps/search/?api=1&amp;query=Aula" in public
+
+
+def test_a_long_invitation_list_is_read_a_page_at_a_time(
+    client,
+    ctx,
+    as_user,
+    organiser,
+    event_slug,  # noqa: F811
+):
+    """A province invites thousands: the page shows a hundred at a time, counts them all, and
+    pages on in name order."""
+    as_user(organiser)
+    rows = "".join(f"Undangan {n:03d};Dinas {n % 7};Kepala;;u{n}@example.org\n" for n in range(250))
+    upload(client, event_slug, "undangan.csv", ("nama;instansi;jabatan;hp;email\n" + rows).encode())
+    first = client.get(f"/events/{event_slug}/invitations").text
+    assert "Diundang: 250" in first and "Halaman 1 dari 3" in first
+    assert "Undangan 000" in first and "Undangan 099" in first and "Undangan 100" not in first
+    last = client.get(f"/events/{event_slug}/invitations?page=3").text
+    assert "Undangan 200" in last and "Undangan 249" in last and "Undangan 199" not in last
+    # An old link past the end lands on the last page.
+    late = client.get(f"/events/{event_slug}/invitations?page=9")
+    assert late.status_code == 302 and late.headers["Location"].endswith("page=3")

@@ -79,6 +79,7 @@ PAGES = {
     "door page, latest check-ins": "/events/{slug}/door",
     "door page, search": "/events/{slug}/door?q=Peserta",
     "participant list": "/events/{slug}/participants",
+    "participant list, invitees only": "/events/{slug}/participants?invited=yes",
     "attendance dashboard": "/events/{slug}/attendance",
     "attendance dashboard data": "/events/{slug}/attendance.json",
     "daftar hadir (sign sheet)": "/events/{slug}/attendance-list.pdf",
@@ -98,6 +99,75 @@ def test_a_page_listing_people_sends_as_many_statements_for_twelve_as_for_two(
         _count(app, client, url)  # the first visit may make the event's main list
         counts.append(_count(app, client, url))
     assert counts[0] == counts[1], f"{page}: {counts[0]} statements for {SMALL}, {counts[1]}"
+
+
+def _invitations(app, slug: str, count: int) -> None:
+    """`count` invitations: a third unanswered, a third answered by the invitee, a third by a
+    representative in their place."""
+    from coordination.registration.models import Invitation
+
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        for n in range(count):
+            invitation = Invitation(event_id=event.id, full_name=f"Undangan {n}", phone=None)
+            if n % 3:
+                person = Registration(
+                    event_id=event.id,
+                    full_name=f"Wakil {n}" if n % 3 == 2 else f"Undangan {n}",
+                    represents_name=f"Undangan {n}" if n % 3 == 2 else None,
+                    phone=f"+62812770{n:05d}",
+                )
+                db.session.add(person)
+                db.session.flush()
+                invitation.registration_id = person.id
+                invitation.status = "registered"
+            db.session.add(invitation)
+        db.session.commit()
+
+
+def test_the_invitation_list_sends_as_many_statements_for_twelve_as_for_two(
+    app, as_user, organiser
+):
+    client = as_user(organiser)
+    counts = []
+    for invited in (SMALL, LARGE):
+        slug = _event_with(app, organiser, SMALL)
+        _invitations(app, slug, invited)
+        counts.append(_count(app, client, f"/events/{slug}/invitations"))
+    assert counts[0] == counts[1], f"{counts[0]} statements for {SMALL}, {counts[1]}"
+
+
+def test_an_api_check_in_reads_the_token_event_list_and_person_once_each(app, client, organiser):
+    """The check-in path of every door app: four reads and the one insert, committed as it
+    runs: no transaction is held open over the rest of the request (on SQLite, every other
+    door's write waits for it)."""
+    from coordination.api.services import create_token
+
+    slug = _event_with(app, organiser, 0)
+    with app.app_context():
+        codes = [person["code"] for person in factories.make_participants(slug, 3)]
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        _token, secret = create_token(event, "door", "Pintu")
+        db.session.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    url = f"/api/v1/events/{slug}/checkins"
+    assert client.post(url, json={"code": codes[0]}, headers=headers).status_code == 201
+    with app.app_context():
+        engine = db.engine
+    commits = []
+
+    def committed(connection):
+        commits.append(connection)
+
+    sa.event.listen(engine, "commit", committed)
+    try:
+        with statements(app) as sent:
+            response = client.post(url, json={"code": codes[1]}, headers=headers)
+    finally:
+        sa.event.remove(engine, "commit", committed)
+    assert response.status_code == 201
+    assert [s.split()[0].upper() for s in sent] == ["SELECT"] * 4 + ["INSERT"], sent
+    assert commits == []
 
 
 def test_the_public_event_page_sends_as_many_statements_for_six_agenda_items_as_for_one(

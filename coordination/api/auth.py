@@ -5,6 +5,7 @@ event's door, an account the events it has a role at. Any event the caller has n
 is "not found", exactly as the pages answer, so a slug never tells whether it exists.
 """
 
+import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, g, request
 from flask_wtf.csrf import validate_csrf
@@ -21,14 +22,14 @@ from .errors import ApiError
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def authenticate() -> Caller:
+def authenticate(connection: sa.Connection | None = None) -> Caller:
     """The caller of this request; raises ApiError 401 when there is none."""
     header = request.headers.get("Authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise ApiError("unauthenticated")
-        token = services.token_for_secret(secret.strip())
+        token = services.token_for_secret(secret.strip(), connection=connection)
         if token is None:
             raise ApiError("invalid_token")
         caller = Caller(
@@ -62,10 +63,12 @@ def principal() -> Caller:
     return g.api_principal
 
 
-def event_for(slug: str, role: str = EventRole.DOOR) -> tuple[Event, str]:
+def event_for(
+    slug: str, role: str = EventRole.DOOR, connection: sa.Connection | None = None
+) -> tuple[Event, str]:
     """The event and the caller's role there: 404 without a role, 403 if it is too small."""
     try:
-        return permitted_event(principal(), slug, role, (so.defer(Event.logo),))
+        return permitted_event(principal(), slug, role, (so.defer(Event.logo),), connection)
     except NoAccess as refusal:
         raise ApiError(refusal.reason) from None
 

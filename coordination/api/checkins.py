@@ -90,18 +90,22 @@ def list_checkins(event: Event, query: schemas.CheckinQuery):
     body=schemas.CheckinIn,
     responses={201: schemas.CheckinResult, 200: schemas.CheckinResult},
     errors=(409,),
+    on_connection=True,
 )
-def create_checkin(event: Event, caller: Caller, body: schemas.CheckinIn):
+def create_checkin(event, caller: Caller, body: schemas.CheckinIn, connection):
     """201 for a new check-in. The same nonce sent again (a retry) answers 200 with the first
     check-in. A second scan of the same badge is 409 already_checked_in with the earlier
     check-in; other refusals carry the door's verdict codes (unknown_code, wrong_event,
     cancelled, waitlisted, revoked_code, list_closed)."""
-    checkin_list = _list(event, body.list_id)
+    try:
+        checkin_list = services.list_row_of(event, body.list_id, connection)
+    except DomainError as error:
+        raise ApiError(error.code) from error
     at = None
     if body.scanned_at is not None:
         at = services.moment(body.scanned_at.timestamp() * 1000)
     try:
-        person = services.person_for_code(event, body.code)
+        person = services.person_for_code(event, body.code, connection)
         checkin = services.admit(
             event,
             checkin_list,
@@ -111,6 +115,7 @@ def create_checkin(event: Event, caller: Caller, body: schemas.CheckinIn):
             nonce=body.nonce or None,
             at=at,
             offline=at is not None,
+            connection=connection,
         )
     except DomainError as error:
         earlier = error.details.get("checkin")

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from coordination.door.services import scan_connection
 from coordination.permissions import pass_along
 
 from . import schemas
@@ -87,23 +88,37 @@ def operation(
     errors: tuple[int, ...] = (),
     description: str = "",
     public: bool = False,
+    on_connection: bool = False,
 ):
-    """Declare an API view: its route, its inputs, its answers."""
+    """Declare an API view: its route, its inputs, its answers.
+
+    on_connection: the view is a door's scan, on the hot path of a queue. Its caller and
+    event are read on a connection of its own in autocommit (door.services.scan_connection),
+    the view gets it as `connection` and the event as an EventAtDoor, and no ORM session
+    is opened unless a refusal needs one."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(**kwargs):
+            if on_connection:
+                with scan_connection() as connection:
+                    return checked(connection, **kwargs)
+            return checked(None, **kwargs)
+
+        def checked(connection, **kwargs):
             with force_locale(language()):
                 if not public:
-                    authenticate()
+                    authenticate(connection)
                 if any(isinstance(v, int) and v > schemas.MAX_ID for v in kwargs.values()):
                     raise ApiError("not_found")  # an id no INTEGER column can hold
                 # Who may see the event (else 404), then whether the role suffices (else
                 # 403), and only then whether the values are right (else 422).
                 needed = "organiser" if roles == ("organiser",) else "door"
                 if "slug" in kwargs:
-                    event, held = event_for(kwargs.pop("slug"), needed)
+                    event, held = event_for(kwargs.pop("slug"), needed, connection)
                     pass_along(view, kwargs, event, principal(), held)
+                    if connection is not None:
+                        kwargs["connection"] = connection
                 elif not public and needed == "organiser" and not organises_somewhere():
                     raise ApiError("forbidden")
                 if query is not None:

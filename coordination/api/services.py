@@ -5,7 +5,6 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 
 from coordination.errors import DomainError
 from coordination.events.models import Event
@@ -43,12 +42,23 @@ def create_token(
     return token, secret
 
 
-def token_for_secret(secret: str, now: datetime | None = None) -> ApiToken | None:
-    """The active token with this secret, its last use noted; None for anything else."""
+_tokens = ApiToken.__table__
+# Read on every API call: a Core statement built once, a row rather than an object.
+_ACTIVE_TOKEN = sa.select(
+    _tokens.c.id, _tokens.c.event_id, _tokens.c.name, _tokens.c.role, _tokens.c.last_used_at
+).where(_tokens.c.token_hash == sa.bindparam("token_hash"), _tokens.c.revoked_at.is_(None))
+
+
+def token_for_secret(
+    secret: str, now: datetime | None = None, connection: sa.Connection | None = None
+) -> sa.Row | None:
+    """The active token with this secret (id, event_id, name, role, last_used_at), its last
+    use noted; None for anything else."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-    if token is None or not token.is_active:
+    read = (connection or db.session).execute
+    token = read(_ACTIVE_TOKEN, {"token_hash": hash_token(secret)}).first()
+    if token is None:
         return None
     now = now or utcnow()
     if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
@@ -56,7 +66,7 @@ def token_for_secret(secret: str, now: datetime | None = None) -> ApiToken | Non
     return token
 
 
-def _touch(token: ApiToken, now: datetime) -> None:
+def _touch(token, now: datetime) -> None:
     """Note the token's use in a transaction of its own, committed at once.
 
     Written through the request's session, the update would open a write transaction
@@ -71,7 +81,6 @@ def _touch(token: ApiToken, now: datetime) -> None:
             )
             .values(last_used_at=now)
         )
-    set_committed_value(token, "last_used_at", now)  # seen as saved: nothing left to flush
 
 
 def tokens_of(event: Event) -> list[ApiToken]:

@@ -306,6 +306,17 @@ def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> Chec
     return row
 
 
+def list_row_of(event, list_id: int | None, connection: sa.Connection | None = None):
+    """list_of as a row, read per API check-in: the list asked for, else the main list."""
+    if list_id:
+        read = (connection or db.session).execute
+        found = read(_LIST_BY_ID, {"list_id": list_id, "event_id": event.id}).first()
+        if found is None:
+            raise DomainError("unknown_list")
+        return found
+    return list_at_door(event, None, connection)
+
+
 def person_for_code(
     event: Event, raw_code: str, connection: sa.Connection | None = None, found=None
 ):
