@@ -311,7 +311,7 @@ def list_row_of(event, list_id: int | None, connection: sa.Connection | None = N
     if list_id:
         read = (connection or db.session).execute
         found = read(_LIST_BY_ID, {"list_id": list_id, "event_id": event.id}).first()
-        if found is None:
+        if found is None or found.is_online:  # as list_of: never the online list
             raise DomainError("unknown_list")
         return found
     return list_at_door(event, None, connection)
