@@ -6,14 +6,14 @@ sorting the whole event. "Came from an invitation" looks invitations up by regis
 and the invitation list pages in name order. Only indexes: no row changes.
 
 Revision ID: 0028_scale_indexes
-Revises: 0027_minutes_doc
+Revises: 0027_self_checkin
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0028_scale_indexes"
-down_revision = "0027_minutes_doc"
+down_revision = "0027_self_checkin"
 branch_labels = None
 depends_on = None
 
