@@ -17,7 +17,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from bench import paperwork, phone_pages
+from bench import letters, paperwork, phone_pages
 from bench.install import runtime_venv
 from bench.self_checkin import self_checkins
 
@@ -814,6 +814,7 @@ def main() -> None:
     results += laporan.figures(200 if args.quick else 1000, repetitions)
     results += self_checkins(quick=args.quick)
     results += paperwork.figures(args.quick, repetitions)
+    results += letters.figures(100 if args.quick else 500, repetitions)
     print(format_table(results))
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -88,6 +88,7 @@ def create_app(config: object | None = None) -> Flask:
     from coordination.door.manage import bp as door_admin_bp
     from coordination.door.views import bp as door_bp
     from coordination.events.views import bp as events_bp
+    from coordination.letterheads.views import bp as letterheads_bp
     from coordination.minutes.views import bp as minutes_bp
     from coordination.ops.health import bp as health_bp
     from coordination.paperwork.views import bp as paperwork_bp
@@ -108,6 +109,7 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(paperwork_bp)
     app.register_blueprint(minutes_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(letterheads_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(api_tokens_bp)

@@ -19,6 +19,8 @@ _PATTERNS = {
     "id": {
         "long": "EEEE, d MMMM y, HH.mm",
         "date": "EEEE, d MMMM y",
+        # "Kraksaan, 23 November 2018" above a signature.
+        "day": "d MMMM y",
         "time": "HH.mm",
         "clock": "HH.mm",
         # An arrival on another day than the event's first: the day beside the clock.
@@ -30,6 +32,7 @@ _PATTERNS = {
     "en": {
         "long": "EEEE, d MMMM y, HH:mm",
         "date": "EEEE, d MMMM y",
+        "day": "d MMMM y",
         "time": "HH:mm",
         "clock": "HH:mm",
         "day_clock": "d/M/yy HH:mm",
@@ -68,7 +71,8 @@ def format_event_time(
     text = babel_format_datetime(
         local_time(value, tz_name), _PATTERNS[language][style], locale=language
     )
-    return text if style in ("date", "clock", "day_clock") else f"{text} {zone_label(tz_name)}"
+    bare = ("date", "day", "clock", "day_clock")
+    return text if style in bare else f"{text} {zone_label(tz_name)}"
 
 
 def format_arrival(value: datetime | None, first_day: datetime, tz_name: str) -> str:

@@ -80,7 +80,7 @@ def test_a_list_in_parts_has_every_page_in_order_with_letterhead_and_numbers(
     assert [text.index(name + "\r\n") for name in names] == sorted(
         text.index(name + "\r\n") for name in names
     )
-    assert "75 hadir" in pages[-1]
+    assert "Jumlah hadir: 75 orang" in pages[-1]
 
 
 def test_badges_in_parts_carry_every_code_once(app, make, as_user, organiser, event_slug, in_parts):
@@ -255,7 +255,8 @@ def test_a_document_cleared_from_the_cache_is_made_again(
 def test_progress_counts_the_parts_of_both_renderers(
     app, make, as_user, organiser, event_slug, in_parts, in_background, monkeypatch
 ):
-    people = make(factories.make_participants, event_slug, 60)  # 5 pages, parts of 2: 3 parts
+    # 5 pages of names and one for the total and Mengetahui, parts of 2: 3 parts
+    people = make(factories.make_participants, event_slug, 60)
     check_in(app, people)
     saved = []
     real_save = jobs._save
@@ -274,7 +275,7 @@ def test_progress_counts_the_parts_of_both_renderers(
     jobs.wait_for_jobs()
     progress = [step for step in saved if step[1]]
     assert progress[:3] == [(1, 3), (2, 3), (3, 3)]  # every part counted, whoever rendered it
-    assert len(pages_text(client.get(page + "/download").data)) == 5
+    assert len(pages_text(client.get(page + "/download").data)) == 6
 
 
 def test_a_job_lost_with_its_process_shows_the_error_page(

@@ -212,7 +212,7 @@ def test_record_lists_who_came_when_at_which_door_and_for_whom(
     # Budi Santoso came in people[0]'s place: the record names him, on their behalf.
     assert text.index("Budi Santoso") < text.index(people[2]["name"])  # by arrival
     assert "Pintu Utara" in text and "Pintu Selatan" in text and people[0]["name"] in text
-    assert "2 hadir" in text
+    assert "Jumlah hadir: 2 orang" in text
 
 
 def test_hostile_names_print_as_text_and_fetch_nothing(app, make, event_slug):
@@ -442,8 +442,9 @@ def test_certificates_go_to_those_present_with_the_saved_signer(
         for person in people[:2]:
             door.check_in_code(event, door.default_list(event), person["code"], DoorActor("P"))
         db.session.commit()
+    client.post(f"/events/{SLUG}/letterhead", data={"line1": "Dekopinda Kabupaten Probolinggo"})
     client.post(
-        f"/events/{SLUG}/certificates/signer",
+        f"/events/{SLUG}/letterhead/signers",
         data={"name": "Drs. H. Sutrisno", "title": "Ketua Dekopinda"},
     )
     pages = pdf_text(client.get(f"/events/{SLUG}/certificates.pdf").data)

@@ -23,6 +23,7 @@ from coordination.events.services import (
     create_event,
 )
 from coordination.extensions import db
+from coordination.letterheads import services as letterheads
 from coordination.registration.models import Registration
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -303,8 +304,32 @@ def load_demo(today: date | None = None) -> Event:
         ],
     )
     add_member(follow_up, door, EventRole.DOOR)
+    _letterhead(organiser, meeting, follow_up)
     db.session.flush()
     return meeting
+
+
+def _letterhead(organiser: User, *events: Event) -> None:
+    """Dekopinda's kop and its chairman as signer, chosen by both meetings."""
+    kop = letterheads.save_letterhead(
+        None,
+        letterheads.LetterheadData(
+            lines=["Dewan Koperasi Indonesia Daerah", "Kabupaten Probolinggo"],
+            address="Jl. Panglima Sudirman, Kraksaan, Kabupaten Probolinggo, Jawa Timur 67282",
+            telephone="(0335) 841 234",
+            email="sekretariat@dekopinda.example",
+            city="Kraksaan",
+        ),
+        organiser,
+    )
+    signer = letterheads.save_signer(
+        kop,
+        None,
+        letterheads.SignerData(name=SPEAKER_DEKOPINDA.name, title=SPEAKER_DEKOPINDA.office),
+    )
+    for event in events:
+        letterheads.choose(event, kop, signer)
+        event.certificate_format = "{seq:03}/SERT/DEKOPINDA/{roman_month}/{year}"
 
 
 def database_is_empty() -> bool:

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from coordination.enums import LabelledEnum
 from coordination.extensions import UTCDateTime, db, utcnow
+from coordination.letterheads.models import Letterhead, Signer
 
 
 class EventRole(LabelledEnum):
@@ -68,9 +69,23 @@ class Event(db.Model):
     )
     # Ask each participant for a digital signature at check-in (coordination.selfcheckin).
     signature_required: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
-    # Who signs the certificates of attendance, e.g. "Drs. H. Sutrisno" / "Ketua Dekopinda".
-    signer_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
-    signer_title: so.Mapped[str] = so.mapped_column(sa.String(120), default="", server_default="")
+    # The kop of every document, and who signs them (the daftar hadir's "Mengetahui", the
+    # certificates, the invitation letter): see coordination.letterheads.
+    letterhead_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("letterheads.id", ondelete="SET NULL"), index=True
+    )
+    signer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("signers.id", ondelete="SET NULL")
+    )
+    # Certificates: their number, e.g. "{seq:03}/SERT/DEKOPINDA/{roman_month}/{year}", and
+    # whether they carry the signer's scanned signature and stamp.
+    certificate_format: so.Mapped[str] = so.mapped_column(
+        sa.String(120), default="", server_default=""
+    )
+    certificate_signature: so.Mapped[bool] = so.mapped_column(
+        default=False, server_default=sa.false()
+    )
+    certificate_stamp: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
     # Hybrid meetings (coordination.events.online): where people attend, the meeting link
     # (Zoom, Meet, YouTube) and the materials (paparan: [{"title": ..., "url": ...}]), shown to
     # confirmed participants from online_opens_minutes before the start until the end.
@@ -95,6 +110,9 @@ class Event(db.Model):
         """A map search for the venue: opens the phone's map app, or the map site."""
         place = ", ".join(part for part in (self.venue_name, self.venue_address) if part)
         return "https://www.google.com/maps/search/?" + urlencode({"api": 1, "query": place})
+
+    letterhead: so.Mapped[Letterhead | None] = so.relationship()
+    signer: so.Mapped[Signer | None] = so.relationship()
 
     agenda: so.Mapped[list["AgendaItem"]] = so.relationship(
         back_populates="event",

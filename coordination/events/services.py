@@ -53,6 +53,13 @@ class EventData:
 
 # Everything an organiser sets, except the slug: what an edit changes and a copy keeps.
 DETAIL_FIELDS = tuple(name for name in EventData.__dataclass_fields__ if name != "slug")
+PAPERWORK_FIELDS = (
+    "letterhead_id",
+    "signer_id",
+    "certificate_format",
+    "certificate_signature",
+    "certificate_stamp",
+)
 
 
 @dataclass
@@ -168,6 +175,9 @@ def duplicate_event(event: Event, by: User) -> Event:
     for name in DETAIL_FIELDS:
         value = getattr(event, name)
         setattr(copy, name, [dict(item) for item in value] if isinstance(value, list) else value)
+    # The same kop, signer and certificate settings: set once per organising body.
+    for name in PAPERWORK_FIELDS:
+        setattr(copy, name, getattr(event, name))
     for item in event.agenda:
         copy.agenda.append(
             AgendaItem(

@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from pypdf import PdfWriter
 from weasyprint import HTML
 
-from coordination.badges.services import logo_data_uri
 from coordination.documents import estimate
 from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.engine import is_warm
 from coordination.documents.pdf import STATIC_BASE, StaticOnlyFetcher, font_config, stylesheet
 from coordination.events.models import Event
+from coordination.letterheads.services import kop_of
 from coordination.paperwork.documents import attendance_document
 
 from .models import Minutes
@@ -74,7 +74,7 @@ def freeze(event: Event, minutes: Minutes) -> None:
 def _draft_document(event, minutes, fetcher, summary=None) -> Document:
     summary = summary or attendance_summary(event)
     attachment = attendance_document(event, kind="record", sort="name", fetcher=fetcher)
-    logo = logo_data_uri(event)
+    kop = kop_of(event)
     key = document_key(
         "minutes-v3",
         str(get_locale()),
@@ -82,7 +82,7 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
         minutes.version,
         str(minutes.status),
         [event.title, event.organising_body, event.venue_name, event.venue_address],
-        [event.starts_at, event.ends_at, event.timezone, logo],
+        [event.starts_at, event.ends_at, event.timezone, kop],
         [
             (item.id, item.title, [(s.name, s.office) for s in item.speakers])
             for item in event.agenda
@@ -104,7 +104,7 @@ def _draft_document(event, minutes, fetcher, summary=None) -> Document:
                 event=event,
                 minutes=minutes,
                 summary=summary,
-                logo=logo,
+                kop=kop,
                 page_label=page_label_css(),
                 draft_label=css_string(_("DRAFT — NOT FINAL")),
             )

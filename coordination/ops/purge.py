@@ -152,6 +152,12 @@ def purge(cutoff: datetime, outbox_dir: Path | None, now: datetime | None = None
             .values(phone=None, email=None)
             .execution_options(synchronize_session=False)
         )
+        db.session.execute(  # the civil-servant number typed for a government meeting's list
+            sa.update(Registration)
+            .where(Registration.event_id == event.id, Registration.nip != "")
+            .values(nip="")
+            .execution_options(synchronize_session=False)
+        )
         db.session.execute(
             sa.update(Invitation)
             .where(Invitation.event_id == event.id, _has_contact(Invitation))

@@ -40,6 +40,9 @@ class Line:
     offline: bool = False
     source: str = ""  # how they were checked in (CheckinSource)
     signature: str = ""  # their digital signature's path (selfcheckin), if they signed
+    nip: str = ""
+    gender: str = ""  # L or P
+    origin: str = ""  # dalam or luar (kota)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -72,6 +75,9 @@ def attendance_lines(
             Registration.position,
             Registration.phone,
             Registration.represents_name,
+            Registration.nip,
+            Registration.gender,
+            Registration.origin,
             checkin.checked_in_at,
             checkin.door_name,
             checkin.representative_name,
@@ -110,6 +116,9 @@ def attendance_lines(
                 offline=bool(row.offline),
                 source=row.source or "",
                 signature=signed.get(row.id, ""),
+                nip=row.nip,
+                gender=row.gender,
+                origin=row.origin,
             )
         )
     if sort not in ("organisation", "arrival"):  # by the name shown, titles left out

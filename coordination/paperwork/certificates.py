@@ -5,13 +5,14 @@ from dataclasses import astuple, dataclass
 import sqlalchemy as sa
 from flask_babel import get_locale
 
-from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.door.models import came
 from coordination.errors import DomainError
 from coordination.events.models import Event
 from coordination.extensions import db
+from coordination.letterheads import numbers as numbering
+from coordination.letterheads.services import kop_of, place_and_date, signer_of
 from coordination.names import name_key
 from coordination.registration.models import Registration
 from coordination.registration.representation import attendee
@@ -26,6 +27,8 @@ class Holder:
     organisation: str
     role: str
     on_behalf_of: str = ""  # the registrant, when a representative came in their place
+    registration_id: int = 0
+    number: str = ""  # the certificate's number, once issued (letterheads.numbers)
 
 
 def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
@@ -34,6 +37,7 @@ def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
     on behalf of the one they represent."""
     checkin = came(event.id)
     query = sa.select(
+        Registration.id,
         Registration.full_name,
         Registration.organisation,
         Registration.role,
@@ -43,16 +47,34 @@ def holders(event: Event, registration_id: int | None = None) -> list[Holder]:
     if registration_id is not None:
         query = query.where(Registration.id == registration_id)
     people = []
-    for name, organisation, role, represents, stand_in in db.session.execute(query):
+    numbers = numbering.issued(event)
+    for row_id, name, organisation, role, represents, stand_in in db.session.execute(query):
         who = attendee(name, represents, stand_in)
-        people.append(Holder(who.name, organisation, role, on_behalf_of=who.on_behalf_of))
+        people.append(
+            Holder(
+                who.name,
+                organisation,
+                role,
+                on_behalf_of=who.on_behalf_of,
+                registration_id=row_id,
+                number=numbers.get(row_id, ""),
+            )
+        )
     return sorted(people, key=lambda holder: name_key(holder.name))
 
 
-def save_signer(event: Event, name: str, title: str) -> None:
-    event.signer_name = " ".join(name.split())[:120]
-    event.signer_title = " ".join(title.split())[:120]
-    db.session.flush()
+def save_settings(event: Event, number_format: str, signature: bool, stamp: bool) -> int:
+    """The certificates' number format and whether they carry the signer's scanned signature
+    and stamp; numbers are issued at once to everyone present. Returns how many."""
+    event.certificate_format = numbering.check_format(number_format)
+    event.certificate_signature = bool(signature)
+    event.certificate_stamp = bool(stamp)
+    return issue_numbers(event)
+
+
+def issue_numbers(event: Event) -> int:
+    """Numbers for everyone present who has none yet, in the order of the names."""
+    return numbering.issue(event, [holder.registration_id for holder in holders(event)])
 
 
 def certificates_document(
@@ -62,12 +84,13 @@ def certificates_document(
     people = holders(event, registration_id)
     if not people:
         raise DomainError("nobody_present")
-    logo = logo_data_uri(event)
+    kop = kop_of(event)
+    signer = signer_of(event)
     key = document_key(
-        "certificates-v2",
+        "certificates-v3",
         str(get_locale()),
-        [event.title, event.organising_body, event.venue_name, event.starts_at, event.ends_at],
-        [event.timezone, event.signer_name, event.signer_title, logo],
+        [event.title, event.venue_name, event.starts_at, event.ends_at, event.timezone],
+        [kop, signer, event.certificate_signature, event.certificate_stamp],
         [astuple(person) for person in people],
     )
 
@@ -80,7 +103,11 @@ def certificates_document(
             fetcher=fetcher,
             progress=progress,
             event=event,
-            logo=logo,
+            kop=kop,
+            signer=signer,
+            place_date=place_and_date(event, kop),
+            with_signature=event.certificate_signature,
+            with_stamp=event.certificate_stamp,
         )
 
     return estimated(key, "certificates", len(people), render)

@@ -16,20 +16,20 @@ from functools import lru_cache
 from itertools import accumulate, groupby
 from urllib.parse import quote
 
-import sqlalchemy as sa
+from flask import render_template
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key, estimated
+from coordination.documents.measure import heights_mm
 from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
 from coordination.door.models import CheckinSource
 from coordination.events.models import Event
-from coordination.extensions import db
 from coordination.i18n import format_arrival
-from coordination.minutes.models import Minutes
+from coordination.letterheads.services import kop_of, place_and_date, signer_of
+from coordination.registration.models import Origin
 from coordination.selfcheckin.services import signature_data_uri
 
 from .attendance_list import LINES_PER_PAGE, Line, attendance_lines, pages
@@ -67,7 +67,13 @@ def _side_by_side(*columns: Column) -> list[Column]:
 
 
 NUMBER = Column("no", _l("No."), 9)
-COLUMNS = {
+# Optional columns for government meetings, in the order they print after the position.
+EXTRA_COLUMNS = {
+    "nip": Column("nip", _l("NIP"), 30),
+    "gender": Column("gender", _l("M/F"), 8),
+    "origin": Column("origin", _l("From"), 15),
+}
+BASE_COLUMNS = {
     "sheet": _side_by_side(
         NUMBER,
         Column("name", _l("Name"), 46),
@@ -99,6 +105,45 @@ COLUMNS = {
         Column("sign", _l("Signature"), 32),
     ),
 }
+# What the columns of a page share out among them (mm).
+TABLE_MM = {"sheet": 186.0, "record": 271.0, SIGNED: 271.0}
+# Columns that give up width to the optional ones, and the least each keeps.
+SHRINKS = {
+    "name": 0.55,
+    "org": 0.55,
+    "pos": 0.6,
+    "phone": 0.6,
+    "sig": 0.75,
+    "rep": 0.6,
+    "sign": 0.8,
+}
+
+
+@lru_cache(maxsize=32)
+def columns_for(kind: str, extra: tuple[str, ...] = ()) -> tuple[Column, ...]:
+    """The columns of a list: the kind's own, and the optional ones chosen (NIP, L/P, asal)
+    after the position; the widths of the others shrink so the table still fits the page."""
+    base = BASE_COLUMNS[kind]
+    added = [EXTRA_COLUMNS[key] for key in EXTRA_COLUMNS if key in extra]
+    if not added:
+        return tuple(base)
+    need = sum(column.width for column in added)
+    shrinkable = sum(
+        column.width * (1 - SHRINKS[column.key]) for column in base if column.key in SHRINKS
+    )
+    factor = min(1.0, need / shrinkable)
+    columns = []
+    for column in base:
+        width = column.width
+        if column.key in SHRINKS:
+            width = round(width - width * (1 - SHRINKS[column.key]) * factor, 1)
+        columns.append(Column(column.key, column.heading, width))
+        if column.key == "pos":
+            columns.extend(added)
+    return tuple(_side_by_side(*columns))
+
+
+COLUMNS = {kind: columns_for(kind) for kind in BASE_COLUMNS}
 
 
 @dataclass
@@ -191,10 +236,10 @@ def _cell(text: str, column: Column) -> Cell:
     return Cell(text, wraps=True, lines=lines_needed(text, room))
 
 
-def _row(kind: str, line: Line | None, event: Event) -> Row:
+def _row(kind: str, line: Line | None, event: Event, columns: tuple[Column, ...]) -> Row:
     cells = {
         column.key: _cell(_text(line, column.key, event), column)
-        for column in COLUMNS[kind]
+        for column in columns
         if column.key not in ("no", "sig")
     }
     height = height_needed(kind, max(cell.lines for cell in cells.values()))
@@ -218,6 +263,9 @@ def _text(line: Line | None, key: str, event: Event) -> str:
         # Let in by a door phone without network: said, as the organiser may be asked.
         "door": str(_l("%(door)s (offline)", door=line.door)) if line.offline else line.door,
         "rep": line.on_behalf_of,
+        "nip": line.nip,
+        "gender": line.gender,
+        "origin": str(Origin.label_for(line.origin)) if line.origin else "",
     }[key]
 
 
@@ -250,10 +298,10 @@ def _sign_blocks(key: str, signs: list[tuple[int, int, str]], bottom: int) -> li
     return blocks
 
 
-def _blocks(kind: str, rows: list[Row], first: int) -> list[Block]:
+def _blocks(columns: tuple[Column, ...], rows: list[Row], first: int) -> list[Block]:
     blocks: list[Block | None] = []
     tops = list(accumulate((row.height for row in rows), initial=0))
-    for column in COLUMNS[kind]:
+    for column in columns:
         if column.key == "sig":
             # Numbers alternate sides, as on Indonesian sign sheets, so neighbours do not overlap.
             for side in (0, 1):
@@ -275,12 +323,12 @@ def _blocks(kind: str, rows: list[Row], first: int) -> list[Block]:
     return [block for block in blocks if block]
 
 
-@lru_cache(maxsize=4)
-def layout_css(kind: str) -> Markup:
+@lru_cache(maxsize=16)
+def layout_css(kind: str, extra: tuple[str, ...] = ()) -> Markup:
     """Where each column sits, and the tops, line heights and heights blocks may need; how
     tall a wrapping text's lines are, and how many of them a cell of each height shows."""
     row, rules = ROW_MM[kind], []
-    for column in COLUMNS[kind]:
+    for column in columns_for(kind, extra):
         rules.append(f".c-{column.key} {{ left: {column.left:g}mm; width: {column.width:g}mm; }}")
         if column.key == "sig":
             half = column.width / 2
@@ -298,7 +346,7 @@ def layout_css(kind: str) -> Markup:
         rules.append(f".l{half_rows} .wrap {{ max-height: {shown:g}mm; }}")
     if kind == SIGNED:
         # A signature fills its row's height, less a margin, at the left of its column.
-        left = next(column.left for column in COLUMNS[kind] if column.key == "sign")
+        left = next(column.left for column in columns_for(kind, extra) if column.key == "sign")
         rules.append(
             f".signature {{ position: absolute; left: {left + 1:g}mm; height: {row - 1:g}mm; "
             "margin-top: 0.5mm; }"
@@ -307,12 +355,13 @@ def layout_css(kind: str) -> Markup:
 
 
 @lru_cache(maxsize=64)
-def grid(kind: str, heights: tuple[int, ...]) -> str:
+def grid(kind: str, heights: tuple[int, ...], extra: tuple[str, ...] = ()) -> str:
     """The rules between a page's rows (`heights` in half rows) and columns: one small SVG,
     not a border per cell."""
-    last, half = COLUMNS[kind][-1], ROW_MM[kind] / 2
+    columns = columns_for(kind, extra)
+    last, half = columns[-1], ROW_MM[kind] / 2
     width, height = last.left + last.width, sum(heights) * half
-    lefts = [column.left for column in COLUMNS[kind]] + [width]
+    lefts = [column.left for column in columns] + [width]
     path = "".join(f"M{x:g} 0V{height:g}" for x in lefts) + "".join(
         f"M0 {half * n - 0.1:g}H{width:g}" for n in accumulate(heights)
     )
@@ -324,13 +373,50 @@ def grid(kind: str, heights: tuple[int, ...]) -> str:
     return "data:image/svg+xml," + quote(svg)
 
 
-def letterhead_address(event: Event) -> str:
-    """The organiser's own address for the letterhead (kop surat), as typed for the minutes:
-    one letterhead for all the event's paperwork. Empty until someone types it."""
-    return (
-        db.session.scalar(sa.select(Minutes.letterhead_address).where(Minutes.event_id == event.id))
-        or ""
+# The page's height for the furniture, column heads, rows and footer (mm), as the stylesheet
+# sets it; the column heads and the footer's line.
+PAGE_MM = {"sheet": 275.0, "record": 186.0, SIGNED: 186.0}
+HEAD_MM = 8.0
+FOOTER_MM = 5.0
+# Blank numbered rows for walk-ins at the end of the sign sheet, unless the organiser says.
+BLANK_ROWS = 5
+MAX_BLANK_ROWS = 300
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the organiser chose for a list."""
+
+    blank_rows: int = BLANK_ROWS
+    extra: tuple[str, ...] = ()  # optional columns: "nip", "gender", "origin"
+
+
+def chosen_options(blank: str | None, extra: list[str]) -> Options:
+    """The options of a download, from its query: bounded before they are parsed."""
+    blank = (blank or "").strip()[:4]
+    rows = int(blank) if blank.isdigit() else BLANK_ROWS
+    return Options(
+        blank_rows=min(rows, MAX_BLANK_ROWS),
+        extra=tuple(key for key in EXTRA_COLUMNS if key in extra[: len(EXTRA_COLUMNS) * 2]),
     )
+
+
+def head_mm(columns: tuple[Column, ...]) -> float:
+    """How tall the column heads are: a line each, or as many as the longest heading needs in
+    its narrowed column (bold is about a tenth wider than the regular widths measured)."""
+    lines = max(
+        lines_needed(str(column.heading), (column.width - 2 * PADDING_MM) / 1.1)
+        for column in columns
+    )
+    return max(HEAD_MM, round(lines * WRAP_LINE_MM + 2.4, 1))
+
+
+def _room(kind: str, measured: dict[str, float], head: float) -> tuple[int, float]:
+    """Half rows a page holds below its furniture (at most the kind's usual), and the mm the
+    closing (total and Mengetahui) needs."""
+    half = ROW_MM[kind] / 2
+    free = PAGE_MM[kind] - measured["furniture"] - head - FOOTER_MM
+    return max(2, min(2 * ROWS_PER_PAGE[kind], int(free / half))), measured["closing"]
 
 
 def attendance_document(
@@ -339,16 +425,21 @@ def attendance_document(
     sort: str = "name",
     full_phone: bool = False,
     fetcher: StaticOnlyFetcher | None = None,
+    blank_rows: int = BLANK_ROWS,
+    extra: tuple[str, ...] | list[str] = (),
     heading: str = "",
     numbering: Callable[[int], tuple[int, int]] | None = None,
 ) -> Document:
-    """(a) the sign sheet for the door, or (b) the record of who came, when and where.
+    """(a) the sign sheet for the door, or (b) the record of who came, when and where; both
+    end with the total and the signer's "Mengetahui" block.
 
     Attached to another document (the minutes), the list says so in `heading` ("Lampiran:
     Daftar Hadir") and numbers its pages as pages of the whole file: `numbering(pages)` is
     told how many pages the list takes and returns its first page's number and the file's
     page count."""
     kind = kind if kind in LINES_PER_PAGE else "sheet"
+    extra = tuple(key for key in EXTRA_COLUMNS if key in extra)
+    blank_rows = max(0, min(int(blank_rows), MAX_BLANK_ROWS)) if kind == "sheet" else 0
     lines = attendance_lines(event, kind, sort, full_phone)
     per_page = LINES_PER_PAGE[kind]
     # Digital signatures (the event asked for them, or someone signed): a column for them;
@@ -357,26 +448,46 @@ def attendance_document(
         event.signature_required or any(line.signature for line in lines)
     )
     layout = SIGNED if signed else kind
-    logo = logo_data_uri(event)
-    address = letterhead_address(event)
+    kop = kop_of(event)
+    signer = signer_of(event, images=False)
+    columns = columns_for(layout, extra)
     key = document_key(
-        "attendance-v3",
+        "attendance-v4",
         kind,
         str(get_locale()),
-        [event.title, event.organising_body, event.venue_name, event.venue_address, address],
-        [event.starts_at, event.ends_at, event.timezone, logo, signed],
+        [event.title, event.venue_name, event.venue_address, kop, signer],
+        [event.starts_at, event.ends_at, event.timezone, blank_rows, extra, signed],
         lines,  # dataclasses: their repr names every field
         heading,
         numbering is not None,  # numbered as part of a bigger file: rendered for it, not kept
     )
+    context = {
+        "event": event,
+        "kind": kind,
+        "columns": columns,
+        "layout_css": layout_css(layout, extra),
+        "signed": signed,
+        "total": len(lines),
+        "kop": kop,
+        "signer": signer,
+        "place_date": place_and_date(event, kop),
+        "head_mm": head_mm(columns),
+    }
 
     def render(progress: Progress | None) -> bytes:
-        rows = [_row(layout, line, event) for line in lines]
-        cut = pages(rows, 2 * per_page, lambda row: row.height)  # in half rows
-        if kind == "sheet":
-            # Room for walk-ins to sign at the bottom of the last page.
-            left = 2 * per_page - sum(row.height for row in cut[-1])
-            cut[-1] += [_row(kind, None, event)] * (left // 2)
+        measured = heights_mm(
+            render_template("paperwork/attendance.html", measure=True, **context),
+            "attendance.css",
+            ("furniture", "closing"),
+        )
+        room, closing_mm = _room(layout, measured, context["head_mm"])
+        rows = [_row(layout, line, event, columns) for line in lines]
+        rows += [_row(layout, None, event, columns) for _ in range(blank_rows)]
+        cut = pages(rows, room, lambda row: row.height)  # in half rows
+        used = sum(row.height for row in cut[-1]) * ROW_MM[layout] / 2
+        free = PAGE_MM[kind] - measured["furniture"] - context["head_mm"] - FOOTER_MM
+        if cut[-1] and used + closing_mm > free:
+            cut.append([])  # the closing on a page of its own, under the same heads
         first_page, page_total = numbering(len(cut)) if numbering else (1, len(cut))
         numbered, first = [], 1
         for n, page in enumerate(cut, start=1):
@@ -385,9 +496,9 @@ def attendance_document(
                 {
                     "number": n,
                     "shown": first_page + n - 1,  # its number in the whole file
-                    "blocks": _blocks(layout, page, first),
+                    "blocks": _blocks(columns, page, first),
                     "height": sum(heights),
-                    "grid": grid(layout, heights),
+                    "grid": grid(layout, heights, extra),
                     "signatures": _signatures(page),
                 }
             )
@@ -400,21 +511,17 @@ def attendance_document(
             fetcher=fetcher,
             progress=progress,
             stamps=[{"stamp": True}],
-            event=event,
-            kind=kind,
-            columns=COLUMNS[layout],
-            layout_css=layout_css(layout),
-            signed=signed,
             page_count=len(cut),
             page_total=page_total,
             heading=heading,
-            total=len(lines),
-            logo=logo,
-            letterhead_address=address,
+            furniture_mm=measured["furniture"],
+            **context,
         )
 
     # Pages of one-row lines (a few long texts may add a page), and the blank lines' page.
-    document = estimated(key, f"attendance-{kind}", len(pages(lines, per_page)), render)
+    document = estimated(
+        key, f"attendance-{kind}", len(pages([*lines, *[None] * blank_rows], per_page)), render
+    )
     document.seconds += SECONDS_PER_SIGNATURE * sum(1 for line in lines if line.signature)
     return document
 
@@ -425,6 +532,10 @@ def attendance_pdf(
     sort: str = "name",
     full_phone: bool = False,
     fetcher: StaticOnlyFetcher | None = None,
+    blank_rows: int = BLANK_ROWS,
+    extra: tuple[str, ...] | list[str] = (),
 ) -> bytes:
     """The list as PDF bytes, rendered now (or found in the cache)."""
-    return attendance_document(event, kind, sort, full_phone, fetcher).content()
+    return attendance_document(
+        event, kind, sort, full_phone, fetcher, blank_rows=blank_rows, extra=extra
+    ).content()

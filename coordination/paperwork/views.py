@@ -21,8 +21,8 @@ from coordination.permissions import event_view
 from coordination.registration import services as registration
 
 from . import certificates, exports
-from .documents import attendance_document
-from .forms import SignerForm
+from .documents import BLANK_ROWS, EXTRA_COLUMNS, attendance_document, chosen_options
+from .forms import CertificateForm
 
 bp = Blueprint("paperwork", __name__, url_prefix="/events/<slug>")
 
@@ -35,10 +35,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def attendance_list(event: Event):
     """The sign sheet for the door (kind=sheet) or the record of arrivals (kind=record)."""
     kind = "record" if request.args.get("kind") == "record" else "sheet"
+    chosen = chosen_options(request.args.get("blank"), request.args.getlist("extra"))
     options = {
         "kind": kind,
-        "sort": request.args.get("sort", "name"),
+        "sort": request.args.get("sort", "name")[:20],
         "full_phone": request.args.get("phone") == "full",
+        "blank_rows": chosen.blank_rows,
+        "extra": list(chosen.extra),
     }
     name = "daftar-hadir" if kind != "record" else "rekap-kehadiran"
     return document_response(
@@ -85,19 +88,45 @@ def export_page(event: Event):
         event=event,
         columns=exports.COLUMNS,
         defaults=exports.DEFAULT_COLUMNS,
-        signer_form=SignerForm(name=event.signer_name, title=event.signer_title),
+        certificate_form=CertificateForm(
+            number_format=event.certificate_format,
+            signature=event.certificate_signature,
+            stamp=event.certificate_stamp,
+        ),
+        blank_rows=BLANK_ROWS,
+        extra_columns=EXTRA_COLUMNS,
+        signer=event.signer,
     )
 
 
-@bp.post("/certificates/signer")
+@bp.post("/certificates/settings")
 @login_required
 @event_view()
-def certificate_signer(event: Event):
-    form = SignerForm()
+def certificate_settings(event: Event):
+    """The certificates' number format, signature and stamp; numbers go to everyone present."""
+    form = CertificateForm()
     if form.validate_on_submit():
-        certificates.save_signer(event, form.name.data or "", form.title.data or "")
-        flash(_("Certificate signer saved."), "success")
+        try:
+            issued = certificates.save_settings(
+                event, form.number_format.data or "", form.signature.data, form.stamp.data
+            )
+        except DomainError:
+            flash(_("That number format cannot be used: see the fields it may contain."), "error")
+        else:
+            flash(
+                _("Certificate settings saved; %(count)d new numbers given.", count=issued),
+                "success",
+            )
     return redirect(url_for("paperwork.export_page", slug=event.slug) + "#certificates")
+
+
+@bp.post("/certificates/issue")
+@login_required
+@event_view()
+def certificate_issue(event: Event):
+    """Numbers for everyone present who has none yet, then the certificates."""
+    certificates.issue_numbers(event)
+    return redirect(url_for("paperwork.certificates_pdf", slug=event.slug))
 
 
 @bp.get("/certificates.pdf")

@@ -18,7 +18,7 @@ from coordination.forms import FlaskForm, enum_choices
 from coordination.i18n import format_phone
 
 from .messages import ERROR_MESSAGES
-from .models import BadgeRole, QuestionKind, RegistrationStatus
+from .models import BadgeRole, Gender, Origin, QuestionKind, RegistrationStatus
 from .questions import NO, YES, QuestionData
 from .services import ParticipantData, participant_problems
 
@@ -77,6 +77,14 @@ class OrganiserParticipantForm(ParticipantForm):
         _l("Badge ribbon"),
         choices=enum_choices(BadgeRole),
         default="participant",
+    )
+    # For a government meeting's daftar hadir (its optional columns).
+    nip = StringField(_l("NIP"), validators=[Optional(), Length(max=32)])
+    gender = SelectField(
+        _l("M/F"), choices=[SelectChoice("", "—"), *enum_choices(Gender)], default=""
+    )
+    origin = SelectField(
+        _l("From"), choices=[SelectChoice("", "—"), *enum_choices(Origin)], default=""
     )
 
 

@@ -76,6 +76,8 @@ def edit(event: Event, registration_id: int | None = None):
     if request.method == "GET" and registration:
         form.fill_from(registration)
         form.role.data = registration.role
+        form.nip.data = registration.nip
+        form.gender.data, form.origin.data = registration.gender, registration.origin
     elif form.validate_on_submit():
         try:
             if registration:
@@ -86,6 +88,9 @@ def edit(event: Event, registration_id: int | None = None):
                 )
                 notify.registered(registration)
             services.set_role(registration, form.role.data)
+            services.set_government_details(
+                registration, form.nip.data, form.gender.data, form.origin.data
+            )
         except DomainError as error:
             if error.code == "already_registered":
                 error = DomainError("contact_taken")

@@ -39,6 +39,20 @@ class BadgeRole(LabelledEnum):
     GUEST = "guest", _l("Invited guest")
 
 
+class Gender(LabelledEnum):
+    """L/P on a government meeting's daftar hadir."""
+
+    MALE = "L", _l("Male (L)")
+    FEMALE = "P", _l("Female (P)")
+
+
+class Origin(LabelledEnum):
+    """Asal on a government meeting's daftar hadir: travel costs differ."""
+
+    LOCAL = "dalam", _l("From within the city")
+    TRAVELLING = "luar", _l("From outside the city")
+
+
 class RegistrationStatus(LabelledEnum):
     CONFIRMED = "confirmed", _l("Confirmed")
     WAITING = "waiting", _l("Waiting list")
@@ -90,6 +104,10 @@ class Registration(PersonDetails, db.Model):
     call_needed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     # The last "your registration link" reminder, sent at most once an hour.
     link_resent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # For government meetings' daftar hadir (optional columns): NIP, L/P, and asal.
+    nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="", server_default="")
+    gender: so.Mapped[str] = so.mapped_column(sa.String(1), default="", server_default="")
+    origin: so.Mapped[str] = so.mapped_column(sa.String(8), default="", server_default="")
 
     __table_args__ = (
         sa.CheckConstraint("status in ('confirmed', 'waiting', 'cancelled')", name="status"),

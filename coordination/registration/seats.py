@@ -104,6 +104,16 @@ def _param(column: sa.Column) -> sa.BindParameter:
 _NEW_COLUMNS = [c for c in _registrations.c if c.key not in ("id", "status")]
 
 
+def column_value(registration: Registration, column: sa.Column):
+    """The attribute, or the column's plain default where it is unset (a column a form
+    does not ask for): the statement below names every column, so the default is not added."""
+    value = getattr(registration, column.key)
+    default = column.default
+    if value is None and not column.nullable and default is not None and default.is_scalar:
+        return default.arg
+    return value
+
+
 def _insert_if_free(free: sa.ColumnElement[bool]) -> sa.Insert:
     """INSERT the new row, confirmed while `free`, else waiting if the list is on, else not."""
     return (
@@ -196,7 +206,7 @@ def insert_if_free(
     when it is not (a duplicate, someone coming back, a full event without waiting list)."""
     if connection.dialect.name != "sqlite":
         lock(event, connection)
-    values = {column.key: getattr(registration, column.key) for column in _NEW_COLUMNS}
+    values = {column.key: column_value(registration, column) for column in _NEW_COLUMNS}
     values.update(capacity=event.capacity, waitlist=event.waitlist_enabled and waitlist)
     statement = _INSERT_IF_ANY_SEAT
     if not invitee and reservation_active(event):

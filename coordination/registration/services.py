@@ -23,7 +23,9 @@ from coordination.text import has_hidden_characters
 from . import seats
 from .models import (
     BadgeRole,
+    Gender,
     Invitation,
+    Origin,
     Registration,
     RegistrationStatus,
     new_checkin_code,
@@ -149,7 +151,7 @@ def _seats_and_same_person(
 
 def _insert(connection: sa.Connection, registration: Registration) -> None:
     """INSERT the new row directly, then let the session hold it as if it had loaded it."""
-    values = {column.key: getattr(registration, column.key) for column in _registrations.c}
+    values = {column.key: seats.column_value(registration, column) for column in _registrations.c}
     del values["id"]
     registration.id = connection.execute(_INSERT, values).inserted_primary_key[0]
     so.make_transient_to_detached(registration)
@@ -416,6 +418,13 @@ def participant_of(event: Event, registration_id: int) -> Registration:
     if registration is None or registration.event_id != event.id:
         raise NotFound()
     return registration
+
+
+def set_government_details(registration: Registration, nip: str, gender: str, origin: str) -> None:
+    """NIP, L/P and asal, for the optional columns of a government meeting's daftar hadir."""
+    registration.nip = " ".join((nip or "").split())[:32]
+    registration.gender = gender if gender in set(Gender) else ""
+    registration.origin = origin if origin in set(Origin) else ""
 
 
 def set_role(registration: Registration, role: str) -> None:

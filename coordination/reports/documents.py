@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from coordination.badges.services import logo_data_uri
 from coordination.documents.cache import Document, document_key
 from coordination.documents.pdf import (
     Progress,
@@ -27,9 +26,11 @@ from coordination.documents.pdf import (
 )
 from coordination.events.models import Event
 from coordination.extensions import db
+from coordination.letterheads.letters import has_letter, letters_document
+from coordination.letterheads.services import kop_of
 from coordination.minutes.documents import minutes_document
 from coordination.paperwork.certificates import holders
-from coordination.paperwork.documents import attendance_document, letterhead_address
+from coordination.paperwork.documents import attendance_document
 from coordination.registration.models import Invitation, InvitationStatus
 
 from .models import ReportFileKind
@@ -45,11 +46,12 @@ ROWS_PER_PART = 200
 
 
 def invitation_letter_sample(event: Event, fetcher: StaticOnlyFetcher | None = None):
-    """HOOK for the surat undangan (branch `kop`): one sample invitation letter of this event,
-    as a Document, to file first. None until that letter exists: the laporan then files the
-    list of invitees alone. Wire it as `return invitation_letters_document(event, sample=True)`
-    or the like; the key of what it returns goes into the laporan's key."""
-    return None
+    """One sample invitation letter of this event (the surat undangan, to "Bapak/Ibu ...."), as
+    a Document, to file first; None while the event has neither invitees nor a letter's
+    wording: the laporan then files the list of invitees alone."""
+    if not has_letter(event):
+        return None
+    return letters_document(event, fetcher=fetcher, sample=True)
 
 
 def invitees(event: Event) -> list[tuple[str, str, str, str]]:
@@ -95,13 +97,12 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
     minutes = minutes_document(event, fetcher)
     photo_ids = [file_id for file_id, _mime in listing(event, ReportFileKind.PHOTO)]
     issued = holders(event)
-    logo = logo_data_uri(event)
-    address = letterhead_address(event)
+    kop = kop_of(event)
     key = document_key(
-        "laporan-v1",
+        "laporan-v2",
         str(get_locale()),
-        [event.title, event.organising_body, event.venue_name, event.venue_address, address],
-        [event.starts_at, event.ends_at, event.timezone, logo],
+        [event.title, event.organising_body, event.venue_name, event.venue_address],
+        [event.starts_at, event.ends_at, event.timezone, kop],
         letter.key if letter else None,
         invited,
         scan,
@@ -120,7 +121,7 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
             if progress:
                 progress(done, steps)
 
-        common = {"event": event, "logo": logo, "letterhead_address": address}
+        common = {"event": event, "letterhead": kop}
         scan_files = contents(event, ReportFileKind.SCAN)
         photos = [
             _data_uri(mime, content) for _id, mime, content in contents(event, ReportFileKind.PHOTO)
