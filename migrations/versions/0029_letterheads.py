@@ -6,15 +6,15 @@ the first one's minutes were signed); the event's
 certificate signer (signer_name, signer_title) becomes a signer of that letterhead, chosen by
 the event. Registrations gain the optional NIP, L/P and asal of government meetings.
 
-Revision ID: 0030_letterheads
-Revises: 0027_self_checkin
+Revision ID: 0029_letterheads
+Revises: 0028_scale_indexes
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0030_letterheads"
-down_revision = "0027_self_checkin"
+revision = "0029_letterheads"
+down_revision = "0028_scale_indexes"
 branch_labels = None
 depends_on = None
 
