@@ -12,6 +12,7 @@ from coordination.extensions import db
 from coordination.minutes.documents import minutes_pdf
 from coordination.minutes.models import Minutes
 
+from . import pdf_check
 from .test_minutes import (  # noqa: F401  (fixtures)
     FILLED,
     SLUG,
@@ -34,15 +35,19 @@ def attached(page: str) -> bool:
 def test_page_labels_run_through_the_minutes_and_the_attached_list(app, as_user, organiser):
     client = as_user(organiser)
     save(client)
-    pages = pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data)
+    content = client.get(f"/events/{SLUG}/minutes.pdf").data
+    pages = pdf_pages(content)
     total = len(pages)
     assert total >= 3 and attached(pages[-1]) and not attached(pages[0])
     for number, page in enumerate(pages, start=1):
         assert f"Halaman {number} dari {total}" in page
         assert page.count("Halaman ") == 1  # no second, restarted label
-    for page in pages:
+    boxes = pdf_check.read(content)
+    for page, laid_out in zip(pages, boxes, strict=True):
         if attached(page):
-            assert page.lstrip().startswith("Lampiran: Daftar Hadir")
+            # Headed once, above the letterhead.
+            assert page.count("Lampiran: Daftar Hadir") == 1
+            assert laid_out.find("Lampiran: Daftar Hadir")[0][1] < laid_out.find("DEKOPINDA")[0][1]
         else:
             assert "Lampiran: Daftar Hadir" not in page
 
@@ -78,8 +83,9 @@ def test_the_header_lists_the_agenda_and_the_signatures_carry_nip(app, as_user, 
 def test_an_empty_nip_leaves_a_line_to_fill_in_by_hand(app, as_user, organiser):
     client = as_user(organiser)
     save(client)
-    text = "\n".join(pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data))
-    assert text.count("NIP ....") == 2
+    pages = pdf_pages(client.get(f"/events/{SLUG}/minutes.pdf").data)
+    minutes = "\n".join(page for page in pages if not attached(page))
+    assert minutes.count("NIP ....") == 2  # the notulis and the pimpinan rapat
 
 
 def char_boxes(content: bytes, needle: str) -> list[tuple[float, float]]:

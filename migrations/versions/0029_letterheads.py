@@ -135,10 +135,17 @@ def upgrade():
             "fk_events_signer_id_signers", "signers", ["signer_id"], ["id"], ondelete="SET NULL"
         )
         batch.create_index("ix_events_letterhead_id", ["letterhead_id"])
-    with op.batch_alter_table("registrations") as batch:
-        batch.add_column(sa.Column("nip", sa.String(32), server_default="", nullable=False))
-        batch.add_column(sa.Column("gender", sa.String(1), server_default="", nullable=False))
-        batch.add_column(sa.Column("origin", sa.String(8), server_default="", nullable=False))
+    # Plain ADD COLUMN, not a batch: SQLite's batch copies the table, and the copy would lose
+    # 0028's index on lower(organisation), which reflection cannot read back.
+    op.add_column(
+        "registrations", sa.Column("nip", sa.String(32), server_default="", nullable=False)
+    )
+    op.add_column(
+        "registrations", sa.Column("gender", sa.String(1), server_default="", nullable=False)
+    )
+    op.add_column(
+        "registrations", sa.Column("origin", sa.String(8), server_default="", nullable=False)
+    )
 
     _move_kops_into_letterheads()
 
@@ -222,6 +229,11 @@ def downgrade():
         batch.drop_column("origin")
         batch.drop_column("gender")
         batch.drop_column("nip")
+    # SQLite's batch copied the table without the expression index (see upgrade).
+    op.execute(
+        "CREATE INDEX IF NOT EXISTS ix_registrations_event_id_organisation"
+        " ON registrations (event_id, lower(organisation), sort_name, id)"
+    )
     with op.batch_alter_table("events") as batch:
         batch.drop_index("ix_events_letterhead_id")
         batch.drop_constraint("fk_events_signer_id_signers", type_="foreignkey")

@@ -88,8 +88,8 @@ def test_a_phone_checks_in_from_the_hall_qr_and_its_signature_prints_in_the_reco
             sa.select(Signature).where(Signature.registration_id == person_id)
         )
         assert signature.points >= 6 and len(signature.path) < 2000
-        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
     with app.test_request_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
         content = attendance_pdf(event, kind="record")
     assert images_in_row(content, name) == 1
 
