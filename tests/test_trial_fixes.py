@@ -1,0 +1,15 @@
+"""Small bugs a new user met while trying Rakor on a phone (each test fails without its fix)."""
+
+import re
+
+from . import factories
+
+
+def test_the_check_in_lists_name_their_times_and_count_on_a_phone(as_user, make, organiser):
+    """On a phone a table's row is a card whose cells carry their column's name; the check-in
+    lists showed a bare "—", "—" and "0" with nothing to say what they were."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-daftar")
+    page = as_user(organiser).get(f"/events/{slug}/checkin-lists").get_data(as_text=True)
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    labels = re.findall(r'<td data-label="([^"]+)"', row)
+    assert labels == ["Buka", "Tutup", "Check-in"]
