@@ -13,3 +13,14 @@ def test_the_check_in_lists_name_their_times_and_count_on_a_phone(as_user, make,
     row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
     labels = re.findall(r'<td data-label="([^"]+)"', row)
     assert labels == ["Buka", "Tutup", "Check-in"]
+
+
+def test_the_attendance_per_organisation_names_its_two_counts_on_a_phone(as_user, make, organiser):
+    """The dashboard's "Per organisation" cards showed "1" and "1" under a cooperative's name:
+    which one was present and which registered was not said."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-lembaga")
+    make(factories.make_participants, slug, 1, organisation="KSP Maju Bersama")
+    page = as_user(organiser).get(f"/events/{slug}/attendance").get_data(as_text=True)
+    body = re.search(r'<tbody id="organisations">(.*?)</tbody>', page, re.S).group(1)
+    assert "KSP Maju Bersama" in body
+    assert re.findall(r'<td data-label="([^"]+)"', body) == ["Hadir", "Terdaftar"]
