@@ -24,3 +24,16 @@ def test_the_attendance_per_organisation_names_its_two_counts_on_a_phone(as_user
     body = re.search(r'<tbody id="organisations">(.*?)</tbody>', page, re.S).group(1)
     assert "KSP Maju Bersama" in body
     assert re.findall(r'<td data-label="([^"]+)"', body) == ["Hadir", "Terdaftar"]
+
+
+def test_the_tile_for_scans_made_offline_does_not_read_as_in_person_in_a_hybrid_event(
+    as_user, make, organiser
+):
+    """In a hybrid event "luring" means in person ("Tatap muka (luring)"): the tile counting
+    people let in by a door phone without a network said "di antaranya masuk saat luring",
+    so 0 there beside "1 di antaranya daring" read as nobody in the hall."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-hibrida")
+    page = as_user(organiser).get(f"/events/{slug}/attendance").get_data(as_text=True)
+    tile = re.search(r'data-field="present_offline">\d+</span><span>([^<]+)<', page).group(1)
+    assert "luring" not in tile
+    assert tile == "di antaranya dipindai di HP pintu tanpa jaringan"
