@@ -1,6 +1,12 @@
 """Small bugs a new user met while trying Rakor on a phone (each test fails without its fix)."""
 
 import re
+from urllib.parse import unquote
+
+import sqlalchemy as sa
+
+from coordination.door.models import DoorLink
+from coordination.extensions import db
 
 from . import factories
 
@@ -37,3 +43,23 @@ def test_the_tile_for_scans_made_offline_does_not_read_as_in_person_in_a_hybrid_
     tile = re.search(r'data-field="present_offline">\d+</span><span>([^<]+)<', page).group(1)
     assert "luring" not in tile
     assert tile == "di antaranya dipindai di HP pintu tanpa jaringan"
+
+
+def test_a_door_link_on_whatsapp_names_the_door_once_and_ends_with_its_link(
+    app, as_user, make, organiser
+):
+    """The form suggests "Pintu Utara"; the message said "Anda menjaga pintu Pintu Utara", and
+    the link was followed by a full stop that a chat may take into the address."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-pintu-wa")
+    client = as_user(organiser)
+    client.post(f"/events/{slug}/door-access", data={"name": "Pintu Utara"})
+    with app.app_context():
+        link = db.session.scalar(sa.select(DoorLink))
+        link_id, token = link.id, link.token
+    sent = client.post(
+        f"/events/{slug}/door-access/{link_id}/whatsapp", data={"phone": "0813 2222 3333"}
+    )
+    text = unquote(sent.headers["Location"].partition("?text=")[2])
+    assert text.startswith("Anda menjaga Pintu Utara pada ")
+    assert "pintu Pintu" not in text
+    assert text.endswith(f"/d/{token}")
