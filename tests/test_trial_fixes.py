@@ -63,3 +63,19 @@ def test_a_door_link_on_whatsapp_names_the_door_once_and_ends_with_its_link(
     assert text.startswith("Anda menjaga Pintu Utara pada ")
     assert "pintu Pintu" not in text
     assert text.endswith(f"/d/{token}")
+
+
+def test_the_self_check_in_switch_is_in_english_for_an_english_organiser(as_user, make, organiser):
+    """The switch's text was written in Indonesian in the template, so it stayed
+    "Check-in mandiri" on the English page."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-english")
+    client = as_user(organiser)
+    client.set_cookie("lang", "en")
+    page = client.get(f"/events/{slug}/checkin-lists").get_data(as_text=True)
+    label = re.search(r'id="self-checkin-\d+"[^>]*> ([^<]+)</label>', page).group(1)
+    assert label == "Self check-in"
+    client.set_cookie("lang", "id")
+    page = client.get(f"/events/{slug}/checkin-lists").get_data(as_text=True)
+    assert re.search(r'id="self-checkin-\d+"[^>]*> ([^<]+)</label>', page).group(1) == (
+        "Check-in mandiri"
+    )
