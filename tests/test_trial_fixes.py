@@ -79,3 +79,13 @@ def test_the_self_check_in_switch_is_in_english_for_an_english_organiser(as_user
     assert re.search(r'id="self-checkin-\d+"[^>]*> ([^<]+)</label>', page).group(1) == (
         "Check-in mandiri"
     )
+
+
+def test_the_door_links_name_their_state_and_end_on_a_phone(as_user, make, organiser):
+    """The door links' cards showed "Aktif" and a date with nothing saying the date is the
+    link's end."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-pintu-kartu")
+    client = as_user(organiser)
+    page = client.post(f"/events/{slug}/door-access", data={"name": "Pintu Utara"}).text
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]+)"', row) == ["Status", "Berlaku sampai"]
