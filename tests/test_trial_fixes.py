@@ -5,7 +5,9 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
+from coordination.door import services as door
 from coordination.door.models import DoorLink
+from coordination.events.models import Event
 from coordination.extensions import db
 
 from . import factories
@@ -89,3 +91,23 @@ def test_the_door_links_name_their_state_and_end_on_a_phone(as_user, make, organ
     page = client.post(f"/events/{slug}/door-access", data={"name": "Pintu Utara"}).text
     row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
     assert re.findall(r'<td data-label="([^"]+)"', row) == ["Status", "Berlaku sampai"]
+
+
+def test_arrival_times_in_the_participants_list_and_the_log_are_named_on_a_phone(
+    app, as_user, make, organiser
+):
+    """A bare "18.02" under a participant's name, and three bare times in a row of the check-in
+    log: on a phone nothing said which was the arrival and which the recording."""
+    slug = make(factories.make_event_under_way, organiser["id"], slug="rakor-datang")
+    (person,) = make(factories.make_participants, slug, 1)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+        door.check_in_code(event, door.default_list(event), person["code"], door.DoorActor("P"))
+        db.session.commit()
+    client = as_user(organiser)
+    page = client.get(f"/events/{slug}/participants").get_data(as_text=True)
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]+)"', row) == ["Datang pukul"]
+    page = client.get(f"/events/{slug}/attendance/log").get_data(as_text=True)
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", page, re.S).group(1)
+    assert re.findall(r'<td data-label="([^"]+)"', row) == ["Waktu dicatat", "Datang pukul", "Oleh"]
