@@ -90,8 +90,10 @@ def invitation_text(event, invitation) -> str:
 def door_link_text(event, door_name: str, door_url: str) -> str:
     """A door link for a volunteer; the PIN travels apart, told by the organiser."""
     return _(
-        "You keep the door %(door)s at %(event)s. Open this link on your phone: %(link)s. "
-        "The organiser tells you the PIN separately.",
+        # The door's name says "door" itself (Pintu Utara); the link ends the text, so no
+        # full stop sticks to it.
+        "You keep %(door)s at %(event)s. The organiser tells you the PIN separately. "
+        "Open this link on your phone: %(link)s",
         door=door_name,
         event=event.title,
         link=door_url,

@@ -430,9 +430,9 @@ def test_the_organiser_sees_who_came_in_and_when_in_the_participant_list(
     organiser_client = as_user(organiser)
     listing = organiser_client.get(f"/events/{SLUG}/participants").text
     row = re.search(rf"{people[0]['name']}</a>.*?</tr>", listing, re.S).group(0)
-    assert f"<td>{time}" in row
+    assert f'<td data-label="Datang pukul">{time}' in row
     absent = re.search(rf"{people[1]['name']}</a>.*?</tr>", listing, re.S).group(0)
-    assert "<td>–</td>" in absent
+    assert '<td data-label="Datang pukul">–</td>' in absent
     detail = organiser_client.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
     assert f"Check-in pukul {time} di Pintu Utara" in detail
 

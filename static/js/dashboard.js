@@ -37,11 +37,14 @@
 
   function drawOrganisations(rows) {
     const body = document.getElementById("organisations");
+    // Each count names its column, so a phone's cards (one row, one card) say what it counts.
+    const heads = Array.from(body.closest("table").querySelectorAll("thead th"), (th) => th.textContent);
     body.replaceChildren(...rows.map((row) => {
       const tr = document.createElement("tr");
-      row.forEach((value) => {
+      row.forEach((value, column) => {
         const td = document.createElement("td");
         td.textContent = value;
+        if (column > 0) td.dataset.label = heads[column];
         tr.appendChild(td);
       });
       return tr;
