@@ -361,3 +361,120 @@ def test_the_organiser_switches_self_checkin_and_signatures_on_the_lists_page(
         assert main.self_checkin and not main.self_walk_in
     page = client.get(f"/events/{SLUG}/checkin-lists").get_data(as_text=True)
     assert f'id="hall-qr-{list_id}"' in page
+
+
+# --- after the first trial: signing later, where a check-in came from, pages once in --------
+
+
+def test_someone_in_before_signatures_were_asked_for_signs_when_they_scan_again(
+    app, client, hall, people
+):
+    client.get(hall_url(app, hall))
+    first = check_in_by_phone(client, hall, people[0]).get_data(as_text=True)
+    assert "verdict-ok" in first and 'id="signature-pad"' not in first
+    with app.app_context():
+        services.set_signature_required(event_by_slug(), True)
+        db.session.commit()
+    client.get(hall_url(app, hall))
+    again = check_in_by_phone(client, hall, people[0]).get_data(as_text=True)
+    assert "verdict-warn" in again and 'id="signature-pad"' in again
+    saved = client.post(f"/hadir/{hall}/signature", data={"strokes": strokes()})
+    assert "tanda tangan Anda tersimpan" in saved.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(sa.select(Signature.registration_id)) == people[0]["id"]
+    # Signed: a third scan is amber and asks for nothing more.
+    client.get(hall_url(app, hall))
+    third = check_in_by_phone(client, hall, people[0]).get_data(as_text=True)
+    assert "verdict-warn" in third and 'id="signature-pad"' not in third
+
+
+def test_the_door_offers_the_pad_on_an_amber_verdict_until_they_have_signed(
+    app, as_user, organiser, hall, people
+):
+    client = as_user(organiser)
+    client.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]})
+    with app.app_context():
+        services.set_signature_required(event_by_slug(), True)
+        db.session.commit()
+        checkin_id = db.session.scalar(sa.select(Checkin.id))
+    amber = client.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
+    assert amber["code"] == "already_checked_in" and amber["sign"] is True
+    client.post(f"/events/{SLUG}/door", data={"code": people[0]["code"]})
+    page = client.get(f"/events/{SLUG}/door").get_data(as_text=True)
+    assert f"/door/sign/{checkin_id}" in page  # the "hand the phone over" link
+    client.post(f"/events/{SLUG}/door/sign/{checkin_id}", data={"strokes": strokes()})
+    signed = client.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
+    assert signed["code"] == "already_checked_in" and not signed.get("sign")
+    client.post(f"/events/{SLUG}/door", data={"code": people[0]["code"]})
+    assert f"/door/sign/{checkin_id}" not in client.get(f"/events/{SLUG}/door").text
+
+
+def test_a_self_checkin_is_said_to_be_one_not_a_door_called_mandiri(
+    app, client, as_user, organiser, hall, people
+):
+    client.get(hall_url(app, hall))
+    check_in_by_phone(client, hall, people[0])
+    again = check_in_by_phone(client, hall, people[0]).get_data(as_text=True)
+    assert "Sudah check-in pukul" in again and "secara mandiri" in again
+    assert "di Mandiri" not in again
+    staff = as_user(organiser)
+    shown = staff.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
+    assert "secara mandiri" in shown and "di Mandiri" not in shown
+    found = staff.get(f"/events/{SLUG}/door", query_string={"q": people[0]["name"]}).text
+    assert "secara mandiri" in found and "di Mandiri" not in found
+    amber = staff.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
+    assert "secara mandiri" in amber["title"] and amber["door"] == "Mandiri"
+    staff.post("/language", data={"language": "en"})
+    english = staff.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
+    assert "by self check-in" in english and "at Mandiri" not in english
+    amber = staff.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
+    assert amber["door"] == "self check-in" and "at Mandiri" not in amber["title"]
+
+
+def test_where_a_check_in_came_from_reads_in_the_viewers_language(app):
+    from flask_babel import force_locale
+
+    from coordination.door.models import checked_in_text, checkin_place
+
+    with app.test_request_context():
+        assert checkin_place("scan", "Pintu Utara") == "Pintu Utara"
+        assert checkin_place("self", "Mandiri") == "Mandiri"
+        assert checked_in_text("online", "Daring", "10.00") == "Check-in pukul 10.00 secara daring"
+        assert checked_in_text("scan", "Pintu Utara", "10.00", already=True) == (
+            "Sudah check-in pukul 10.00 di Pintu Utara"
+        )
+        with force_locale("en"):
+            assert checkin_place("online", "Daring") == "online"
+            assert checkin_place("self", "Mandiri") == "self check-in"
+            assert checked_in_text("online", "Daring", "10:00") == "Checked in online at 10:00"
+            assert checked_in_text("self", "Mandiri", "10:00", already=True) == (
+                "Already checked in at 10:00 by self check-in"
+            )
+
+
+def test_once_in_the_personal_page_and_the_hall_page_say_so(app, client, hall, people):
+    with app.app_context():
+        token = registration(people[2]).link_token
+    before = client.get(f"/r/{token}").text
+    assert "Tunjukkan kode QR ini di pintu masuk." in before
+    with app.app_context():
+        event = event_by_slug()
+        door.check_in_code(
+            event, door.default_list(event), people[2]["code"], door.DoorActor("Pintu Utara")
+        )
+        db.session.commit()
+    after = client.get(f"/r/{token}").text
+    assert "Tunjukkan kode QR ini di pintu masuk." not in after
+    assert "Check-in pukul" in after and "di Pintu Utara" in after
+    client.get(hall_url(app, hall))
+    page = client.get(f"/hadir/{hall}").text
+    assert f"Check-in sebagai {people[2]['name']}" not in page
+    assert "di Pintu Utara" in page and f'id="self-in-{people[2]["id"]}"' in page
+    # Asked for signatures after they came in: this phone's one tap now leads to the pad.
+    with app.app_context():
+        services.set_signature_required(event_by_slug(), True)
+        db.session.commit()
+    page = client.get(f"/hadir/{hall}").text
+    assert f"Tanda tangan sebagai {people[2]['name']}" in page
+    answer = client.post(f"/hadir/{hall}", data={"person": str(people[2]["id"])}).text
+    assert "verdict-warn" in answer and 'id="signature-pad"' in answer

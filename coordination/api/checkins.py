@@ -123,11 +123,7 @@ def create_checkin(event, caller: Caller, body: schemas.CheckinIn, connection):
             when = format_event_time(earlier.checked_in_at, event.timezone, "clock")
             raise ApiError(
                 error.code,
-                _(
-                    "Already checked in at %(time)s at %(door)s",
-                    time=when,
-                    door=earlier.door_name,
-                ),
+                earlier.text(when, already=True),
                 checkin=present.checkin(earlier, error.details["registration"]),
             ) from error
         raise ApiError(error.code) from error

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from coordination.enums import LabelledEnum
@@ -21,6 +22,35 @@ class CheckinSource(LabelledEnum):
     PAPER = "paper", _l("paper sheet")  # marked from a signed paper sign sheet
     ONLINE = "online", _l("online")  # "Hadir daring" on the personal page (events.online)
     SELF = "self", _l("self check-in")  # the participant's own phone, from the hall QR
+
+
+# Self and online check-ins keep a placeholder in door_name ("Mandiri", "Daring"): it is
+# never shown, these two functions say where a check-in came from instead.
+_NOT_A_DOOR = ("self", "online")
+
+
+def checkin_place(source: str | None, door_name: str | None) -> str:
+    """Where a check-in came from, in the viewer's language, as a column or a list shows it:
+    the source's label for a self or online check-in, the door's name for a door's."""
+    if source in _NOT_A_DOOR:
+        return str(CheckinSource(source).label)
+    return door_name or ""
+
+
+def checked_in_text(source: str | None, door_name: str | None, time: str, already=False) -> str:
+    """The sentence saying when and where someone checked in, in the viewer's language:
+    "at Pintu Utara" for a door, never "at Mandiri" for a self or online check-in."""
+    if source == CheckinSource.SELF:
+        if already:
+            return _("Already checked in at %(time)s by self check-in", time=time)
+        return _("Checked in at %(time)s by self check-in", time=time)
+    if source == CheckinSource.ONLINE:
+        if already:
+            return _("Already checked in online at %(time)s", time=time)
+        return _("Checked in online at %(time)s", time=time)
+    if already:
+        return _("Already checked in at %(time)s at %(door)s", time=time, door=door_name or "")
+    return _("Checked in at %(time)s at %(door)s", time=time, door=door_name or "")
 
 
 class QuorumRule(enum.StrEnum):
@@ -206,6 +236,15 @@ class Checkin(db.Model):
     whole_event: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
 
     registration: so.Mapped[Registration] = so.relationship()
+
+    @property
+    def place(self) -> str:
+        """Where this check-in came from, in the viewer's language (checkin_place)."""
+        return checkin_place(self.source, self.door_name)
+
+    def text(self, time: str, already: bool = False) -> str:
+        """When and where, as a sentence (checked_in_text)."""
+        return checked_in_text(self.source, self.door_name, time, already)
 
     __table_args__ = (
         sa.UniqueConstraint("list_id", "registration_id"),

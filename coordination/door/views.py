@@ -98,7 +98,12 @@ def _link_ended_message():
 
 
 def verdict(
-    event: Event, code: str, person=None, checkin: Checkin | None = None, window=None
+    event: Event,
+    code: str,
+    person=None,
+    checkin: Checkin | None = None,
+    window=None,
+    connection: sa.Connection | None = None,
 ) -> dict:
     """The answer a door shows: the same fields for the page and the JSON API."""
     tone, title = VERDICTS[code]
@@ -121,11 +126,13 @@ def verdict(
             )
     if checkin is not None:
         at = format_event_time(checkin.checked_in_at, event.timezone, "clock")
-        answer.update(at=at, door=checkin.door_name, checkin_id=checkin.id)
+        answer.update(at=at, door=checkin.place, checkin_id=checkin.id)
         if code == "already_checked_in":
-            answer["title"] = _(
-                "Already checked in at %(time)s at %(door)s", time=at, door=checkin.door_name
-            )
+            answer["title"] = checkin.text(at, already=True)
+        if code == "already_checked_in":
+            # Someone in before the organiser asked for signatures (or who walked away from
+            # the pad) can only come back as "already checked in": they may sign then.
+            answer["sign"] = signatures.may_sign(event.id, checkin.registration_id, connection)
         if checkin.representative_name:
             answer["representative"] = checkin.representative_name
             if code == "checked_in":
@@ -175,6 +182,7 @@ def _scan(event, actor, checkin_list, payload: dict, connection, person=None) ->
             error.details.get("registration"),
             error.details.get("checkin"),
             error.details.get("checkin_list"),
+            connection=connection,
         )
     return verdict(event, "checked_in", person, checkin)
 

@@ -25,7 +25,7 @@ from coordination.documents.cache import Document, document_key, estimated
 from coordination.documents.measure import heights_mm
 from coordination.documents.metrics import fits_on_one_line
 from coordination.documents.pdf import Progress, StaticOnlyFetcher, render_pdf_parts, tapered
-from coordination.door.models import CheckinSource
+from coordination.door.models import checkin_place
 from coordination.events.models import Event
 from coordination.i18n import format_arrival
 from coordination.letterheads.services import kop_of, place_and_date, signer_of
@@ -253,15 +253,14 @@ def _text(line: Line | None, key: str, event: Event) -> str:
         return format_arrival(line.arrived_at, event.starts_at, event.timezone)
     if key == "sign":
         return ""  # an image, not text (see _signatures)
-    if key == "door" and line.source == CheckinSource.SELF:
-        return str(CheckinSource.SELF.label)  # "Mandiri": the participant's own phone
+    place = checkin_place(line.source, line.door)  # a door's name, or "Mandiri", "daring"
     return {
         "name": line.name,
         "org": line.organisation,
         "pos": line.position,
         "phone": line.phone,
         # Let in by a door phone without network: said, as the organiser may be asked.
-        "door": str(_l("%(door)s (offline)", door=line.door)) if line.offline else line.door,
+        "door": str(_l("%(door)s (offline)", door=place)) if line.offline else place,
         "rep": line.on_behalf_of,
         "nip": line.nip,
         "gender": line.gender,

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 
-from coordination.door.models import came
+from coordination.door.models import came, checkin_place
 from coordination.events.models import Event
 from coordination.extensions import db
 from coordination.i18n import format_event_time, format_phone, local_time, zone_label
@@ -66,7 +66,7 @@ COLUMNS: dict[str, Column] = {
         lambda r, c: c.checked_in_at if c else None,
         width=20,
     ),
-    "door": Column(_l("Door"), lambda e, r, c: c.door_name if c else ""),
+    "door": Column(_l("Door"), lambda e, r, c: checkin_place(c.source, c.door_name) if c else ""),
     # One meaning per column (registration.representation): who came in this registrant's
     # place, and whom this registrant came for.
     "representative": Column(
@@ -119,7 +119,7 @@ _REGISTRATION = (
     "created_at",
     "represents_name",
 )
-_CHECKIN = ("id", "checked_in_at", "door_name", "representative_name")
+_CHECKIN = ("id", "checked_in_at", "door_name", "source", "representative_name")
 # Columns whose text follows from one of a few values: made once per export, not per row.
 _FEW_VALUES = {"status": "status", "role": "role"}
 
@@ -166,11 +166,12 @@ def rows(event: Event, columns: list[str], times: bool = False) -> Iterator[list
 class _Arrival:
     """The check-in part of a row, under the check-in's own names."""
 
-    __slots__ = ("checked_in_at", "door_name", "representative_name")
+    __slots__ = ("checked_in_at", "door_name", "source", "representative_name")
 
     def __init__(self, row):
         self.checked_in_at = row.checkin_checked_in_at
         self.door_name = row.checkin_door_name
+        self.source = row.checkin_source
         self.representative_name = row.checkin_representative_name
 
 

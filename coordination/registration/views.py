@@ -155,6 +155,8 @@ def personal(token: str):
     registration = services.by_link_token(token)
     event = db.session.get(Event, registration.event_id)
     show_links = online.links_visible(event, registration)
+    # Once in, in the hall or online, the page says so instead of "show this QR at the door".
+    arrival = online.checkin_of(registration) if registration.is_active else None
     page = render_template(
         "registration/personal.html",
         registration=registration,
@@ -165,7 +167,8 @@ def personal(token: str):
         show_links=show_links,
         attends_online=online.is_online(event),
         online_window=online.window(event),
-        attended=online.checkin_of(registration) if show_links else None,
+        arrival=arrival,
+        attended=arrival if show_links else None,
     )
     if not registration.is_active:
         return page
@@ -203,7 +206,7 @@ def _online_refusal(event, error: DomainError) -> tuple[str, str]:
         where = (
             _("online")
             if earlier.source == CheckinSource.ONLINE
-            else _("in the hall, %(door)s", door=earlier.door_name)
+            else _("in the hall, %(door)s", door=earlier.place)
         )
         at = format_event_time(earlier.checked_in_at, event.timezone, "clock")
         return _(

@@ -20,6 +20,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
+from coordination.door import models as door_models
 from coordination.door import services as door
 from coordination.door.models import Checkin, CheckinList, CheckinSource
 from coordination.errors import DomainError
@@ -153,6 +154,22 @@ def people_on_this_phone(event: Event, registration_ids: list[int]) -> list[Regi
     )
 
 
+def arrivals_on(checkin_list: CheckinList, people: list[Registration]) -> dict[int, Checkin]:
+    """Who of these people is already in for this list (present_on_list: on the main list,
+    online counts too), with that check-in: the hall page says so instead of offering it."""
+    ids = [person.id for person in people]
+    if not ids:
+        return {}
+    return {
+        checkin.registration_id: checkin
+        for checkin in db.session.scalars(
+            sa.select(Checkin).where(
+                door_models.present_on_list(checkin_list), Checkin.registration_id.in_(ids)
+            )
+        )
+    }
+
+
 def check_in_self(event: Event, checkin_list: CheckinList, person: Registration) -> Checkin:
     """The door's one check-in, from the participant's phone: DomainError as at the door."""
     if not checkin_list.self_checkin:
@@ -266,6 +283,24 @@ def save_signature(person: Registration, raw: str, source: str) -> Signature:
     signature.signed_at = utcnow()
     db.session.flush()
     return signature
+
+
+def may_sign(event_id: int, registration_id: int, connection: sa.Connection | None = None) -> bool:
+    """Whether someone already checked in is offered the pad: the organiser asks for
+    signatures and none is stored for them yet, however long before that they came in.
+    One query, on the door's connection when it has one."""
+    events, signatures = Event.__table__, Signature.__table__
+    row = (
+        (connection or db.session)
+        .execute(
+            sa.select(events.c.signature_required, signatures.c.id)
+            .select_from(events)
+            .outerjoin(signatures, signatures.c.registration_id == registration_id)
+            .where(events.c.id == event_id)
+        )
+        .first()
+    )
+    return bool(row is not None and row[0] and row[1] is None)
 
 
 def signature_of(person: Registration) -> Signature | None:

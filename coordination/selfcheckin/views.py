@@ -67,11 +67,15 @@ def scanned(list_id: int, token: str):
 
 def _page(event, checkin_list, form=None, spot_form=None, error=None):
     people = services.people_on_this_phone(event, phone.remembered())
+    arrivals = services.arrivals_on(checkin_list, people)
     return render_template(
         "selfcheckin/checkin.html",
         event=event,
         checkin_list=checkin_list,
         people=people,
+        arrivals=arrivals,
+        # In, but not signed since the organiser asked for it: their button leads to the pad.
+        unsigned={i for i in arrivals if services.may_sign(event.id, i)},
         form=form or PhoneCheckinForm(formdata=None),
         spot_form=spot_form,
         error=error,
@@ -134,7 +138,8 @@ def _answer(event, checkin_list, person):
         )
     else:
         answer = verdict(event, "checked_in", person, checkin)
-    sign = answer["code"] == "checked_in" and event.signature_required
+    # Just in, or in before signatures were asked for and not signed yet (answer["sign"]).
+    sign = answer.get("sign") or (answer["code"] == "checked_in" and event.signature_required)
     if sign:
         session[SIGN_FOR] = {"id": person.id, "until": time.time() + services.PASS_SECONDS}
     return render_template(

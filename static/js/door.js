@@ -112,10 +112,12 @@
     if (!signing) hideTimer = setTimeout(hide, answer.tone === "ok" ? 2500 : 4000);
   }
 
-  // The event asks for signatures: a green verdict offers the phone to the person to sign.
+  // The event asks for signatures: a verdict for someone in who has not signed yet (green,
+  // or amber when they came in before signatures were asked for) offers the phone to sign.
   function signLink(answer) {
     const template = root.dataset.signUrl;
-    if (!template || answer.code !== "checked_in" || !answer.checkin_id) return false;
+    const offered = answer.code === "checked_in" || answer.sign;
+    if (!template || !offered || !answer.checkin_id) return false;
     const link = document.createElement("a");
     link.href = template.replace(/\/0$/, "/" + answer.checkin_id);
     link.textContent = root.dataset.signWord;
