@@ -149,6 +149,45 @@ def test_the_door_phone_is_handed_over_to_sign_after_a_green_scan(page_for, live
         assert signature is not None and signature.source == CheckinSource.SCAN
 
 
+def test_the_door_phone_offers_the_pad_on_an_amber_scan_to_someone_who_has_not_signed(
+    page_for, live_server
+):
+    """In before the organiser asked for signatures: scanned again, they can still sign."""
+    app = live_server.app
+    open_hall(app)
+    with app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        person = register(
+            event,
+            ParticipantData("Ibu Ratna Dewi", "KSU Mekar Jaya", "Sekretaris", "0812 7777 0303"),
+            by_organiser=True,
+        )
+        door.check_in_code(
+            event, door.default_list(event), person.checkin_code, door.DoorActor("Pintu Utara")
+        )
+        db.session.commit()
+        code, person_id = person.checkin_code, person.id
+    phone = page_for(PHONE)
+    log_in(phone)
+    phone.goto(f"/events/{SLUG}/door?camera=0")
+    phone.fill("#code", code)
+    phone.press("#code", "Enter")
+    verdict = phone.locator("#door-verdict")
+    expect(verdict).to_have_attribute("data-code", "already_checked_in")
+    phone.click(".door-sign-link")
+    draw_signature(phone)
+    phone.click("#signature-save")
+    expect(phone.locator("#door-verdict")).to_be_attached()
+    with app.app_context():
+        assert db.session.scalar(
+            sa.select(Signature.id).where(Signature.registration_id == person_id)
+        )
+    phone.fill("#code", code)
+    phone.press("#code", "Enter")
+    expect(verdict).to_have_attribute("data-code", "already_checked_in")
+    expect(verdict.locator(".door-sign-link")).to_have_count(0)
+
+
 @pytest.mark.parametrize("language", ["id", "en"])
 def test_self_checkin_pages_fit_a_phone_and_pass_axe(page_for, live_server, language):
     app = live_server.app
