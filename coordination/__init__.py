@@ -10,7 +10,7 @@ from coordination.api.models import TokenRole
 from coordination.auth.models import Role
 from coordination.config import ROOT, Config
 from coordination.documents import warm
-from coordination.door.models import CheckinSource
+from coordination.door.models import CheckinSource, checkin_place
 from coordination.errors import register_error_pages
 from coordination.events.models import EventRole
 from coordination.extensions import (
@@ -126,6 +126,7 @@ def _labelled_enums(app: Flask) -> None:
     app.jinja_env.globals.update(
         BadgeRole=BadgeRole,
         CheckinSource=CheckinSource,
+        checkin_place=checkin_place,  # where a check-in came from: a door, or self/online
         EventRole=EventRole,
         InvitationStatus=InvitationStatus,
         QuestionKind=QuestionKind,

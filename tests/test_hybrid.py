@@ -281,6 +281,8 @@ def test_a_door_phones_offline_copy_knows_who_is_present_online(
         return offline.open_sealed(person["code"], salt, sealed)
 
     assert entry(online_person)["t"] is not None and entry(online_person)["d"] == "Daring"
+    # Not a door called "Daring": the phone says "online" in its own words (door.js).
+    assert entry(online_person)["k"] == "online" and "k" not in entry(hall_person)
     assert entry(hall_person)["t"] is None
 
 

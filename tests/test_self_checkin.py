@@ -429,6 +429,8 @@ def test_a_self_checkin_is_said_to_be_one_not_a_door_called_mandiri(
     assert "by self check-in" in english and "at Mandiri" not in english
     amber = staff.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
     assert amber["door"] == "self check-in" and "at Mandiri" not in amber["title"]
+    log = staff.get(f"/events/{SLUG}/attendance/log").text
+    assert ">self check-in<" in log and ">Mandiri<" not in log  # the "By" column
 
 
 def test_where_a_check_in_came_from_reads_in_the_viewers_language(app):

@@ -25,7 +25,14 @@ from coordination.events.models import Event
 from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
 
-from .models import Checkin, CheckinList, CheckinLogEntry, RetiredCode, present_on_list
+from .models import (
+    Checkin,
+    CheckinList,
+    CheckinLogEntry,
+    CheckinSource,
+    RetiredCode,
+    present_on_list,
+)
 
 SALT_BYTES = 16
 # A change written while a copy is being made may carry a time a little before the copy's
@@ -121,7 +128,7 @@ def snapshot(
         Registration.status,
     ).where(Registration.event_id == event.id)
     present_query = sa.select(
-        Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name
+        Checkin.registration_id, Checkin.checked_in_at, Checkin.door_name, Checkin.source
     ).where(present_on_list(checkin_list))
     if since is not None:
         changed = _changed_since(event, checkin_list, since)
@@ -132,11 +139,12 @@ def snapshot(
             )
         )
     present = {
-        person_id: (came, door) for person_id, came, door in db.session.execute(present_query)
+        person_id: (came, door, source)
+        for person_id, came, door, source in db.session.execute(present_query)
     }
     entries = {}
     for person_id, code, name, organisation, role, status in db.session.execute(people_query):
-        came, door = present.get(person_id, (None, ""))
+        came, door, source = present.get(person_id, (None, "", None))
         record = {
             "id": person_id,
             "n": name,
@@ -146,6 +154,9 @@ def snapshot(
             "t": came.isoformat() if came else None,
             "d": door,
         }
+        if source in (CheckinSource.SELF, CheckinSource.ONLINE):
+            # Not a door: the phone says "by self check-in" or "online", not "at Mandiri".
+            record["k"] = str(source)
         entries[lookup_of(code, salt)] = seal(code, salt, record)
     # A replaced badge is refused on the phone too, with the reason.
     retired = sa.select(RetiredCode.code, Registration.id, Registration.full_name).join(

@@ -283,6 +283,8 @@
         ? fill(words.already, {time: clock(new Date(here.at)), door: cfg.doorName || ""})
         : mine
         ? fill(words.already_offline, {time: clock(new Date(here.at))})
+        : person.k // a self or online check-in (checkin_place on the server): not a door
+        ? fill(words["already_" + person.k], {time: clock(known)})
         : fill(words.already, {time: clock(known), door: person.d || ""});
       return {queue: false, answer: {tone: "warn", code: "already_checked_in", title,
                                      detail: name || (here && here.name) || "", extra: words.offline_mark}};
