@@ -331,3 +331,28 @@ def test_the_wrong_day_warning_stays_when_the_door_reopens_offline(phone, live_a
     page.reload()
     expect(page.locator("#door")).to_have_attribute("data-snapshot", "ready")
     expect(page.locator("#door-not-due")).to_be_visible()
+
+
+def test_offline_the_door_says_a_self_checkin_was_one_not_a_door_called_mandiri(
+    phone, live_app, hall
+):
+    from coordination.door import services as door
+    from coordination.selfcheckin import services as selfcheckin
+
+    (person_id, code, name) = hall[6]
+    with live_app.app_context():
+        event = db.session.scalar(sa.select(Event).where(Event.slug == SLUG))
+        main = door.default_list(event)
+        selfcheckin.set_self_checkin(main, True, walk_in=False)
+        selfcheckin.check_in_self(event, main, db.session.get(Registration, person_id))
+        selfcheckin.set_self_checkin(main, False, walk_in=False)
+        db.session.commit()
+    context = phone()
+    page = open_door(context, live_app, "Pintu Timur")
+    context.set_offline(True)
+    type_code(page, code)
+    verdict = page.locator("#door-verdict")
+    expect(verdict).to_have_attribute("data-code", "already_checked_in")
+    expect(verdict).to_contain_text("secara mandiri")
+    expect(verdict).not_to_contain_text("di Mandiri")
+    context.close()
