@@ -428,9 +428,9 @@ def test_a_self_checkin_is_said_to_be_one_not_a_door_called_mandiri(
     english = staff.get(f"/events/{SLUG}/participants/{people[0]['id']}").text
     assert "by self check-in" in english and "at Mandiri" not in english
     amber = staff.post(f"/events/{SLUG}/door/scan", json={"code": people[0]["code"]}).json
-    assert amber["door"] == "self check-in" and "at Mandiri" not in amber["title"]
+    assert amber["door"] == "Self check-in" and "at Mandiri" not in amber["title"]
     log = staff.get(f"/events/{SLUG}/attendance/log").text
-    assert ">self check-in<" in log and ">Mandiri<" not in log  # the "By" column
+    assert ">Self check-in<" in log and ">Mandiri<" not in log  # the "By" column
 
 
 def test_where_a_check_in_came_from_reads_in_the_viewers_language(app):
@@ -441,13 +441,14 @@ def test_where_a_check_in_came_from_reads_in_the_viewers_language(app):
     with app.test_request_context():
         assert checkin_place("scan", "Pintu Utara") == "Pintu Utara"
         assert checkin_place("self", "Mandiri") == "Mandiri"
+        assert checkin_place("online", "Daring") == "Daring"
         assert checked_in_text("online", "Daring", "10.00") == "Check-in pukul 10.00 secara daring"
         assert checked_in_text("scan", "Pintu Utara", "10.00", already=True) == (
             "Sudah check-in pukul 10.00 di Pintu Utara"
         )
         with force_locale("en"):
-            assert checkin_place("online", "Daring") == "online"
-            assert checkin_place("self", "Mandiri") == "self check-in"
+            assert checkin_place("online", "Daring") == "Online"
+            assert checkin_place("self", "Mandiri") == "Self check-in"
             assert checked_in_text("online", "Daring", "10:00") == "Checked in online at 10:00"
             assert checked_in_text("self", "Mandiri", "10:00", already=True) == (
                 "Already checked in at 10:00 by self check-in"

@@ -33,7 +33,8 @@ def checkin_place(source: str | None, door_name: str | None) -> str:
     """Where a check-in came from, in the viewer's language, as a column or a list shows it:
     the source's label for a self or online check-in, the door's name for a door's."""
     if source in _NOT_A_DOOR:
-        return str(CheckinSource(source).label)
+        label = str(CheckinSource(source).label)
+        return label[:1].upper() + label[1:]  # where a door's name would stand: "Daring"
     return door_name or ""
 
 
