@@ -1,6 +1,7 @@
 """Laporan kegiatan: one PDF in the order a treasurer files it, with the organiser's uploads
 (the signed sheet scanned, photos), bounded before anything is decoded or stored."""
 
+import re
 from io import BytesIO
 
 import pikepdf
@@ -12,8 +13,10 @@ from PIL import Image
 
 from coordination.extensions import db
 from coordination.registration.models import Invitation
+from coordination.reports.documents import laporan_pdf
 from coordination.reports.models import ReportFile
 
+from . import pdf_check
 from .test_minutes import (  # noqa: F401  (fixtures)
     SLUG,
     event_of,
@@ -246,3 +249,24 @@ def test_the_sample_invitation_letter_is_filed_right_after_the_cover_once_it_exi
     assert "Surat undangan (satu contoh) dan daftar undangan" in pages[0]
     assert "SURAT UNDANGAN Nomor 005/UND/2030" in pages[1]
     assert "Daftar undangan" in pages[2]
+
+
+@pytest.mark.usefixtures("people", "invited")
+def test_the_page_numbers_run_through_the_whole_laporan(app, as_user, organiser):
+    """Its parts (the record, the notulen with their attached list) number their own pages;
+    in the laporan every page carries one label, its place in the whole file."""
+    client = as_user(organiser)
+    save(client)
+    upload(client, "photos", ("rapat.jpg", jpeg(800, 600)))
+    with app.test_request_context():
+        pdf = laporan_pdf(event_of())
+    pages = pdf_check.read(pdf)
+    total = len(pages)
+    assert total >= 6
+    for page in pages:
+        assert re.findall(r"Halaman \d+ dari \d+", page.text) == [
+            f"Halaman {page.number} dari {total}"
+        ]
+    pdf_check.assert_printed(
+        pdf, {n: [f"Halaman {n} dari {total}"] for n in range(1, total + 1)}, margins=0
+    )

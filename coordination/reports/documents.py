@@ -5,7 +5,8 @@
 3. the notulen, as the minutes page makes them (final ones exactly as signed);
 4. photos of the meeting, two to a page;
 5. the list of certificates issued.
-The parts are the app's own documents, each from the cache when it is there, joined by qpdf.
+The parts are the app's own documents, each from the cache when it is there, joined by qpdf;
+"Halaman X dari Y" then runs through the whole file (documents/numbering.py).
 """
 
 from base64 import b64encode
@@ -18,6 +19,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from coordination.documents.cache import Document, document_key
+from coordination.documents.numbering import renumbered
 from coordination.documents.pdf import (
     Progress,
     StaticOnlyFetcher,
@@ -69,6 +71,10 @@ def invitees(event: Event) -> list[tuple[str, str, str, str]]:
     ]
 
 
+def page_label(page: int, pages: int) -> str:
+    return _("Page %(page)d of %(pages)d", page=page, pages=pages)
+
+
 def _data_uri(mime: str, content: bytes) -> str:
     return f"data:{mime};base64," + b64encode(content).decode()
 
@@ -99,7 +105,7 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
     issued = holders(event)
     kop = kop_of(event)
     key = document_key(
-        "laporan-v2",
+        "laporan-v3",
         str(get_locale()),
         [event.title, event.organising_body, event.venue_name, event.venue_address],
         [event.starts_at, event.ends_at, event.timezone, kop],
@@ -175,7 +181,8 @@ def laporan_document(event: Event, fetcher: StaticOnlyFetcher | None = None) -> 
             )
         parts.append(_list_pdf("issued", issued, fetcher, common))
         step()
-        pdf = join_pdfs(parts, _("Activity report · %(title)s", title=event.title))
+        title = _("Activity report · %(title)s", title=event.title)
+        pdf = renumbered(join_pdfs(parts, title), page_label, title)
         step()
         return pdf
 
