@@ -7,7 +7,7 @@ PYTHON  ?= python3
 TRANSLATIONS := coordination/translations
 export FLASK_APP := app
 
-.PHONY: run test install install-dev translations messages lint format clean bench screenshots css
+.PHONY: run test install install-dev translations messages lint format clean bench screenshots css document-pictures
 
 # The runtime needs requirements.txt only; tests, benchmarks and linting add requirements-dev.txt.
 $(BIN)/.installed: requirements.txt
@@ -61,6 +61,11 @@ test: install-dev translations
 screenshots: install-dev translations
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_pages.py tests/browser/test_api_docs.py \
 		tests/browser/test_self_checkin.py
+
+# README's pictures of the documents' first pages (docs/screenshots/document-*.png), from the
+# demo meeting in a temporary database; never part of `make test`.
+document-pictures: install-dev translations
+	$(BIN)/python -m tools.document_pictures
 
 # After changing user-visible text: refresh the catalogues, then translate the new entries.
 messages: install
