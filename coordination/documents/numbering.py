@@ -92,7 +92,7 @@ def _labels_pdf(places: list, label: Label) -> bytes:
         " .p span { position: absolute; white-space: nowrap; line-height: 1; }"
         f"</style></head><body>{''.join(pages)}</body></html>"
     )
-    return html_to_pdf(html, "laporan.css")
+    return html_to_pdf(html, "page-labels.css")
 
 
 def renumbered(pdf: bytes, label: Label, title: str | None = None) -> bytes:
