@@ -97,6 +97,9 @@ def invited(app, request):
 
 @pytest.mark.usefixtures("people", "invited")
 def test_the_laporan_files_every_part_in_the_treasurers_order(app, as_user, organiser):
+    # In a process whose PDF engine is cold even this laporan is estimated (and takes) over
+    # two seconds; the background path has its own test below.
+    app.config["DOCUMENT_BACKGROUND_SECONDS"] = 10
     client = as_user(organiser)
     save(client)
     assert "Laporan kegiatan" in client.get(f"/events/{SLUG}").text  # linked from the event
@@ -270,3 +273,21 @@ def test_the_page_numbers_run_through_the_whole_laporan(app, as_user, organiser)
     pdf_check.assert_printed(
         pdf, {n: [f"Halaman {n} dari {total}"] for n in range(1, total + 1)}, margins=0
     )
+
+
+@pytest.mark.usefixtures("people", "invited")
+def test_a_cold_engine_is_counted_once_in_the_laporans_estimate(app, monkeypatch):
+    """The record and the notulen each estimate the engine's cold start; the laporan renders
+    them in one process, which pays it once (else a small laporan went to the background)."""
+    from coordination.documents import estimate
+    from coordination.minutes import documents as minutes_documents
+    from coordination.reports import documents as report_documents
+
+    def estimate_with(warm: bool) -> float:
+        for module in (estimate, minutes_documents, report_documents):
+            monkeypatch.setattr(module, "is_warm", lambda: warm)
+        with app.test_request_context():
+            return report_documents.laporan_document(event_of()).seconds
+
+    cold, warm = estimate_with(False), estimate_with(True)
+    assert cold - warm == pytest.approx(estimate.COLD_START_SECONDS)
