@@ -49,6 +49,11 @@ LONG_TITLE = (
     "Kepala Bidang Kelembagaan dan Pengawasan Koperasi Dinas Koperasi Usaha Mikro "
     "Perdagangan dan Perindustrian Kabupaten Probolinggo"
 )
+# A participant's jabatan as long as the column takes (120).
+LONG_POSITION = (
+    "Kepala Bidang Kelembagaan dan Pengawasan Koperasi, Dinas Koperasi Usaha Mikro, "
+    "Perdagangan dan Perindustrian Probolinggo"
+)
 NIP = "19650101 199003 1 005"
 WORLD_NAMES = ["陳大文", "محمد عبد الله", "Siti Rahayu 🌺"]
 
@@ -123,7 +128,7 @@ def test_a_four_line_kop_a_long_address_and_a_150_character_venue_print_whole(
     with app.test_request_context():
         set_kop(organiser)
         registration = db.session.get(Registration, people[0]["id"])
-        registration.full_name, registration.position = LONG_NAME, LONG_TITLE
+        registration.full_name, registration.position = LONG_NAME, LONG_POSITION
         db.session.commit()
         event = the_event()
         sheet = attendance_pdf(event)
@@ -133,7 +138,9 @@ def test_a_four_line_kop_a_long_address_and_a_150_character_venue_print_whole(
         certificate = certificates_pdf(event)
     kop = [*KOP, ADDRESS, "(0335) 841234, 841235", "dinkop@probolinggokab.go.id"]
     for content in (sheet, record):
-        assert_every_word_printed(content, [*kop, VENUE[:150], LONG_NAME, LONG_TITLE, NIP])
+        assert_every_word_printed(
+            content, [*kop, VENUE[:150], LONG_NAME, LONG_TITLE, LONG_POSITION, NIP]
+        )
     assert_every_word_printed(certificate, [*kop, LONG_NAME, NIP])
     # The kop is on every page of the list, above the column heads.
     for page in pdf_text(sheet):
@@ -307,7 +314,7 @@ def test_the_surat_undangan_has_one_letter_per_invitee_with_their_qr(
                     event_id=event.id,
                     full_name=name,
                     organisation="KUD Makmur",
-                    position=LONG_TITLE,
+                    position=LONG_POSITION,
                 )
             )
         db.session.commit()
@@ -420,7 +427,7 @@ def test_upgrading_moves_each_events_kop_and_signer_into_letterheads_without_los
             sa.text(
                 "INSERT INTO users (id, email, name, role, password_hash, is_active_account,"
                 " created_at, locale, session_version)"
-                " VALUES (1, 'p@example.org', 'P', 'organiser', 'x', 1, :when, 'id', 0)"
+                " VALUES (1, 'p@example.org', 'P', 'organiser', 'x', TRUE, :when, 'id', 0)"
             ),
             {"when": when},
         )
