@@ -148,7 +148,9 @@ def test_from_the_first_visit_the_door_reopens_offline_and_remembers_whom_it_let
 
     context.close()  # the browser closed, or the phone restarted, in a hall without Wi-Fi
     context = phone(offline=True)
-    page = context.pages[0] if context.pages else context.new_page()
+    # A new page: the one Chromium opens with a persistent profile can start before the
+    # offline emulation applies, and its first sync would then reach the server.
+    page = context.new_page()
     page.goto(f"{DOOR}?camera=0")
     door = page.locator("#door")
     expect(door).to_have_attribute("data-queued", "1")
