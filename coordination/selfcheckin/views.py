@@ -6,6 +6,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -52,6 +53,18 @@ def _refused(code: str, status: int = 400, **context):
     return render_template("selfcheckin/refused.html", message=ERRORS[code], **context), status
 
 
+def _scanned_list(list_id: int):
+    """(event, list) this phone scanned the hall QR of, still in its pass; else the refusal
+    page ends the request."""
+    try:
+        event, checkin_list = services.self_checkin_list(list_id)
+    except DomainError as error:
+        abort(make_response(_refused(error.code, 404)))
+    if not _pass_for(list_id):
+        abort(make_response(_refused("no_pass", 403)))
+    return event, checkin_list
+
+
 @bp.get("/hadir/<int:list_id>/<token>")
 def scanned(list_id: int, token: str):
     """The hall QR's link: a fresh token gives this phone a few minutes to check in."""
@@ -85,12 +98,7 @@ def _page(event, checkin_list, form=None, spot_form=None, error=None):
 @bp.get("/hadir/<int:list_id>")
 def checkin(list_id: int):
     """Who are you: a tap if this phone opened your personal link, else mobile + 4 characters."""
-    try:
-        event, checkin_list = services.self_checkin_list(list_id)
-    except DomainError as error:
-        return _refused(error.code, 404)
-    if not _pass_for(list_id):
-        return _refused("no_pass", 403)
+    event, checkin_list = _scanned_list(list_id)
     spot_form = SpotRegistrationForm(formdata=None) if checkin_list.self_walk_in else None
     return _page(event, checkin_list, spot_form=spot_form)
 
@@ -100,12 +108,7 @@ def checkin(list_id: int):
 @limiter.limit(POSTS_PER_PERSON, key_func=_person_key)
 def check_in(list_id: int):
     """The check-in itself: the door's rules, the door's verdicts, the source "Mandiri"."""
-    try:
-        event, checkin_list = services.self_checkin_list(list_id)
-    except DomainError as error:
-        return _refused(error.code, 404)
-    if not _pass_for(list_id):
-        return _refused("no_pass", 403)
+    event, checkin_list = _scanned_list(list_id)
     form = PhoneCheckinForm()
     person = None
     chosen = (request.form.get("person") or "")[:12]
@@ -156,11 +159,8 @@ def _answer(event, checkin_list, person):
 @limiter.limit(POSTS_PER_PERSON, key_func=_person_key)
 def register_here(list_id: int):
     """Someone not registered, where the organiser allows it: registered and checked in."""
-    try:
-        event, checkin_list = services.self_checkin_list(list_id)
-    except DomainError as error:
-        return _refused(error.code, 404)
-    if not _pass_for(list_id) or not checkin_list.self_walk_in:
+    event, checkin_list = _scanned_list(list_id)
+    if not checkin_list.self_walk_in:
         return _refused("no_pass", 403)
     spot_form = SpotRegistrationForm()
     if spot_form.validate_on_submit():
