@@ -213,7 +213,9 @@ async def _check_in(url: str, tokens: list[str], codes: list[str], list_id: int)
         headers = {"Authorization": f"Bearer {token}"}
         while not queue.empty():
             n, code = queue.get_nowait()
-            body = {"code": code, "nonce": f"cpu-{n}", "list_id": list_id}
+            # A nonce per scan, as a door phone makes: one per run would repeat across runs,
+            # and each repeat takes the path of a faulty phone (two inserts and a lookup).
+            body = {"code": code, "nonce": f"cpu-{code}", "list_id": list_id}
             started = time.perf_counter()
             async with session.post(url, json=body, headers=headers) as response:
                 await response.read()
