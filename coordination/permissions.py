@@ -131,20 +131,31 @@ _EVENT_AT_DOOR = sa.select(Event.id, Event.slug, Event.timezone).where(
 )
 
 
+class NoEvent:
+    """Read already, and there is no event at the slug that the caller may open."""
+
+
+NO_EVENT = NoEvent()
+
+
 def event_for(
     caller: Caller | None,
     slug: str,
     role: str = EventRole.ORGANISER,
     options=(),
     connection: sa.Connection | None = None,
+    known: EventAtDoor | NoEvent | None = None,
 ) -> tuple[Event | EventAtDoor, str]:
     """The event at `slug` and the caller's role there; raises NoAccess.
 
     With a connection, the event is read on it as an EventAtDoor (id, slug, time zone): what
-    a check-in needs, without loading the whole Event."""
+    a check-in needs, without loading the whole Event. known: the event already read with
+    the caller (an API scan reads its token and event together), or NO_EVENT."""
     if caller is None or len(slug) > SLUG_MAX or not SLUG_PATTERN.match(slug):
         raise NoAccess("not_found")
-    if connection is not None:
+    if known is not None:
+        event = None if known is NO_EVENT else known
+    elif connection is not None:
         row = connection.execute(_EVENT_AT_DOOR, {"slug": slug}).first()
         event = None if row is None else EventAtDoor(*row)
     else:

@@ -12,8 +12,9 @@ from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
 from coordination.auth.models import Role
+from coordination.door.access import EventAtDoor
 from coordination.events.models import Event, EventRole
-from coordination.permissions import Caller, NoAccess, session_caller
+from coordination.permissions import NO_EVENT, Caller, NoAccess, NoEvent, session_caller
 from coordination.permissions import event_for as permitted_event
 
 from . import services
@@ -22,14 +23,23 @@ from .errors import ApiError
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def authenticate(connection: sa.Connection | None = None) -> Caller:
-    """The caller of this request; raises ApiError 401 when there is none."""
+def authenticate(
+    connection: sa.Connection | None = None, slug: str | None = None
+) -> tuple[Caller, EventAtDoor | None]:
+    """The caller of this request; raises ApiError 401 when there is none.
+
+    With a connection and a slug (a scan), a token's event at that slug is read with the
+    token and returned beside the caller; None otherwise, and event_for reads it."""
     header = request.headers.get("Authorization", "")
+    event = None
     if header:
         scheme, _, secret = header.partition(" ")
         if scheme.lower() != "bearer" or not secret.strip():
             raise ApiError("unauthenticated")
-        token = services.token_for_secret(secret.strip(), connection=connection)
+        with_event = connection is not None and slug is not None
+        token = services.token_for_secret(
+            secret.strip(), connection=connection, slug=slug if with_event else None
+        )
         if token is None:
             raise ApiError("invalid_token")
         caller = Caller(
@@ -38,6 +48,8 @@ def authenticate(connection: sa.Connection | None = None) -> Caller:
             token_event_id=token.event_id,
             token_role=token.role,
         )
+        if with_event:
+            event = known_event(token)
     else:
         caller = session_caller()
         if caller is None:
@@ -46,7 +58,14 @@ def authenticate(connection: sa.Connection | None = None) -> Caller:
             raise ApiError("invalid_token")
         _check_csrf()
     g.api_principal = caller
-    return caller
+    return caller, event
+
+
+def known_event(token) -> EventAtDoor | NoEvent:
+    """The event read with a scan's token: NO_EVENT when the slug is not the token's event."""
+    if token.at_event_id is None:
+        return NO_EVENT
+    return EventAtDoor(token.at_event_id, token.at_event_slug, token.at_event_timezone)
 
 
 def _check_csrf() -> None:
@@ -64,11 +83,18 @@ def principal() -> Caller:
 
 
 def event_for(
-    slug: str, role: str = EventRole.DOOR, connection: sa.Connection | None = None
+    slug: str,
+    role: str = EventRole.DOOR,
+    connection: sa.Connection | None = None,
+    known: EventAtDoor | NoEvent | None = None,
 ) -> tuple[Event, str]:
-    """The event and the caller's role there: 404 without a role, 403 if it is too small."""
+    """The event and the caller's role there: 404 without a role, 403 if it is too small.
+
+    known: the event authenticate already read (NO_EVENT: none the caller may open)."""
     try:
-        return permitted_event(principal(), slug, role, (so.defer(Event.logo),), connection)
+        return permitted_event(
+            principal(), slug, role, (so.defer(Event.logo),), connection, known=known
+        )
     except NoAccess as refusal:
         raise ApiError(refusal.reason) from None
 

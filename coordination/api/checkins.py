@@ -98,14 +98,13 @@ def create_checkin(event, caller: Caller, body: schemas.CheckinIn, connection):
     check-in; other refusals carry the door's verdict codes (unknown_code, wrong_event,
     cancelled, waitlisted, revoked_code, list_closed)."""
     try:
-        checkin_list = services.list_row_of(event, body.list_id, connection)
-    except DomainError as error:
+        checkin_list, person = services.list_and_person(event, body.list_id, body.code, connection)
+    except DomainError as error:  # unknown_list, or the code's: unknown, revoked, wrong event
         raise ApiError(error.code) from error
     at = None
     if body.scanned_at is not None:
         at = services.moment(body.scanned_at.timestamp() * 1000)
     try:
-        person = services.person_for_code(event, body.code, connection)
         checkin = services.admit(
             event,
             checkin_list,

@@ -107,15 +107,16 @@ def operation(
 
         def checked(connection, **kwargs):
             with force_locale(language()):
+                known = None
                 if not public:
-                    authenticate(connection)
+                    _caller, known = authenticate(connection, kwargs.get("slug"))
                 if any(isinstance(v, int) and v > schemas.MAX_ID for v in kwargs.values()):
                     raise ApiError("not_found")  # an id no INTEGER column can hold
                 # Who may see the event (else 404), then whether the role suffices (else
                 # 403), and only then whether the values are right (else 422).
                 needed = "organiser" if roles == ("organiser",) else "door"
                 if "slug" in kwargs:
-                    event, held = event_for(kwargs.pop("slug"), needed, connection)
+                    event, held = event_for(kwargs.pop("slug"), needed, connection, known)
                     pass_along(view, kwargs, event, principal(), held)
                     if connection is not None:
                         kwargs["connection"] = connection

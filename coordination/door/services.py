@@ -306,15 +306,46 @@ def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> Chec
     return row
 
 
-def list_row_of(event, list_id: int | None, connection: sa.Connection | None = None):
-    """list_of as a row, read per API check-in: the list asked for, else the main list."""
-    if list_id:
-        read = (connection or db.session).execute
-        found = read(_LIST_BY_ID, {"list_id": list_id, "event_id": event.id}).first()
-        if found is None or found.is_online:  # as list_of: never the online list
+def _list_and_person(list_on) -> sa.Select:
+    """The list (joined on `list_on`) and whoever holds the code, for one event."""
+    return (
+        sa.select(
+            *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
+            *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
+        )
+        .select_from(Event.__table__)
+        .outerjoin(_lists, sa.and_(_lists.c.event_id == Event.__table__.c.id, list_on))
+        .outerjoin(_registrations, _registrations.c.checkin_code == sa.bindparam("code"))
+        .where(Event.__table__.c.id == sa.bindparam("event_id"))
+    )
+
+
+_ASKED_LIST_AND_PERSON = _list_and_person(_lists.c.id == sa.bindparam("list_id"))
+_MAIN_LIST_AND_PERSON = _list_and_person(_lists.c.is_default.is_(True))
+
+
+def list_and_person(
+    event, list_id: int | None, raw_code: str, connection: sa.Connection
+) -> tuple[ListAtDoor, PersonAtDoor]:
+    """The list asked for (else the main list) and person_for_code, in one round trip,
+    refusing as list_of and person_for_code do (the list first): an API scan reads its
+    list and person together, as a phone's scan does."""
+    params = {"event_id": event.id, "list_id": list_id, "code": normalise_code(raw_code)}
+    statement = _ASKED_LIST_AND_PERSON if list_id else _MAIN_LIST_AND_PERSON
+    row = connection.execute(statement, params).first()
+    found = row._mapping if row is not None else {"list_id": None, "person_id": None}
+    if found["list_id"] is None:
+        if list_id:
             raise DomainError("unknown_list")
-        return found
-    return list_at_door(event, None, connection)
+        checkin_list = list_at_door(event, None, connection)  # the event's first scan
+    else:
+        checkin_list = ListAtDoor(*(found[f"list_{field}"] for field in ListAtDoor._fields))
+        if list_id and checkin_list.is_online:  # as list_of: never the online list
+            raise DomainError("unknown_list")
+    person = None
+    if found["person_id"] is not None:
+        person = PersonAtDoor(*(found[f"person_{field}"] for field in PersonAtDoor._fields))
+    return checkin_list, person_for_code(event, raw_code, connection, found=person)
 
 
 def person_for_code(
