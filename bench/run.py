@@ -285,8 +285,9 @@ def registration_burst(requests: int, seats: int, clients: int, repetitions: int
             "unit": "req/s",
             "baseline": round(med["baseline_throughput"], 1),
             "ratio": round(ratio, 3),
-            "target": ">= 0.3 x bare Flask",
-            "met": ratio >= 0.3,
+            # Issue #22 retired the ratio to a bare endpoint as a target: reported beside it.
+            "target": "reported (baseline: bare Flask)",
+            "met": max(run["errors"] for run in runs) == 0,
         },
         {
             # The same posts to bench/floor_app.py: the brief's stack with nothing of Rakor's.

@@ -229,6 +229,35 @@ def test_refused_badges_carry_the_door_verdict_codes(client, make, organiser):
     assert unknown_list.status_code == 422 and unknown_list.json["code"] == "unknown_list"
 
 
+def test_an_api_scan_lands_on_no_online_list_and_no_list_of_another_event(
+    app, client, make, organiser
+):
+    """The list and the person come in one query: the list must still be this event's, and
+    never the online list ("Hadir daring" is the participant's own)."""
+    from coordination.door import services as door_services
+
+    slug = make(factories.make_event, organiser["id"])
+    other = make(factories.make_event, organiser["id"])
+    person = make(factories.make_participants, slug, 1)[0]
+    door = make(make_token, slug, "door")
+    with app.app_context():
+        event, elsewhere = (
+            db.session.scalar(sa.select(Event).where(Event.slug == s)) for s in (slug, other)
+        )
+        lists = [door_services.online_list(event).id, door_services.default_list(elsewhere).id]
+        db.session.commit()
+    url = f"/api/v1/events/{slug}/checkins"
+    for list_id in lists:
+        refused = client.post(
+            url, json={"code": person["code"], "list_id": list_id}, headers=bearer(door)
+        )
+        assert (refused.status_code, refused.json["code"]) == (422, "unknown_list")
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Checkin)) == 0
+    admitted = client.post(url, json={"code": person["code"]}, headers=bearer(door))
+    assert admitted.status_code == 201
+
+
 # --- Errors and languages ------------------------------------------------------------
 
 
