@@ -69,7 +69,7 @@ def main(count: int, naive: bool) -> dict:
         "seconds": seconds,
         "cached_seconds": cached,
         "peak_rss_mb": peak_mb,
-        "render_processes": len(render_processes.peaks),
+        "render_processes": render_processes.at_once(),
         "render_process_peak_rss_mb": render_peak,
         "bytes": len(pdf),
     }

@@ -91,7 +91,7 @@ def main(kind: str, count: int, mode: str) -> dict:
         "seconds": seconds,
         "cached_seconds": cached,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "render_processes": len(render_processes.peaks),
+        "render_processes": render_processes.at_once(),
         "render_process_peak_rss_mb": max(render_processes.peaks, default=0),
         "bytes": len(pdf),
     }

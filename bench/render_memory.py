@@ -12,10 +12,19 @@ class RenderPeaks(logging.Handler):
     def __init__(self):
         super().__init__(logging.DEBUG)
         self.peaks: list[int] = []
+        self._per_render: dict[str, int] = {}
 
     def emit(self, record):
         if hasattr(record, "peak_mb"):
             self.peaks.append(record.peak_mb)
+            render = getattr(record, "render_dir", "")
+            self._per_render[render] = self._per_render.get(render, 0) + 1
+
+    def at_once(self) -> int:
+        """The most render processes alive together: those of one render. A document made of
+        several renders (the laporan) starts them one after another, so their peaks do not add
+        up."""
+        return max(self._per_render.values(), default=0)
 
 
 def watch() -> RenderPeaks:

@@ -187,7 +187,8 @@ def _watch(helper: subprocess.Popen, total: int, css: str, fetcher, counter) -> 
                     "PDF render process %s peaked at %s MB",
                     helper.pid,
                     message["peak_mb"],
-                    extra={"peak_mb": message["peak_mb"]},
+                    # The processes of one render run together, renders one after another.
+                    extra={"peak_mb": message["peak_mb"], "render_dir": helper.args[-1]},
                 )
             else:
                 helper.parts_done += 1
