@@ -246,7 +246,7 @@
       };
       useCopy(kept);
       await store("snapshots", "readwrite", (s) => s.put(kept, cfg.list));
-      root.dataset.synced = String(Number(root.dataset.synced || 0) + 1); // fetches this page made
+      root.dataset.copyFetches = String(Number(root.dataset.copyFetches || 0) + 1); // by this page
     } catch (e) { /* no network: the kept copy serves */ }
     showCopy();
   }
