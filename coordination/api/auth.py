@@ -25,7 +25,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 def authenticate(
     connection: sa.Connection | None = None, slug: str | None = None
-) -> tuple[Caller, EventAtDoor | None]:
+) -> tuple[Caller, EventAtDoor | NoEvent | None]:
     """The caller of this request; raises ApiError 401 when there is none.
 
     With a connection and a slug (a scan), a token's event at that slug is read with the

@@ -218,11 +218,13 @@ class PhoneScan(NamedTuple):
     person: PersonAtDoor | None  # whoever holds the code, of any event
 
 
+# What a scan reads beside its caller: the list and whoever holds the code (see _scanned).
+_LIST_AND_PERSON_COLUMNS = (
+    *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
+    *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
+)
 _PHONE_SCAN = (
-    access.PHONE_AT_DOOR.add_columns(
-        *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
-        *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
-    )
+    access.PHONE_AT_DOOR.add_columns(*_LIST_AND_PERSON_COLUMNS)
     .outerjoin_from(
         Event.__table__,
         _lists,
@@ -263,12 +265,7 @@ def phone_scan(
     if door is None:
         return None
     event, name, valid_until = door
-    found = row._mapping
-    checkin_list = person = None
-    if found["list_id"] is not None:
-        checkin_list = ListAtDoor(*(found[f"list_{field}"] for field in ListAtDoor._fields))
-    if found["person_id"] is not None:
-        person = PersonAtDoor(*(found[f"person_{field}"] for field in PersonAtDoor._fields))
+    checkin_list, person = _scanned(row)
     return PhoneScan(
         event,
         DoorActor(name=name, door_link_id=link_id, valid_until=valid_until),
@@ -306,13 +303,21 @@ def list_at_door(event, raw_id, connection: sa.Connection | None = None) -> Chec
     return row
 
 
+def _scanned(row) -> tuple[ListAtDoor | None, PersonAtDoor | None]:
+    """The list and the person of a row read with _LIST_AND_PERSON_COLUMNS, if found."""
+    found = row._mapping
+    checkin_list = person = None
+    if found["list_id"] is not None:
+        checkin_list = ListAtDoor(*(found[f"list_{field}"] for field in ListAtDoor._fields))
+    if found["person_id"] is not None:
+        person = PersonAtDoor(*(found[f"person_{field}"] for field in PersonAtDoor._fields))
+    return checkin_list, person
+
+
 def _list_and_person(list_on) -> sa.Select:
     """The list (joined on `list_on`) and whoever holds the code, for one event."""
     return (
-        sa.select(
-            *(column.label(f"list_{column.name}") for column in _LIST.selected_columns),
-            *(column.label(f"person_{column.name}") for column in _PERSON.selected_columns),
-        )
+        sa.select(*_LIST_AND_PERSON_COLUMNS)
         .select_from(Event.__table__)
         .outerjoin(_lists, sa.and_(_lists.c.event_id == Event.__table__.c.id, list_on))
         .outerjoin(_registrations, _registrations.c.checkin_code == sa.bindparam("code"))
@@ -332,19 +337,12 @@ def list_and_person(
     list and person together, as a phone's scan does."""
     params = {"event_id": event.id, "list_id": list_id, "code": normalise_code(raw_code)}
     statement = _ASKED_LIST_AND_PERSON if list_id else _MAIN_LIST_AND_PERSON
-    row = connection.execute(statement, params).first()
-    found = row._mapping if row is not None else {"list_id": None, "person_id": None}
-    if found["list_id"] is None:
-        if list_id:
-            raise DomainError("unknown_list")
+    row = connection.execute(statement, params).first()  # none if the event just went
+    checkin_list, person = _scanned(row) if row is not None else (None, None)
+    if list_id and (checkin_list is None or checkin_list.is_online):  # as list_of
+        raise DomainError("unknown_list")
+    if checkin_list is None:
         checkin_list = list_at_door(event, None, connection)  # the event's first scan
-    else:
-        checkin_list = ListAtDoor(*(found[f"list_{field}"] for field in ListAtDoor._fields))
-        if list_id and checkin_list.is_online:  # as list_of: never the online list
-            raise DomainError("unknown_list")
-    person = None
-    if found["person_id"] is not None:
-        person = PersonAtDoor(*(found[f"person_{field}"] for field in PersonAtDoor._fields))
     return checkin_list, person_for_code(event, raw_code, connection, found=person)
 
 
