@@ -32,6 +32,15 @@ DESKTOP = {"width": 1280, "height": 900}
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
+def go_offline(context) -> None:
+    """The hall's Wi-Fi drops, and every open page knows it before the test goes on: Chromium
+    applies the emulation to a page a moment later, and a sync sent in that moment reached the
+    server (a CI failure: the queued scan was on the server while the phone was "offline")."""
+    context.set_offline(True)
+    for page in context.pages:
+        page.wait_for_function("() => navigator.onLine === false")
+
+
 def require_chromium() -> None:
     """CI must have Chromium; a laptop without it skips the browser tests."""
     if not Path(CHROMIUM).exists():

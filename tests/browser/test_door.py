@@ -20,7 +20,7 @@ from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration, RegistrationStatus
 from coordination.registration.services import ParticipantData, register
 
-from .conftest import CHROMIUM, DESKTOP, PHONE, expect, log_in, require_chromium
+from .conftest import CHROMIUM, DESKTOP, PHONE, expect, go_offline, log_in, require_chromium
 
 DOOR = f"/events/{DEMO_SLUG}/door"
 
@@ -240,8 +240,7 @@ def test_offline_scans_queue_and_are_recorded_at_their_time_when_back_online(pag
     page.goto(f"{DOOR}?camera=0")
     door = page.locator("#door")
     expect(door).to_have_attribute("data-snapshot", "ready")
-    page.context.set_offline(True)
-    page.wait_for_function("() => navigator.onLine === false")  # applied a moment later
+    go_offline(page.context)
     scanned_at = []
     verdict = page.locator("#door-verdict")
     for _id, code, name in people:
@@ -271,8 +270,7 @@ def test_offline_the_same_badge_twice_is_amber_and_queued_once(page_for, live_ap
     log_in(page)
     page.goto(f"{DOOR}?camera=0")
     expect(page.locator("#door")).to_have_attribute("data-snapshot", "ready")
-    page.context.set_offline(True)
-    page.wait_for_function("() => navigator.onLine === false")  # applied a moment later
+    go_offline(page.context)
     verdict = page.locator("#door-verdict")
     for expected in ("checked_in", "already_checked_in"):
         page.locator("#code").fill(code)
@@ -316,8 +314,7 @@ def test_the_door_page_reopens_and_scans_with_no_network(page_for, live_app):
     page.reload()  # now through the service worker, which keeps a copy without names
     expect(door).to_have_attribute("data-snapshot", "ready")
     page.wait_for_timeout(500)
-    page.context.set_offline(True)
-    page.wait_for_function("() => navigator.onLine === false")  # applied a moment later
+    go_offline(page.context)
     page.reload()  # a discarded tab reopened in a hall with no Wi-Fi
     expect(page.locator("#code")).to_be_visible()
     expect(page.locator("#door-recent li")).to_have_count(0)  # the kept copy has no names

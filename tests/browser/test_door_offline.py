@@ -19,7 +19,7 @@ from coordination.extensions import db, utcnow
 from coordination.registration.models import Registration
 from coordination.registration.services import ParticipantData, register
 
-from .conftest import CHROMIUM, PHONE, expect, require_chromium
+from .conftest import CHROMIUM, PHONE, expect, go_offline, require_chromium
 from .test_door import checkins_of
 
 SLUG = "rakor-luring"
@@ -90,15 +90,6 @@ def phone(playwright, live_server, tmp_path):
     for context in opened:
         with contextlib.suppress(Exception):  # some the test closed itself
             context.close()
-
-
-def go_offline(context) -> None:
-    """The hall's Wi-Fi drops, and every open page knows it before the test goes on: Chromium
-    applies the emulation to a page a moment later, and a sync sent in that moment reached the
-    server (a CI failure: the queued scan was on the server while the phone was "offline")."""
-    context.set_offline(True)
-    for page in context.pages:
-        page.wait_for_function("() => navigator.onLine === false")
 
 
 def door_link(app, name: str) -> tuple[str, str]:
